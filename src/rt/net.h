@@ -1,0 +1,73 @@
+// Net, Listener, Stream: TCP byte streams behind the seam. Ordered, arbitrarily segmented, can reset.
+//
+// Contract (checked against both runtimes by tests/rt/contract_test.cc):
+// - read() returns at least one byte, or 0 at a clean end of stream (peer shut down writing), or an error
+//   (kConnReset when the peer reset or vanished, kCancelled after close()). It never returns more than asked.
+// - write() sends everything or fails (kConnReset/kCancelled); it may suspend while the send buffer is full.
+// - At most one read and one write may be outstanding at a time, from different tasks (full duplex).
+// - Destroying the Task that awaits read() or write() cancels it; after a cancelled write the stream's
+//   outgoing bytes are unspecified and the stream should be closed.
+// - close() (and the destructor) resets nothing politely: unsent data may be lost, the peer sees end of
+// stream
+//   or a reset. shutdown_write() sends end of stream after everything written so far.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "rt/result.h"
+#include "rt/task.h"
+#include "rt/time.h"
+
+namespace codis::rt {
+
+struct Endpoint {
+  std::string host;
+  uint16_t port = 0;
+
+  std::string to_string() const;
+  // "host:port" (host may be a name or IPv4 address); port 0..65535.
+  static Result<Endpoint> parse(std::string_view s);
+  friend bool operator==(const Endpoint&, const Endpoint&) = default;
+};
+
+class Stream {
+ public:
+  virtual ~Stream() = default;
+  virtual Task<Result<size_t>> read(std::span<char> buf) = 0;
+  virtual Task<Result<void>> write(std::span<const char> data) = 0;
+  virtual void shutdown_write() = 0;
+  virtual void close() = 0;
+  virtual Endpoint local() const = 0;
+  virtual Endpoint peer() const = 0;
+};
+using StreamPtr = std::unique_ptr<Stream>;
+
+class Listener {
+ public:
+  virtual ~Listener() = default;
+  // Waits for the next connection; kCancelled after close().
+  virtual Task<Result<StreamPtr>> accept() = 0;
+  // The bound address, with the real port when asked to listen on port 0.
+  virtual Endpoint local() const = 0;
+  virtual void close() = 0;
+};
+using ListenerPtr = std::unique_ptr<Listener>;
+
+class Net {
+ public:
+  virtual ~Net() = default;
+  // Binds and listens; port 0 picks a free port. kAddrInUse if taken.
+  virtual Result<ListenerPtr> listen(const Endpoint& at) = 0;
+  // kConnRefused when nothing listens there, kTimeout when no answer within timeout.
+  virtual Task<Result<StreamPtr>> connect(const Endpoint& to, Duration timeout) = 0;
+};
+
+// Writes a whole string view (convenience over Stream::write).
+inline Task<Result<void>> write_all(Stream& s, std::string_view data) {
+  return s.write(std::span<const char>(data.data(), data.size()));
+}
+
+}  // namespace codis::rt
