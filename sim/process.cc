@@ -1,0 +1,132 @@
+#include "sim/process.h"
+
+#include "sim/disk.h"
+#include "sim/net.h"
+#include "sim/world.h"
+
+namespace codis::sim {
+
+namespace {
+
+class SimLog final : public rt::Log {
+ public:
+  SimLog(World& w, Process& p) : w_(&w), p_(&p) {}
+  void write(rt::LogLevel level, std::string_view msg) override {
+    static constexpr std::string_view kNames[] = {"debug", "verbose", "notice", "warning"};
+    w_->log(*p_, kNames[static_cast<int>(level)], msg);
+  }
+  bool enabled(rt::LogLevel) const override { return w_->tracing(); }
+
+ private:
+  World* w_;
+  Process* p_;
+};
+
+}  // namespace
+
+Process::Process(World& w, Host& h, Owner id, std::string name, Main main, rt::Random r, bool buggify)
+    : world_(&w),
+      host_(&h),
+      id_(id),
+      name_(std::move(name)),
+      main_(std::move(main)),
+      random_(r),
+      buggify_(buggify ? rt::Buggify(r.fork("buggify")) : rt::Buggify()),
+      log_(std::make_unique<SimLog>(w, *this)),
+      net_(std::make_unique<ProcessNet>(w.net(), *this)),
+      disk_(std::make_unique<ProcessDisk>(*h.disk, *this)),
+      env_(std::make_unique<rt::Env>(rt::Env{*this, *this, *net_, *disk_, random_, buggify_, *log_})) {}
+
+Process::~Process() {
+  teardown(true);
+}
+
+std::function<void()> Process::guard(rt::Callback fn) {
+  return [this, inc = incarnation_, fn = std::move(fn)]() mutable {
+    if (inc != incarnation_) {
+      return;  // scheduled by an earlier life of this process
+    }
+    if (paused_) {
+      parked_.push_back([fn]() mutable { fn(); });
+      return;
+    }
+    fn();
+  };
+}
+
+void Process::post(rt::Callback fn) {
+  world_->sched().post(id_, EventKind::kPost, guard(std::move(fn)));
+}
+
+rt::TimerId Process::after(rt::Duration d, rt::Callback fn) {
+  uint64_t id = world_->sched().schedule(world_->now() + d, id_, EventKind::kTimer, guard(std::move(fn)));
+  return rt::TimerId{id};
+}
+
+void Process::cancel(rt::TimerId id) {
+  world_->sched().cancel(id.v);
+}
+
+rt::MonoTime Process::mono() const {
+  return world_->now();
+}
+
+rt::WallTime Process::wall() const {
+  rt::MonoTime now = world_->now();
+  return world_->epoch() + now.time_since_epoch() + host_->skew.at(now);
+}
+
+void Process::start() {
+  if (alive_) {
+    return;
+  }
+  ++incarnation_;
+  alive_ = true;
+  paused_ = false;
+  parked_.clear();
+  random_ = random_.fork(incarnation_);
+  root_ = std::make_unique<rt::Scope>(*this);
+  root_->spawn(main_(*env_));
+}
+
+void Process::teardown(bool crash) {
+  if (!alive_) {
+    return;
+  }
+  alive_ = false;
+  ++incarnation_;  // every event already queued for this life is now dropped
+  parked_.clear();
+  world_->net().on_process_down(*this, crash);
+  root_.reset();  // destroys every coroutine frame of the process
+  if (crash) {
+    ++crashes_;
+    host_->disk->crash();
+  }
+}
+
+void Process::crash() {
+  teardown(true);
+}
+void Process::stop() {
+  teardown(false);
+}
+
+void Process::pause() {
+  if (alive_) {
+    paused_ = true;
+  }
+}
+
+void Process::resume() {
+  if (!paused_) {
+    return;
+  }
+  paused_ = false;
+  auto parked = std::move(parked_);
+  parked_.clear();
+  for (auto& fn : parked) {
+    world_->sched().post(id_, EventKind::kPost, guard(std::move(fn)));
+  }
+}
+
+}  // namespace codis::sim

@@ -1,0 +1,81 @@
+// A simulated process: its own Executor and Clock over the world's scheduler, its own random stream and
+// Env, and a root Scope running its main task. crash() destroys the Scope (every frame), resets its
+// connections and loses unsynced disk writes; restart() runs main again on the same host and disk.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "rt/env.h"
+#include "rt/scope.h"
+#include "sim/host.h"
+#include "sim/scheduler.h"
+
+namespace codis::sim {
+
+class World;
+class ProcessNet;
+class ProcessDisk;
+
+class Process final : public rt::Executor, public rt::Clock {
+ public:
+  // The process's program. Whatever it owns lives in its coroutine frame, so a crash destroys it.
+  using Main = std::function<rt::Task<void>(rt::Env&)>;
+
+  Process(World& w, Host& h, Owner id, std::string name, Main main, rt::Random r, bool buggify);
+  ~Process() override;
+
+  Owner id() const { return id_; }
+  const std::string& name() const { return name_; }
+  Host& host() const { return *host_; }
+  rt::Env& env() { return *env_; }
+  bool alive() const { return alive_; }
+  bool paused() const { return paused_; }
+  uint64_t incarnation() const { return incarnation_; }
+  uint64_t crashes() const { return crashes_; }
+  // Children of the root scope still running (leak checks after heal).
+  size_t tasks() const { return root_ ? root_->size() : 0; }
+
+  void start();
+  void crash();
+  void restart() { start(); }
+  // A clean stop: like crash, but connections are closed politely and disk writes stay as they are.
+  void stop();
+  void pause();
+  void resume();
+
+  // rt::Executor
+  void post(rt::Callback fn) override;
+  rt::TimerId after(rt::Duration d, rt::Callback fn) override;
+  void cancel(rt::TimerId id) override;
+  // rt::Clock
+  rt::MonoTime mono() const override;
+  rt::WallTime wall() const override;
+
+ private:
+  std::function<void()> guard(rt::Callback fn);
+  void teardown(bool crash);
+
+  World* world_;
+  Host* host_;
+  Owner id_;
+  std::string name_;
+  Main main_;
+  rt::Random random_;
+  rt::Buggify buggify_;
+  std::unique_ptr<rt::Log> log_;
+  std::unique_ptr<ProcessNet> net_;
+  std::unique_ptr<ProcessDisk> disk_;
+  std::unique_ptr<rt::Env> env_;
+  std::unique_ptr<rt::Scope> root_;
+  bool alive_ = false;
+  bool paused_ = false;
+  uint64_t incarnation_ = 0;
+  uint64_t crashes_ = 0;
+  std::deque<std::function<void()>> parked_;
+};
+
+}  // namespace codis::sim
