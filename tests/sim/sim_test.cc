@@ -1,0 +1,239 @@
+// The simulator itself: scheduler order, processes (crash, pause), the network model and the disk model,
+// and whole runs of the echo scenario (pass, planted bug caught, determinism).
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "rt/combinators.h"
+#include "rt/scope.h"
+#include "rt/sleep.h"
+#include "sim/runner.h"
+#include "tests/sim/harness.h"
+
+namespace codis::sim {
+namespace {
+
+using rt::Env;
+using rt::Errc;
+using rt::Task;
+using testing::Harness;
+
+TEST(Scheduler, OrdersByTimeThenSequence) {
+  Scheduler s(rt::Random(1), false);
+  std::string order;
+  s.schedule(rt::MonoTime(rt::milliseconds(2)), 0, EventKind::kWorld, [&] { order += "c"; });
+  s.schedule(rt::MonoTime(rt::milliseconds(1)), 0, EventKind::kWorld, [&] { order += "a"; });
+  s.schedule(rt::MonoTime(rt::milliseconds(1)), 0, EventKind::kWorld, [&] { order += "b"; });
+  auto id = s.schedule(rt::MonoTime(rt::milliseconds(1)), 0, EventKind::kWorld, [&] { order += "x"; });
+  s.cancel(id);
+  while (s.step(rt::MonoTime::max())) {
+  }
+  EXPECT_EQ(order, "abc");
+  EXPECT_EQ(s.events_run(), 3u);
+}
+
+TEST(Scheduler, ShuffledTiesAreStillReproducible) {
+  auto run = [](uint64_t seed) {
+    Scheduler s(rt::Random(seed), true);
+    std::string order;
+    for (char c = 'a'; c <= 'h'; ++c) {
+      s.post(0, EventKind::kWorld, [&order, c] { order += c; });
+    }
+    while (s.step(rt::MonoTime::max())) {
+    }
+    return order;
+  };
+  EXPECT_EQ(run(5), run(5));
+  bool some_differ = false;
+  for (uint64_t seed = 1; seed < 20; ++seed) {
+    some_differ |= run(seed) != "abcdefgh";
+  }
+  EXPECT_TRUE(some_differ);
+}
+
+TEST(Process, CrashDestroysFramesAndRestartRunsMainAgain) {
+  Harness h;
+  int starts = 0, finished = 0;
+  auto& p = h.spawn([&](Env& env) -> Task<void> {
+    ++starts;
+    co_await rt::sleep_for(env.exec, rt::seconds(10));
+    ++finished;
+  });
+  h.w.run_until(h.w.now() + rt::seconds(1));
+  p.crash();
+  EXPECT_FALSE(p.alive());
+  h.w.run_until(h.w.now() + rt::seconds(20));
+  EXPECT_EQ(finished, 0);
+  p.restart();
+  h.w.run_until(h.w.now() + rt::seconds(20));
+  EXPECT_EQ(starts, 2);
+  EXPECT_EQ(finished, 1);
+}
+
+TEST(Process, PauseParksEventsUntilResume) {
+  Harness h;
+  rt::MonoTime woke{};
+  auto& p = h.spawn([&](Env& env) -> Task<void> {
+    co_await rt::sleep_for(env.exec, rt::seconds(1));
+    woke = env.clock.mono();
+  });
+  p.pause();
+  h.w.run_until(h.w.now() + rt::seconds(5));
+  EXPECT_EQ(woke, rt::MonoTime{});
+  p.resume();
+  h.w.run_until(h.w.now() + rt::seconds(3));
+  EXPECT_GE(woke, rt::MonoTime(rt::seconds(5)));
+}
+
+// Two processes on two hosts; the server echoes, returns how many bytes the client got back.
+struct EchoPair {
+  Harness h;
+  Host* server_host = &h.w.add_host("srv");
+  Process* server = nullptr;
+  void start_server() {
+    server = &h.spawn(
+        [](Env& env) -> Task<void> {
+          auto l = env.net.listen(rt::Endpoint{"", 9000});
+          rt::Scope conns(env.exec);
+          for (;;) {
+            auto s = co_await (*l)->accept();
+            if (!s.ok()) {
+              co_return;
+            }
+            conns.spawn([](rt::StreamPtr s) -> Task<void> {
+              std::string buf(4096, '\0');
+              for (;;) {
+                auto n = co_await s->read(std::span<char>(buf.data(), buf.size()));
+                if (!n.ok() || *n == 0) {
+                  break;
+                }
+                if (!(co_await rt::write_all(*s, std::string_view(buf.data(), *n))).ok()) {
+                  break;
+                }
+              }
+              s->shutdown_write();
+            }(std::move(*s)));
+          }
+        },
+        server_host, "server");
+  }
+};
+
+TEST(Net, BytesArriveInOrderThroughTinySegments) {
+  WorldOptions o = testing::quiet_options(3);
+  o.net.max_segment = 3;
+  o.net.send_buffer_min = o.net.send_buffer_max = 1024;
+  EchoPair ep{Harness(o)};
+  ep.start_server();
+  std::string sent, got;
+  for (int i = 0; i < 5000; ++i) {
+    sent += static_cast<char>('a' + i % 26);
+  }
+  ASSERT_TRUE(ep.h.run([&](Env& env) -> Task<void> {
+    const rt::Endpoint to{"srv", 9000};
+    auto c = co_await env.net.connect(to, rt::seconds(1));
+    EXPECT_TRUE(c.ok());
+    if (!c.ok()) {
+      co_return;
+    }
+    rt::Scope s(env.exec);
+    s.spawn([](rt::Stream* st, const std::string* data) -> Task<void> {
+      EXPECT_TRUE((co_await rt::write_all(*st, *data)).ok());
+      st->shutdown_write();
+    }(c->get(), &sent));
+    std::string buf(100, '\0');
+    for (;;) {
+      auto n = co_await (*c)->read(std::span<char>(buf.data(), buf.size()));
+      EXPECT_TRUE(n.ok());
+      if (!n.ok() || *n == 0) {
+        break;
+      }
+      got.append(buf.data(), *n);
+    }
+    co_await s.join();
+  }));
+  EXPECT_EQ(got, sent);
+}
+
+TEST(Net, ConnectToNothingIsRefusedAndPartitionTimesOut) {
+  EchoPair ep;
+  ep.start_server();
+  rt::Result<rt::StreamPtr> refused = Errc::kEof, cut = Errc::kEof;
+  ep.h.w.net().partition(ep.h.host->id, ep.server_host->id, rt::MonoTime(rt::hours(1)));
+  ep.h.w.net().partition(ep.server_host->id, ep.h.host->id, rt::MonoTime(rt::hours(1)));
+  ASSERT_TRUE(ep.h.run([&](Env& env) -> Task<void> {
+    const rt::Endpoint nothing{"srv", 9999};
+    const rt::Endpoint server{"srv", 9000};
+    refused = co_await env.net.connect(nothing, rt::seconds(1));
+    cut = co_await env.net.connect(server, rt::milliseconds(300));
+  }));
+  ASSERT_FALSE(refused.ok());
+  ASSERT_FALSE(cut.ok());
+  EXPECT_TRUE(cut.error() == Errc::kTimeout || cut.error() == Errc::kConnRefused);
+}
+
+TEST(Net, ServerCrashResetsTheClient) {
+  EchoPair ep;
+  ep.start_server();
+  rt::Result<size_t> r = size_t{1};
+  ASSERT_TRUE(ep.h.run([&](Env& env) -> Task<void> {
+    const rt::Endpoint server{"srv", 9000};
+    auto c = co_await env.net.connect(server, rt::seconds(1));
+    EXPECT_TRUE(c.ok());
+    ep.server->crash();
+    std::string buf(10, '\0');
+    r = co_await (*c)->read(std::span<char>(buf.data(), buf.size()));
+  }));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error(), Errc::kConnReset);
+}
+
+TEST(Disk, UnsyncedWritesMayBeLostOnCrashSyncedOnesNever) {
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    Harness h(testing::quiet_options(seed));
+    auto& p = h.spawn([](Env& env) -> Task<void> {
+      co_await env.disk.mkdirs("/data");
+      auto f = co_await env.disk.open("/data/log", rt::kOpenCreate);
+      EXPECT_TRUE(f.ok());
+      EXPECT_TRUE((co_await (*f)->write_at(0, std::span<const char>("durable|", 8))).ok());
+      EXPECT_TRUE((co_await (*f)->sync()).ok());
+      EXPECT_TRUE((co_await (*f)->write_at(8, std::span<const char>("volatile", 8))).ok());
+      co_await rt::sleep_for(env.exec, rt::hours(1));
+    });
+    h.w.run_until(h.w.now() + rt::seconds(1));
+    p.crash();
+    std::string content;
+    ASSERT_TRUE(h.run([&](Env& env) -> Task<void> {
+      auto f = co_await env.disk.open("/data/log", rt::kOpenRead);
+      EXPECT_TRUE(f.ok());
+      std::string buf(64, '\0');
+      auto n = co_await (*f)->read_at(0, std::span<char>(buf.data(), buf.size()));
+      content.assign(buf.data(), *n);
+    }));
+    ASSERT_GE(content.size(), 8u) << "seed " << seed;
+    EXPECT_EQ(content.substr(0, 8), "durable|");
+    EXPECT_EQ(content.substr(8), std::string("volatile").substr(0, content.size() - 8)) << "seed " << seed;
+  }
+}
+
+TEST(Runner, EchoPassesIsDeterministicAndCatchesThePlantedBug) {
+  RunOptions o;
+  o.scenario = "echo";
+  o.seed = 7;
+  RunResult a = run_seed(o), b = run_seed(o);
+  EXPECT_TRUE(a.ok) << (a.violations.empty() ? "" : a.violations.front());
+  EXPECT_EQ(a.event_hash, b.event_hash);
+  EXPECT_GT(a.events, 1000u);
+  EXPECT_NE(a.plan.find("partition"), std::string::npos);
+
+  o.bugs.insert("echo-drop-byte");
+  int caught = 0;
+  for (uint64_t s = 1; s <= 20; ++s) {
+    o.seed = s;
+    caught += run_seed(o).ok ? 0 : 1;
+  }
+  EXPECT_GT(caught, 0);
+}
+
+}  // namespace
+}  // namespace codis::sim
