@@ -2,6 +2,7 @@
 // events due at the same instant, and a rolling hash of every event run (the determinism fingerprint).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -43,6 +44,8 @@ class Scheduler {
   // Runs the next event; false if none is due at or before `limit`.
   bool step(MonoTime limit);
   bool empty() const { return queue_.empty(); }
+  // Moves virtual time forward to t (never backwards) without running anything.
+  void advance_to(MonoTime t) { now_ = std::max(now_, t); }
   size_t size() const { return queue_.size(); }
   MonoTime next_time() const;
 
