@@ -73,6 +73,9 @@ Task<void> echo_connection(rt::Env& env, rt::StreamPtr s, Shared* sh) {
       out.erase(out.size() / 2, 1);  // the planted bug: lose one byte after a reconnect
       dropped = true;
     }
+    if (env.buggify.fire()) {
+      co_await rt::sleep_for(env.exec, rt::milliseconds(env.random.uniform(0, 50)));  // a slow server
+    }
     if (!(co_await rt::write_all(*s, out)).ok()) {
       break;
     }

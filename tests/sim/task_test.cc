@@ -197,5 +197,29 @@ TEST(Random, StreamsAreReproducibleAndIndependent) {
   }
 }
 
+TEST(Buggify, OffNeverFiresOnFiresSometimesAndReproducibly) {
+  rt::Buggify off;
+  for (int i = 0; i < 1000; ++i) {
+    ASSERT_FALSE(off.fire());
+  }
+  auto count = [](uint64_t seed) {
+    rt::Buggify on{rt::Random(seed)};
+    int fired = 0;
+    for (int site = 0; site < 40; ++site) {
+      for (int i = 0; i < 100; ++i) {
+        // Distinct call sites are told apart by source location; fake 40 of them with one line each.
+        fired += on.fire(std::source_location::current()) ? 1 : 0;
+      }
+    }
+    return fired;
+  };
+  EXPECT_EQ(count(3), count(3));
+  int total = 0;
+  for (uint64_t s = 1; s <= 20; ++s) {
+    total += count(s);
+  }
+  EXPECT_GT(total, 0);
+}
+
 }  // namespace
 }  // namespace codis::sim
