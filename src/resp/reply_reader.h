@@ -64,7 +64,7 @@ class ReplyReader {
   ParseResult read(std::string_view buf, Sink& sink);
 
   size_t want() const { return want_; }
-  bool in_progress() const { return pos_ != 0; }
+  bool in_progress() const { return pos_ != 0 || scan_ != 0; }
   ReplyError error() const { return error_; }
   const ReplyLimits& limits() const { return limits_; }
   void set_limits(const ReplyLimits& limits) { limits_ = limits; }

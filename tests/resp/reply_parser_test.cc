@@ -223,6 +223,17 @@ TEST(ReplyParser, ParserCanMoveBetweenCalls) {
                    {Value::map({Value::simple_string("k"), Value::simple_string("v")}), Value::integer(5)}));
 }
 
+TEST(ReplyParser, InProgress) {
+  ReplyParser p;
+  Value v;
+  EXPECT_TRUE(p.parse("", v).need_more());
+  EXPECT_FALSE(p.in_progress());
+  EXPECT_TRUE(p.parse("+OK", v).need_more());
+  EXPECT_TRUE(p.in_progress());
+  EXPECT_TRUE(p.parse("+OK\r\n", v).ok());
+  EXPECT_FALSE(p.in_progress());
+}
+
 TEST(ReplyParser, WantForBulk) {
   ReplyParser p;
   Value v;
