@@ -6,16 +6,19 @@
 // - write() sends everything or fails (kConnReset/kCancelled); it may suspend while the send buffer is full.
 // - At most one read and one write may be outstanding at a time, from different tasks (full duplex).
 // - Destroying the Task that awaits read() or write() cancels it; after a cancelled write the stream's
-//   outgoing bytes are unspecified and the stream should be closed.
+//   outgoing bytes are unspecified and the stream should be closed. A cancelled read consumed nothing: the
+//   bytes are there for the next read, so with_timeout(read) leaves the stream usable. Likewise a cancelled
+//   accept() loses no connection.
 // - close() (and the destructor) resets nothing politely: unsent data may be lost, the peer sees end of
-// stream
-//   or a reset. shutdown_write() sends end of stream after everything written so far.
+//   stream or a reset. shutdown_write() sends end of stream after everything written so far. A read or
+//   write pending when the stream is closed or destroyed returns kCancelled.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
 
 #include "rt/result.h"
 #include "rt/task.h"
@@ -24,6 +27,11 @@
 namespace codis::rt {
 
 struct Endpoint {
+  // Constructors, not an aggregate: g++ 12 destroys a brace-initialised aggregate temporary twice when it
+  // appears inside a co_await expression, as in co_await net.connect(Endpoint{host, port}, timeout).
+  Endpoint() = default;
+  Endpoint(std::string h, uint16_t p) : host(std::move(h)), port(p) {}
+
   std::string host;
   uint16_t port = 0;
 
@@ -61,6 +69,10 @@ class Net {
   virtual ~Net() = default;
   // Binds and listens; port 0 picks a free port. kAddrInUse if taken.
   virtual Result<ListenerPtr> listen(const Endpoint& at) = 0;
+  // Like listen(), but several listeners (one per loop) may share the port and the kernel spreads incoming
+  // connections among them (SO_REUSEPORT in the real runtime). Runtimes without port sharing fall back to
+  // listen(), so a second listener on the port gets kAddrInUse there.
+  virtual Result<ListenerPtr> listen_shared(const Endpoint& at) { return listen(at); }
   // kConnRefused when nothing listens there, kTimeout when no answer within timeout.
   virtual Task<Result<StreamPtr>> connect(const Endpoint& to, Duration timeout) = 0;
 };
