@@ -1,0 +1,43 @@
+// Internal (includes Boost.Asio): one event loop of the real runtime, i.e. one io_context run by one thread,
+// and the Env that code running on that loop uses. Members are declared so that the io_context is destroyed
+// last: timers and sockets must go before it, and it then drops whatever handlers are still queued.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "rt/asio/clock.h"
+#include "rt/asio/disk.h"
+#include "rt/asio/executor.h"
+#include "rt/asio/log.h"
+#include "rt/asio/net.h"
+#include "rt/buggify.h"
+#include "rt/env.h"
+#include "rt/random.h"
+
+namespace codis::rt::asio {
+
+struct Loop {
+  Loop(size_t index, Random random, LogSink& sink, LogLevel level);
+  Loop(const Loop&) = delete;
+  Loop& operator=(const Loop&) = delete;
+
+  size_t index;
+  // Concurrency hint 1: only this loop's thread runs it (other threads only post, which stays thread-safe).
+  boost::asio::io_context io{1};
+  // Keeps run() going while idle; only stop() ends it.
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work{io.get_executor()};
+  AsioExecutor exec{io};
+  RealClock clock;
+  AsioNet net{exec};
+  PosixDisk disk;
+  Random random;
+  Buggify buggify;  // disabled: fault injection is for the simulator only
+  LoopLog log;
+  Env env;
+};
+
+}  // namespace codis::rt::asio

@@ -1,0 +1,151 @@
+#include "rt/asio/net.h"
+
+#include <sys/socket.h>
+
+#include <string>
+#include <utility>
+
+#include <boost/asio/socket_base.hpp>
+
+#include "rt/asio/errors.h"
+#include "rt/asio/op.h"
+#include "rt/asio/stream.h"
+#include "rt/combinators.h"
+
+namespace codis::rt::asio {
+
+namespace {
+
+using tcp = boost::asio::ip::tcp;
+using ReusePort = boost::asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+
+Task<Result<StreamPtr>> accept_task(AsioExecutor* ex, std::shared_ptr<Acceptor> a) {
+  for (;;) {
+    if (a->closed) {
+      co_return Errc::kCancelled;
+    }
+    error_code ec;
+    tcp::socket peer = a->acceptor.accept(ec);
+    if (!ec) {
+      co_return StreamPtr(std::make_unique<AsioStream>(*ex, std::move(peer)));
+    }
+    if (would_block(ec)) {
+      error_code wec = co_await async_op(*ex, a, [acc = a.get()](auto handler) {
+        acc->acceptor.async_wait(tcp::acceptor::wait_read, std::move(handler));
+      });
+      if (wec && wec != boost::asio::error::operation_aborted) {
+        co_return net_errc(wec);
+      }
+      continue;
+    }
+    if (ec == boost::asio::error::connection_aborted ||
+        ec == error_code(EPROTO, boost::system::system_category())) {
+      continue;  // the client gave up before we got to it
+    }
+    // EMFILE and friends: kIoError; the accept loop decides whether to back off and retry.
+    co_return net_errc(ec);
+  }
+}
+
+Task<Result<StreamPtr>> connect_once(AsioExecutor* ex, tcp::endpoint to) {
+  auto s = std::make_shared<Sock>(ex->io());
+  error_code ec;
+  s->socket.open(to.protocol(), ec);
+  if (ec) {
+    co_return net_errc(ec);
+  }
+  ec = co_await async_op(
+      *ex, s, [sock = s.get(), to](auto handler) { sock->socket.async_connect(to, std::move(handler)); });
+  if (ec) {
+    co_return net_errc(ec);
+  }
+  co_return StreamPtr(std::make_unique<AsioStream>(*ex, std::move(s->socket)));
+}
+
+Task<Result<StreamPtr>> connect_task(AsioExecutor* ex, Endpoint to, Duration timeout) {
+  auto ep = resolve(ex->io(), to);
+  if (!ep.ok()) {
+    co_return ep.error();
+  }
+  // On timeout with_timeout destroys connect_once, whose awaiter cancels the pending connect.
+  co_return co_await with_timeout(*ex, timeout, connect_once(ex, *ep));
+}
+
+}  // namespace
+
+Result<tcp::endpoint> resolve(boost::asio::io_context& io, const Endpoint& e) {
+  if (e.host.empty()) {
+    return tcp::endpoint(tcp::v4(), e.port);
+  }
+  error_code ec;
+  auto addr = boost::asio::ip::make_address(e.host, ec);
+  if (!ec) {
+    return tcp::endpoint(addr, e.port);
+  }
+  tcp::resolver resolver(io);
+  auto results = resolver.resolve(e.host, std::to_string(e.port), ec);
+  if (ec) {
+    return net_errc(ec);
+  }
+  for (const auto& r : results) {
+    if (r.endpoint().address().is_v4()) {
+      return r.endpoint();
+    }
+  }
+  if (results.empty()) {
+    return Errc::kNotFound;
+  }
+  return results.begin()->endpoint();
+}
+
+Task<Result<StreamPtr>> AsioListener::accept() {
+  return accept_task(ex_, a_);
+}
+
+void AsioListener::close() {
+  if (a_->closed) {
+    return;
+  }
+  a_->closed = true;
+  error_code ec;
+  a_->acceptor.close(ec);  // aborts a pending accept wait; that accept() then returns kCancelled
+}
+
+Result<ListenerPtr> AsioNet::open_listener(const Endpoint& at, bool reuse_port) {
+  auto ep = resolve(ex_->io(), at);
+  if (!ep.ok()) {
+    return ep.error();
+  }
+  auto a = std::make_shared<Acceptor>(ex_->io());
+  error_code ec;
+  a->acceptor.open(ep->protocol(), ec);
+  if (!ec) {
+    a->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+  }
+  if (!ec && reuse_port) {
+    a->acceptor.set_option(ReusePort(true), ec);
+  }
+  if (!ec) {
+    a->acceptor.bind(*ep, ec);
+  }
+  if (!ec) {
+    a->acceptor.listen(boost::asio::socket_base::max_listen_connections, ec);
+  }
+  if (!ec) {
+    a->acceptor.non_blocking(true, ec);
+  }
+  tcp::endpoint local;
+  if (!ec) {
+    local = a->acceptor.local_endpoint(ec);
+  }
+  if (ec) {
+    return net_errc(ec);
+  }
+  return ListenerPtr(std::make_unique<AsioListener>(*ex_, std::move(a), to_endpoint(local)));
+}
+
+Task<Result<StreamPtr>> AsioNet::connect(const Endpoint& to, Duration timeout) {
+  return connect_task(ex_, to, timeout);
+}
+
+}  // namespace codis::rt::asio
