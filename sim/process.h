@@ -40,6 +40,12 @@ class Process final : public rt::Executor, public rt::Clock {
   size_t tasks() const { return root_ ? root_->size() : 0; }
 
   void start();
+  // Runs t as one more task of the process's root scope (tests and workloads injecting work into a process).
+  void spawn(rt::Task<void> t) {
+    if (root_) {
+      root_->spawn(std::move(t));
+    }
+  }
   void crash();
   void restart() { start(); }
   // A clean stop: like crash, but connections are closed politely and disk writes stay as they are.
