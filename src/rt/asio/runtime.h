@@ -59,7 +59,8 @@ class AsioRuntime {
   // Makes run() (or run_task/block_on) return soon: loops finish the event they are running and stop.
   // Thread-safe, but not async-signal-safe: from a signal, use stop_on_signals().
   void stop();
-  // Calls stop() when one of the signals arrives (through Asio's signal_set on loop 0).
+  // Calls stop() when one of the signals arrives (through Asio's signal_set on loop 0, so it is safe for
+  // signals). Call it from the owning thread before run().
   void stop_on_signals(std::vector<int> signals = default_signals());
   static std::vector<int> default_signals();
 
