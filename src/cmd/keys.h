@@ -1,0 +1,33 @@
+// Key extraction: which arguments of a command are keys, found from the command's key specs as Redis 7.0
+// does (db.c getKeysFromCommandWithSpecs), with the command's key function as the fallback.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "cmd/key_list.h"
+#include "cmd/spec.h"
+
+namespace codis::cmd {
+
+enum class KeySearch : uint8_t {
+  kKeys,            // real keys only: what routing, ownership checks and COMMAND GETKEYS want
+  kIncludeNotKeys,  // also specs flagged not_key (the shard channel of SPUBLISH/SSUBSCRIBE), from the specs
+};
+
+// Fills `out` (cleared first) with the key positions of `argv` (argv[0] is the command name; for a
+// subcommand pass the whole argv and its own spec) and returns kNone, or returns why the positions
+// cannot be known. Call it after check_arity. Agrees with Redis 7.0's COMMAND GETKEYSANDFLAGS wherever
+// Redis finds keys; where Redis says "Invalid arguments", this returns the error the command itself would
+// reply (keys_error_text), or no keys. A command with no_mandatory_keys (EVAL ... 0) may have no keys.
+[[nodiscard]] KeysError extract_keys(const CommandSpec& spec, std::span<const std::string_view> argv,
+                                     KeyList& out, KeySearch search = KeySearch::kKeys);
+
+// True when the command can have keys at all (some key spec is not not_key, or it has a key function).
+bool may_have_keys(const CommandSpec& spec);
+
+// The Redis error text for `e` (without the leading '-'), e.g. "ERR syntax error". Allocates: error path.
+std::string keys_error_text(const CommandSpec& spec, KeysError e);
+
+}  // namespace codis::cmd

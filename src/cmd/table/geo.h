@@ -1,0 +1,106 @@
+// Redis 7.0 geo commands. Rows as Redis declares them (src/commands/*.json); make_command
+// derives movablekeys, the legacy key range and implicit ACL categories. Checked against redis-server 7.0
+// by tests/cmd (redis70_command_info.jsonl).
+#pragma once
+
+#include "cmd/getkeys.h"
+#include "cmd/make.h"
+
+namespace codis::cmd::table {
+
+inline constexpr CommandSpec kGeoCommands[] = {
+    make::make_command(
+        {.name = "geoadd",
+         .group = "geo",
+         .summary = "Add one or more geospatial items in the geospatial index represented using a sorted set",
+         .arity = -5,
+         .flags = flag::kWrite | flag::kDenyOom,
+         .acl = acl::kGeo,
+         .keys = make::keys(make::range(kf::kRW | kf::kUpdate, 1)),
+         .policy = make::kSingleSlot}),
+    make::make_command({.name = "geodist",
+                        .group = "geo",
+                        .summary = "Returns the distance between two members of a geospatial index",
+                        .arity = -4,
+                        .flags = flag::kReadonly,
+                        .acl = acl::kGeo,
+                        .keys = make::keys(make::range(kf::kRO | kf::kAccess, 1)),
+                        .policy = make::kSingleSlot}),
+    make::make_command({.name = "geohash",
+                        .group = "geo",
+                        .summary = "Returns members of a geospatial index as standard geohash strings",
+                        .arity = -2,
+                        .flags = flag::kReadonly,
+                        .acl = acl::kGeo,
+                        .keys = make::keys(make::range(kf::kRO | kf::kAccess, 1)),
+                        .policy = make::kSingleSlot}),
+    make::make_command({.name = "geopos",
+                        .group = "geo",
+                        .summary = "Returns longitude and latitude of members of a geospatial index",
+                        .arity = -2,
+                        .flags = flag::kReadonly,
+                        .acl = acl::kGeo,
+                        .keys = make::keys(make::range(kf::kRO | kf::kAccess, 1)),
+                        .policy = make::kSingleSlot}),
+    make::make_command({.name = "georadius",
+                        .group = "geo",
+                        .summary = "Query a sorted set representing a geospatial index to fetch members "
+                                   "matching a given maximum distance from a point",
+                        .arity = -6,
+                        .flags = flag::kWrite | flag::kDenyOom,
+                        .acl = acl::kGeo,
+                        .keys = make::keys(make::range(kf::kRO | kf::kAccess, 1),
+                                           make::keyword_range(kf::kOW | kf::kUpdate, "STORE", 6),
+                                           make::keyword_range(kf::kOW | kf::kUpdate, "STOREDIST", 6)),
+                        .keys_fn = getkeys::georadius,
+                        .policy = make::kSingleSlot}),
+    make::make_command({.name = "georadius_ro",
+                        .group = "geo",
+                        .summary = "A read-only variant for GEORADIUS",
+                        .arity = -6,
+                        .flags = flag::kReadonly,
+                        .acl = acl::kGeo,
+                        .keys = make::keys(make::range(kf::kRO | kf::kAccess, 1)),
+                        .policy = make::kSingleSlot}),
+    make::make_command({.name = "georadiusbymember",
+                        .group = "geo",
+                        .summary = "Query a sorted set representing a geospatial index to fetch members "
+                                   "matching a given maximum distance from a member",
+                        .arity = -5,
+                        .flags = flag::kWrite | flag::kDenyOom,
+                        .acl = acl::kGeo,
+                        .keys = make::keys(make::range(kf::kRO | kf::kAccess, 1),
+                                           make::keyword_range(kf::kOW | kf::kUpdate, "STORE", 5),
+                                           make::keyword_range(kf::kOW | kf::kUpdate, "STOREDIST", 5)),
+                        .keys_fn = getkeys::georadius,
+                        .policy = make::kSingleSlot}),
+    make::make_command({.name = "georadiusbymember_ro",
+                        .group = "geo",
+                        .summary = "A read-only variant for GEORADIUSBYMEMBER",
+                        .arity = -5,
+                        .flags = flag::kReadonly,
+                        .acl = acl::kGeo,
+                        .keys = make::keys(make::range(kf::kRO | kf::kAccess, 1)),
+                        .policy = make::kSingleSlot}),
+    make::make_command({.name = "geosearch",
+                        .group = "geo",
+                        .summary = "Query a sorted set representing a geospatial index to fetch members "
+                                   "inside an area of a box or a circle.",
+                        .arity = -7,
+                        .flags = flag::kReadonly,
+                        .acl = acl::kGeo,
+                        .keys = make::keys(make::range(kf::kRO | kf::kAccess, 1)),
+                        .policy = make::kSingleSlot}),
+    make::make_command(
+        {.name = "geosearchstore",
+         .group = "geo",
+         .summary = "Query a sorted set representing a geospatial index to fetch members inside an area of a "
+                    "box or a circle, and store the result in another key.",
+         .arity = -8,
+         .flags = flag::kWrite | flag::kDenyOom,
+         .acl = acl::kGeo,
+         .keys = make::keys(make::range(kf::kOW | kf::kUpdate, 1), make::range(kf::kRO | kf::kAccess, 2)),
+         .policy = make::kSingleSlot}),
+};
+
+}  // namespace codis::cmd::table

@@ -1,0 +1,50 @@
+// Why codis-proxy refuses a command: the texts the proxy shows after "command 'x' is not allowed".
+//
+// Codis's refusal list (pkg/proxy/mapper.go, codis.md 2.3) is kept where its reason still holds: KEYS,
+// SCAN, RANDOMKEY, MOVE, MIGRATE, RESTORE-ASKING, blocking list pops, pub/sub, transactions, WAIT, server
+// administration (BGSAVE, CONFIG, DEBUG, SLOWLOG, LATENCY, MONITOR, SHUTDOWN, replication...), Redis
+// Cluster commands, SCRIPT KILL and the slot/migration commands. Where codis-cpp can do better, the table
+// says so instead of refusing:
+//  - OBJECT, RENAME, RENAMENX, RESTORE, BITOP, MSETNX (and the newer COPY, LMOVE, LCS, ...) are
+//    single-slot: the proxy checks that every key hashes to one slot, which Codis never checked;
+//  - SCRIPT LOAD/EXISTS/FLUSH and FUNCTION LOAD/DELETE/FLUSH/RESTORE fan out to every group, so EVALSHA
+//    and FCALL find their script wherever the keys live;
+//  - DBSIZE sums and FLUSHALL/FLUSHDB fan out; TIME and LOLWUT go to any group;
+//  - CLIENT ID/GETNAME/SETNAME/INFO/LIST/REPLY/NO-EVICT describe the client's session with the proxy;
+//  - PING, ECHO, INFO and SLOTSHASHKEY are answered by the proxy (Codis forwarded PING and INFO to a
+//    random backend, so PING failed whenever some slot was offline).
+// And two that Codis forwarded are refused: ROLE (a random server's role means nothing to a client) and
+// PUBSUB (pub/sub is refused as a whole); SLOTSINFO, which Codis's proxy took as "SLOTSINFO <addr>",
+// belongs to the servers.
+#pragma once
+
+#include <string_view>
+
+namespace codis::cmd::table::reasons {
+
+inline constexpr std::string_view kNoPubSub = "pub/sub is not supported by the proxy";
+inline constexpr std::string_view kNoTransactions =
+    "transactions are not supported by the proxy (their keys may live in different groups)";
+inline constexpr std::string_view kNoBlocking =
+    "blocking commands are not supported by the proxy (they would stall a backend connection shared by "
+    "many clients)";
+inline constexpr std::string_view kServerAdmin =
+    "server administration: send it to a server directly (or use codis-config)";
+inline constexpr std::string_view kNotRedisCluster =
+    "Redis Cluster command: codis-cpp is not a Redis Cluster";
+inline constexpr std::string_view kDbZeroOnly = "the proxy serves database 0 only";
+inline constexpr std::string_view kNoKeys =
+    "KEYS would walk every key of every group, blocking each; use SCAN on each server";
+inline constexpr std::string_view kNoScan =
+    "a SCAN cursor cannot span groups; use SLOTSSCAN per slot or SCAN on each server";
+inline constexpr std::string_view kNoRandomKey = "RANDOMKEY cannot be random across groups";
+inline constexpr std::string_view kNoMigrate =
+    "MIGRATE moves keys behind the cluster's back; move slots with codis-config instead";
+inline constexpr std::string_view kOneServer =
+    "it acts on one server's client connections, which the proxy does not expose";
+inline constexpr std::string_view kOneServerScript =
+    "it acts on a script running on one server; send it to that server directly";
+inline constexpr std::string_view kSlotAdmin =
+    "slot and migration command of codis-config and the dashboard; send it to a server directly";
+
+}  // namespace codis::cmd::table::reasons
