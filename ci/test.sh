@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 SIM_SECONDS=${SIM_SECONDS:-120}
 FUZZ_SECONDS=${FUZZ_SECONDS:-20}
 start=$(date +%s)
+# ccache lives outside the tree (~/.cache/ccache); these let a fresh clone at another path reuse it.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 step() { echo; echo "=== $* ($(( $(date +%s) - start ))s)"; }
 
 step "dependencies"
