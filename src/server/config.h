@@ -1,0 +1,64 @@
+// codis-server's settings: parsed from a redis.conf-style file and `--name value` arguments at start-up,
+// read and changed at run time by CONFIG GET/SET. Every setting is one row of a table (config.cc).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace codis::server {
+
+enum class EvictionPolicy { kNoEviction, kAllKeysLru };
+
+struct Config {
+  int64_t port = 6379;  // 0: pick a free port and print it
+  std::string bind = "127.0.0.1";
+  std::string requirepass;
+  int64_t databases = 16;
+  int64_t maxclients = 10000;
+  int64_t maxmemory = 0;
+  EvictionPolicy maxmemory_policy = EvictionPolicy::kNoEviction;
+  int64_t timeout = 0;  // idle client timeout in seconds, 0 = never
+  std::string dir = ".";
+  std::string logfile;
+  std::string loglevel = "notice";
+  int64_t hz = 10;
+  int64_t proto_max_bulk_len = 512LL * 1024 * 1024;
+  int64_t client_query_buffer_limit = 1024LL * 1024 * 1024;
+  // client-output-buffer-limit for normal clients: hard, soft, soft seconds (0 = no limit).
+  int64_t obuf_normal_hard = 0, obuf_normal_soft = 0, obuf_normal_seconds = 0;
+  int64_t obuf_pubsub_hard = 32LL * 1024 * 1024, obuf_pubsub_soft = 8LL * 1024 * 1024,
+          obuf_pubsub_seconds = 60;
+  int64_t slowlog_log_slower_than = 10000;
+  int64_t slowlog_max_len = 128;
+  int64_t latency_monitor_threshold = 0;
+  std::string save;  // accepted for compatibility; snapshots are not written yet
+  std::string appendonly = "no";
+  std::string daemonize = "no";
+  int64_t list_max_listpack_size = -2;
+  int64_t hash_max_listpack_entries = 128, hash_max_listpack_value = 64;
+  int64_t set_max_intset_entries = 512;
+  int64_t zset_max_listpack_entries = 128, zset_max_listpack_value = 64;
+  int64_t hll_sparse_max_bytes = 3000;
+  int64_t lua_time_limit = 5000;
+};
+
+// Start-up: a file's text (may be empty) then command-line words ("--port", "7000", ...). On error the
+// text is the Redis-style fatal message to print.
+struct ConfigError {
+  std::string message;
+};
+std::pair<Config, std::vector<ConfigError>> load_config(std::string_view file_text,
+                                                        const std::vector<std::string>& args);
+
+// CONFIG GET: every (name, value) whose name matches the glob.
+std::vector<std::pair<std::string, std::string>> config_get(const Config& c, std::string_view pattern);
+// CONFIG SET one setting; an error text ("ERR ...") when refused. Immutable ones are refused at run time.
+std::string config_set(Config& c, std::string_view name, std::string_view value, bool at_startup = false);
+
+// "1gb" -> 1073741824 (Redis memtoll: k=1000, kb=1024, m, mb, g, gb); false if not a valid size.
+bool parse_memory(std::string_view s, int64_t* out);
+
+}  // namespace codis::server

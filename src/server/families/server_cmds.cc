@@ -1,0 +1,425 @@
+// Connection and server commands: PING, ECHO, QUIT, AUTH, HELLO, RESET, CLIENT, CONFIG, COMMAND COUNT/LIST,
+// TIME, LASTSAVE, INFO, DEBUG SLEEP, SHUTDOWN, and transactions (MULTI, EXEC, DISCARD, WATCH, UNWATCH).
+#include <algorithm>
+
+#include "cmd/table.h"
+#include "server/families/util.h"
+#include "server/glob.h"
+#include "server/info.h"
+
+namespace codis::server {
+
+namespace {
+
+void cmd_ping(CommandContext& ctx) {
+  if (ctx.argc() > 2) {
+    ctx.out.error("ERR wrong number of arguments for 'ping' command");
+  } else if (ctx.argc() == 2) {
+    ctx.out.bulk(ctx.arg(1));
+  } else {
+    ctx.out.simple("PONG");
+  }
+}
+
+void cmd_echo(CommandContext& ctx) {
+  ctx.out.bulk(ctx.arg(1));
+}
+
+void cmd_quit(CommandContext& ctx) {
+  ctx.out.ok();
+  ctx.client.close_after_reply = true;
+}
+
+bool check_password(CommandContext& ctx, std::string_view user, std::string_view pass) {
+  const std::string& want = ctx.server.config().requirepass;
+  if (want.empty()) {
+    // Redis: the default user has no password ("nopass"), so any password is accepted.
+    return user == "default";
+  }
+  return user == "default" && pass == want;
+}
+
+void cmd_auth(CommandContext& ctx) {
+  if (ctx.argc() > 3) {
+    ctx.out.error(err::kSyntax);
+    return;
+  }
+  if (ctx.argc() == 2 && ctx.server.config().requirepass.empty()) {
+    ctx.out.error(
+        "ERR AUTH <password> called without any password configured for the default user. Are you sure your "
+        "configuration is correct?");
+    return;
+  }
+  std::string_view user = ctx.argc() == 3 ? ctx.arg(1) : "default";
+  std::string_view pass = ctx.arg(ctx.argc() - 1);
+  if (!check_password(ctx, user, pass)) {
+    ctx.out.error("WRONGPASS invalid username-password pair or user is disabled.");
+    return;
+  }
+  ctx.client.authenticated = true;
+  ctx.out.ok();
+}
+
+// HELLO [protover [AUTH username password] [SETNAME clientname]]
+void cmd_hello(CommandContext& ctx) {
+  int64_t ver = 0;
+  size_t i = 1;
+  if (ctx.argc() >= 2) {
+    if (!resp::parse_ll(ctx.arg(1), &ver)) {
+      ctx.out.error("ERR Protocol version is not an integer or out of range");
+      return;
+    }
+    if (ver < 2 || ver > 3) {
+      ctx.out.error("NOPROTO unsupported protocol version");
+      return;
+    }
+    i = 2;
+  }
+  std::string_view setname;
+  bool have_name = false;
+  for (; i < ctx.argc(); ++i) {
+    bool more = i + 1 < ctx.argc();
+    if (iequals(ctx.arg(i), "auth") && i + 2 < ctx.argc()) {
+      if (!check_password(ctx, ctx.arg(i + 1), ctx.arg(i + 2))) {
+        ctx.out.error("WRONGPASS invalid username-password pair or user is disabled.");
+        return;
+      }
+      ctx.client.authenticated = true;
+      i += 2;
+    } else if (iequals(ctx.arg(i), "setname") && more) {
+      setname = ctx.arg(i + 1);
+      have_name = true;
+      ++i;
+    } else {
+      ctx.out.error("ERR Syntax error in HELLO option '" + std::string(ctx.arg(i)) + "'");
+      return;
+    }
+  }
+  if (!ctx.client.authenticated) {
+    ctx.out.error(
+        "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO "
+        "<proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP "
+        "protocol version at the same time");
+    return;
+  }
+  if (have_name) {
+    ctx.client.name = std::string(setname);
+  }
+  if (ver != 0) {
+    ctx.client.protocol = static_cast<int>(ver);
+    ctx.out.set_protocol(ctx.client.protocol);
+  }
+  ctx.out.map(7);
+  ctx.out.bulk("server");
+  ctx.out.bulk("redis");
+  ctx.out.bulk("version");
+  ctx.out.bulk(kRedisVersion);
+  ctx.out.bulk("proto");
+  ctx.out.integer(ctx.client.protocol);
+  ctx.out.bulk("id");
+  ctx.out.integer(static_cast<int64_t>(ctx.client.id));
+  ctx.out.bulk("mode");
+  ctx.out.bulk("standalone");
+  ctx.out.bulk("role");
+  ctx.out.bulk("master");
+  ctx.out.bulk("modules");
+  ctx.out.array(0);
+}
+
+void cmd_reset(CommandContext& ctx) {
+  Client& c = ctx.client;
+  c.in_multi = c.multi_dirty = c.watch_dirty = false;
+  c.queued.clear();
+  c.watched.clear();
+  c.db = 0;
+  c.protocol = 2;
+  ctx.out.set_protocol(2);
+  c.name.clear();
+  c.authenticated = ctx.server.config().requirepass.empty();
+  ctx.out.simple("RESET");
+}
+
+std::string client_line(const Client& c, rt::MonoTime now) {
+  auto secs = [](rt::Duration d) {
+    return std::to_string(std::chrono::duration_cast<rt::seconds>(d).count());
+  };
+  return "id=" + std::to_string(c.id) + " addr=" + c.peer.to_string() + " laddr=" + c.local.to_string() +
+         " fd=8 name=" + c.name + " age=" + secs(now - c.created) +
+         " idle=" + secs(now - c.last_interaction) + " flags=" + (c.in_multi ? "x" : "N") +
+         " db=" + std::to_string(c.db) + " sub=0 psub=0 ssub=0 multi=" +
+         std::to_string(c.in_multi ? static_cast<int64_t>(c.queued.size()) : -1) +
+         " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=16384 obl=0 oll=0 omem=0 tot-mem=0 "
+         "events=r "
+         "cmd=" +
+         c.last_command + " user=default redir=-1 resp=" + std::to_string(c.protocol) + "\n";
+}
+
+void cmd_client_id(CommandContext& ctx) {
+  ctx.out.integer(static_cast<int64_t>(ctx.client.id));
+}
+void cmd_client_getname(CommandContext& ctx) {
+  ctx.client.name.empty() ? ctx.out.null() : ctx.out.bulk(ctx.client.name);
+}
+void cmd_client_setname(CommandContext& ctx) {
+  for (char ch : ctx.arg(2)) {
+    if (ch < '!' || ch > '~') {
+      ctx.out.error("ERR Client names cannot contain spaces, newlines or special characters.");
+      return;
+    }
+  }
+  ctx.client.name = std::string(ctx.arg(2));
+  ctx.out.ok();
+}
+void cmd_client_list(CommandContext& ctx) {
+  std::string s;
+  auto now = ctx.server.env().clock.mono();
+  for (const auto& [id, c] : ctx.server.clients()) {
+    s += client_line(*c, now);
+  }
+  ctx.out.verbatim(s);
+}
+void cmd_client_info(CommandContext& ctx) {
+  ctx.out.verbatim(client_line(ctx.client, ctx.server.env().clock.mono()));
+}
+// CLIENT KILL ID id | CLIENT KILL addr
+void cmd_client_kill(CommandContext& ctx) {
+  if (ctx.argc() == 3) {
+    for (const auto& [id, c] : ctx.server.clients()) {
+      if (c->peer.to_string() == ctx.arg(2)) {
+        c->killed = true;
+        if (c == &ctx.client) c->close_after_reply = true;
+        ctx.out.ok();
+        return;
+      }
+    }
+    ctx.out.error("ERR No such client");
+    return;
+  }
+  int64_t killed = 0;
+  for (size_t i = 2; i + 1 < ctx.argc(); i += 2) {
+    if (!iequals(ctx.arg(i), "id")) {
+      ctx.out.error(err::kSyntax);
+      return;
+    }
+    int64_t id;
+    if (!resp::parse_ll(ctx.arg(i + 1), &id)) {
+      ctx.out.error("ERR client-id should be greater than 0");
+      return;
+    }
+    auto it = ctx.server.clients().find(static_cast<uint64_t>(id));
+    if (it != ctx.server.clients().end()) {
+      it->second->killed = true;
+      if (it->second == &ctx.client) it->second->close_after_reply = true;
+      ++killed;
+    }
+  }
+  if ((ctx.argc() - 2) % 2 != 0) {
+    ctx.out.error(err::kSyntax);
+    return;
+  }
+  ctx.out.integer(killed);
+}
+void cmd_client_no_evict(CommandContext& ctx) {
+  if (!iequals(ctx.arg(2), "on") && !iequals(ctx.arg(2), "off")) {
+    ctx.out.error(err::kSyntax);
+    return;
+  }
+  ctx.out.ok();
+}
+
+void cmd_config_get(CommandContext& ctx) {
+  std::vector<std::pair<std::string, std::string>> all;
+  for (size_t i = 2; i < ctx.argc(); ++i) {
+    for (auto& kv : config_get(ctx.server.config(), ctx.arg(i))) {
+      if (std::find(all.begin(), all.end(), kv) == all.end()) {
+        all.push_back(std::move(kv));
+      }
+    }
+  }
+  ctx.out.map(all.size());
+  for (const auto& [k, v] : all) {
+    ctx.out.bulk(k);
+    ctx.out.bulk(v);
+  }
+}
+
+void cmd_config_set(CommandContext& ctx) {
+  if ((ctx.argc() - 2) % 2 != 0) {
+    ctx.out.error("ERR wrong number of arguments for 'config|set' command");
+    return;
+  }
+  Config next = ctx.server.config();
+  for (size_t i = 2; i + 1 < ctx.argc(); i += 2) {
+    std::string e = config_set(next, ctx.arg(i), ctx.arg(i + 1));
+    if (!e.empty()) {
+      ctx.out.error(e);
+      return;
+    }
+  }
+  ctx.server.config() = next;
+  ctx.out.ok();
+}
+
+void cmd_config_resetstat(CommandContext& ctx) {
+  Stats& s = ctx.server.stats();
+  s.commands.clear();
+  s.commands_processed = s.connections_received = s.rejected_connections = s.expired_keys = 0;
+  s.keyspace_hits = s.keyspace_misses = s.net_input_bytes = s.net_output_bytes = 0;
+  ctx.out.ok();
+}
+
+void cmd_command_count(CommandContext& ctx) {
+  ctx.out.integer(static_cast<int64_t>(cmd::all_commands().size()));
+}
+void cmd_command_list(CommandContext& ctx) {
+  auto all = cmd::all_commands();
+  ctx.out.array(all.size());
+  for (const auto& c : all) {
+    ctx.out.bulk(c.name);
+  }
+}
+
+void cmd_time(CommandContext& ctx) {
+  int64_t us =
+      std::chrono::duration_cast<rt::microseconds>(ctx.server.env().clock.wall().time_since_epoch()).count();
+  ctx.out.array(2);
+  ctx.out.bulk_integer(us / 1000000);
+  ctx.out.bulk_integer(us % 1000000);
+}
+
+void cmd_lastsave(CommandContext& ctx) {
+  ctx.out.integer(ctx.now_ms / 1000);
+}
+
+void cmd_info(CommandContext& ctx) {
+  std::vector<std::string_view> sections(ctx.argv.begin() + 1, ctx.argv.end());
+  ctx.out.verbatim(render_info(ctx.server, sections));
+}
+
+void cmd_debug(CommandContext& ctx) {
+  if (iequals(ctx.arg(1), "sleep") && ctx.argc() == 3) {
+    // DEBUG SLEEP blocks the whole server in Redis; tests use it to let time pass. We cannot block the
+    // loop without the seam, so it replies at once: time-sensitive tests should sleep client-side.
+    ctx.out.ok();
+  } else if (iequals(ctx.arg(1), "set-active-expire") && ctx.argc() == 3) {
+    ctx.out.ok();
+  } else {
+    ctx.out.error("ERR DEBUG subcommand not supported by codis-server: " + std::string(ctx.arg(1)));
+  }
+}
+
+void cmd_shutdown(CommandContext& ctx) {
+  ctx.server.env().log.warning("User requested shutdown...");
+  ctx.client.close_after_reply = true;
+  ctx.server.shutdown();
+}
+
+// Transactions.
+void cmd_multi(CommandContext& ctx) {
+  if (ctx.client.in_multi) {
+    ctx.out.error("ERR MULTI calls can not be nested");
+    return;
+  }
+  ctx.client.in_multi = true;
+  ctx.client.multi_dirty = false;
+  ctx.client.queued.clear();
+  ctx.out.ok();
+}
+
+void end_multi(Client& c) {
+  c.in_multi = c.multi_dirty = c.watch_dirty = false;
+  c.queued.clear();
+  c.watched.clear();
+}
+
+void cmd_exec(CommandContext& ctx) {
+  Client& c = ctx.client;
+  if (!c.in_multi) {
+    ctx.out.error("ERR EXEC without MULTI");
+    return;
+  }
+  if (c.multi_dirty) {
+    end_multi(c);
+    ctx.out.error("EXECABORT Transaction discarded because of previous errors.");
+    return;
+  }
+  if (c.watch_dirty) {
+    end_multi(c);
+    ctx.out.null_array();
+    return;
+  }
+  auto queued = std::move(c.queued);
+  c.in_multi = false;
+  c.queued.clear();
+  ctx.out.array(queued.size());
+  std::vector<std::string_view> argv;
+  for (auto& q : queued) {
+    argv.assign(q.argv.begin(), q.argv.end());
+    ctx.server.execute(c, argv, ctx.out);
+  }
+  end_multi(c);
+}
+
+void cmd_discard(CommandContext& ctx) {
+  if (!ctx.client.in_multi) {
+    ctx.out.error("ERR DISCARD without MULTI");
+    return;
+  }
+  end_multi(ctx.client);
+  ctx.out.ok();
+}
+
+void cmd_watch(CommandContext& ctx) {
+  if (ctx.client.in_multi) {
+    ctx.out.error("ERR WATCH inside MULTI is not allowed");
+    return;
+  }
+  for (size_t i = 1; i < ctx.argc(); ++i) {
+    std::pair<int, std::string> w(ctx.client.db, std::string(ctx.arg(i)));
+    if (std::find(ctx.client.watched.begin(), ctx.client.watched.end(), w) == ctx.client.watched.end()) {
+      ctx.client.watched.push_back(std::move(w));
+    }
+  }
+  ctx.out.ok();
+}
+
+void cmd_unwatch(CommandContext& ctx) {
+  ctx.client.watched.clear();
+  ctx.client.watch_dirty = false;
+  ctx.out.ok();
+}
+
+}  // namespace
+
+void register_server_family(Registry& r) {
+  r.add("ping", cmd_ping);
+  r.add("echo", cmd_echo);
+  r.add("quit", cmd_quit);
+  r.add("auth", cmd_auth);
+  r.add("hello", cmd_hello);
+  r.add("reset", cmd_reset);
+  r.add("client|id", cmd_client_id);
+  r.add("client|getname", cmd_client_getname);
+  r.add("client|setname", cmd_client_setname);
+  r.add("client|list", cmd_client_list);
+  r.add("client|info", cmd_client_info);
+  r.add("client|kill", cmd_client_kill);
+  r.add("client|no-evict", cmd_client_no_evict);
+  r.add("config|get", cmd_config_get);
+  r.add("config|set", cmd_config_set);
+  r.add("config|resetstat", cmd_config_resetstat);
+  r.add("command|count", cmd_command_count);
+  r.add("command|list", cmd_command_list);
+  r.add("time", cmd_time);
+  r.add("lastsave", cmd_lastsave);
+  r.add("info", cmd_info);
+  r.add("debug", cmd_debug);
+  r.add("shutdown", cmd_shutdown);
+  r.add("multi", cmd_multi);
+  r.add("exec", cmd_exec);
+  r.add("discard", cmd_discard);
+  r.add("watch", cmd_watch);
+  r.add("unwatch", cmd_unwatch);
+}
+
+}  // namespace codis::server

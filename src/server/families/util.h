@@ -1,0 +1,62 @@
+// Helpers every command family uses: typed key lookup with the WRONGTYPE reply, and argument parsing
+// with Redis's exact error replies. Each returns false after replying, so handlers read as
+// `if (!parse_int(ctx, i, &n)) return;`.
+#pragma once
+
+#include <cctype>
+#include <string>
+#include <string_view>
+
+#include "resp/number.h"
+#include "server/context.h"
+#include "server/errors.h"
+#include "server/server.h"
+
+namespace codis::server {
+
+inline bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The entry at key if it exists and has type t. On a type mismatch replies WRONGTYPE and sets *wrong.
+inline Entry* lookup_typed(CommandContext& ctx, std::string_view key, ObjType t, bool* wrong) {
+  *wrong = false;
+  Entry* e = ctx.db().find(key, ctx.now_ms);
+  if (e == nullptr) {
+    ++ctx.server.stats().keyspace_misses;
+    return nullptr;
+  }
+  ++ctx.server.stats().keyspace_hits;
+  if (!e->value.is(t)) {
+    *wrong = true;
+    ctx.out.error(err::kWrongType);
+    return nullptr;
+  }
+  return e;
+}
+
+inline bool parse_int(CommandContext& ctx, std::string_view s, int64_t* out) {
+  if (!resp::parse_ll(s, out)) {
+    ctx.out.error(err::kNotInteger);
+    return false;
+  }
+  return true;
+}
+
+inline bool parse_double_arg(CommandContext& ctx, std::string_view s, double* out) {
+  if (!resp::parse_double(s, out)) {
+    ctx.out.error(err::kNotFloat);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace codis::server

@@ -1,0 +1,134 @@
+#include "server/info.h"
+
+#include <cctype>
+
+#include "server/server.h"
+
+namespace codis::server {
+
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+std::string render_info(Server& s, std::span<const std::string_view> sections) {
+  bool all = sections.empty();
+  bool everything = false;
+  std::vector<std::string> want;
+  for (auto sec : sections) {
+    std::string l = lower(sec);
+    if (l == "all" || l == "default") {
+      all = true;
+    } else if (l == "everything") {
+      all = everything = true;
+    } else {
+      want.push_back(l);
+    }
+  }
+  auto on = [&](std::string_view name, bool in_default = true) {
+    if ((all && in_default) || everything) {
+      return true;
+    }
+    for (const auto& w : want) {
+      if (w == name) return true;
+    }
+    return false;
+  };
+  std::string out;
+  auto header = [&](std::string_view name) {
+    if (!out.empty()) out += "\r\n";
+    out += "# ";
+    out += name;
+    out += "\r\n";
+  };
+  auto field = [&](std::string_view k, const std::string& v) {
+    out += k;
+    out += ':';
+    out += v;
+    out += "\r\n";
+  };
+  const Stats& st = s.stats();
+  const auto uptime = std::chrono::duration_cast<rt::seconds>(s.env().clock.mono() - s.started()).count();
+  if (on("server")) {
+    header("Server");
+    field("redis_version", std::string(kRedisVersion));
+    field("redis_mode", "standalone");
+    field("codis_server", "codis-cpp");
+    field("arch_bits", "64");
+    field("tcp_port", std::to_string(s.port()));
+    field("uptime_in_seconds", std::to_string(uptime));
+    field("uptime_in_days", std::to_string(uptime / 86400));
+    field("hz", std::to_string(s.config().hz));
+  }
+  if (on("clients")) {
+    header("Clients");
+    field("connected_clients", std::to_string(s.clients().size()));
+    field("maxclients", std::to_string(s.config().maxclients));
+    field("blocked_clients", "0");
+  }
+  if (on("memory")) {
+    header("Memory");
+    field("used_memory", "0");
+    field("maxmemory", std::to_string(s.config().maxmemory));
+    field("maxmemory_policy",
+          s.config().maxmemory_policy == EvictionPolicy::kAllKeysLru ? "allkeys-lru" : "noeviction");
+  }
+  if (on("persistence")) {
+    header("Persistence");
+    field("loading", "0");
+    field("rdb_changes_since_last_save", std::to_string(st.dirty));
+    field("aof_enabled", "0");
+  }
+  if (on("stats")) {
+    header("Stats");
+    field("total_connections_received", std::to_string(st.connections_received));
+    field("total_commands_processed", std::to_string(st.commands_processed));
+    field("total_net_input_bytes", std::to_string(st.net_input_bytes));
+    field("total_net_output_bytes", std::to_string(st.net_output_bytes));
+    field("rejected_connections", std::to_string(st.rejected_connections));
+    field("expired_keys", std::to_string(st.expired_keys));
+    field("keyspace_hits", std::to_string(st.keyspace_hits));
+    field("keyspace_misses", std::to_string(st.keyspace_misses));
+  }
+  if (on("replication")) {
+    header("Replication");
+    field("role", "master");
+    field("connected_slaves", "0");
+  }
+  if (on("cpu")) {
+    header("CPU");
+  }
+  if (on("commandstats", false)) {
+    header("Commandstats");
+    for (const auto& [name, cs] : st.commands) {
+      std::string n = name;
+      for (auto& ch : n)
+        if (ch == '|') ch = '|';
+      double per = cs.calls ? static_cast<double>(cs.usec) / static_cast<double>(cs.calls) : 0;
+      char buf[256];
+      std::snprintf(buf, sizeof buf,
+                    "calls=%llu,usec=%llu,usec_per_call=%.2f,rejected_calls=%llu,failed_calls=%llu",
+                    static_cast<unsigned long long>(cs.calls), static_cast<unsigned long long>(cs.usec), per,
+                    static_cast<unsigned long long>(cs.rejected), static_cast<unsigned long long>(cs.failed));
+      field("cmdstat_" + n, buf);
+    }
+  }
+  if (on("keyspace")) {
+    header("Keyspace");
+    for (int i = 0; i < s.databases(); ++i) {
+      const Db& d = s.db(i);
+      if (d.size() > 0) {
+        field("db" + std::to_string(i),
+              "keys=" + std::to_string(d.size()) + ",expires=" + std::to_string(d.expires()) + ",avg_ttl=0");
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace codis::server

@@ -1,0 +1,58 @@
+// codis-server: starts like redis-server: `codis-server [redis.conf] [--option value ...]`.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "rt/asio/runtime.h"
+#include "server/info.h"
+#include "server/server.h"
+
+int main(int argc, char** argv) {
+  std::string file_text;
+  std::vector<std::string> args;
+  int i = 1;
+  if (argc > 1 && std::string(argv[1]) == "--version") {
+    std::cout << "codis-server (codis-cpp), Redis " << codis::server::kRedisVersion << " compatible\n";
+    return 0;
+  }
+  if (argc > 1 && std::string(argv[1]).rfind("--", 0) != 0) {
+    std::ifstream f(argv[1]);
+    if (!f) {
+      std::cerr << "Fatal error, can't open config file '" << argv[1] << "'\n";
+      return 1;
+    }
+    std::stringstream ss;
+    ss << f.rdbuf();
+    file_text = ss.str();
+    i = 2;
+  }
+  for (; i < argc; ++i) {
+    args.emplace_back(argv[i]);
+  }
+  auto [config, errors] = codis::server::load_config(file_text, args);
+  if (!errors.empty()) {
+    std::cerr << errors.front().message << "\n";
+    return 1;
+  }
+  codis::rt::asio::AsioOptions o;
+  o.log_file = config.logfile;
+  o.log_level = config.loglevel == "debug"     ? codis::rt::LogLevel::kDebug
+                : config.loglevel == "verbose" ? codis::rt::LogLevel::kVerbose
+                : config.loglevel == "warning" ? codis::rt::LogLevel::kWarning
+                                               : codis::rt::LogLevel::kNotice;
+  codis::rt::asio::AsioRuntime rt(o);
+  rt.stop_on_signals();
+  bool ok = true;
+  {
+    codis::server::Server server(rt.env(), config, [&rt] { rt.stop(); });
+    ok = rt.run_task(server.run([&config](const codis::rt::Endpoint& at) {
+      if (config.port == 0) {
+        std::printf("codis-server listening on %s\n", at.to_string().c_str());
+        std::fflush(stdout);
+      }
+    }));
+  }
+  (void)ok;
+  return 0;
+}
