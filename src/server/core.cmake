@@ -7,10 +7,10 @@ add_library(codis_server STATIC
   ${CMAKE_CURRENT_LIST_DIR}/object.cc
   ${CMAKE_CURRENT_LIST_DIR}/registry.cc
   ${CMAKE_CURRENT_LIST_DIR}/server.cc
-  ${CMAKE_CURRENT_LIST_DIR}/families/keys.cc
-  ${CMAKE_CURRENT_LIST_DIR}/families/server_cmds.cc
-  ${CMAKE_CURRENT_LIST_DIR}/families/strings.cc
 )
+# Every command family registers itself in registry.cc; a new family is one new file here.
+file(GLOB codis_server_families CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/families/*.cc)
+target_sources(codis_server PRIVATE ${codis_server_families})
 target_link_libraries(codis_server PUBLIC codis_rt codis_resp codis_cmd)
 
 add_executable(codis-server ${CMAKE_CURRENT_LIST_DIR}/main.cc)

@@ -28,6 +28,9 @@ void register_all_families(Registry& r) {
   register_string_family(r);
   register_key_family(r);
   register_server_family(r);
+  register_list_family(r);
+  register_hash_family(r);
+  register_set_family(r);
 }
 
 }  // namespace codis::server

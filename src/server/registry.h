@@ -28,6 +28,9 @@ class Registry {
 void register_string_family(Registry& r);
 void register_key_family(Registry& r);
 void register_server_family(Registry& r);
+void register_list_family(Registry& r);
+void register_hash_family(Registry& r);
+void register_set_family(Registry& r);
 void register_all_families(Registry& r);
 
 }  // namespace codis::server
