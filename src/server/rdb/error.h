@@ -45,7 +45,7 @@ template <class T>
 class [[nodiscard]] DumpResult {
  public:
   DumpResult(T v) : v_(std::in_place_index<0>, std::move(v)) {}  // NOLINT: implicit on purpose
-  DumpResult(DumpError e) : v_(std::in_place_index<1>, e) {}      // NOLINT
+  DumpResult(DumpError e) : v_(std::in_place_index<1>, e) {}     // NOLINT
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }

@@ -65,7 +65,8 @@ bool LzfCompressor::compress(std::string_view in_view, size_t max_out, std::stri
     const bool have = load(slot, &ref);
     store(slot, ip);
     size_t off = 0;
-    if (have && ref < ip && (off = ip - ref - 1) < kMaxOff && ip + 4 < in_len && ref > 0 && in[ref] == in[ip] &&
+    // No `ip + 4 < in_end` test: the liblzf in Redis 7.0 has none, and so matches the input's last bytes too.
+    if (have && ref < ip && (off = ip - ref - 1) < kMaxOff && ref > 0 && in[ref] == in[ip] &&
         in[ref + 1] == in[ip + 1] && in[ref + 2] == in[ip + 2]) {
       size_t len = 2;
       size_t maxlen = in_len - ip - len;
@@ -90,7 +91,7 @@ bool LzfCompressor::compress(std::string_view in_view, size_t max_out, std::stri
           ++len;
         } while (len < maxlen && in[ref + len] == in[ip + len]);
       }
-      len -= 2;  // now the number of bytes - 1... minus the 2 implied by every back reference
+      len -= 2;  // the encoded length: a back reference covers len + 2 bytes
       ++ip;
       if (len < 7) {
         o[op++] = static_cast<unsigned char>((off >> 8) + (len << 5));
@@ -134,7 +135,7 @@ bool LzfCompressor::compress(std::string_view in_view, size_t max_out, std::stri
     }
   }
   o[op - lit - 1] = static_cast<unsigned char>(lit - 1);  // end the run
-  op -= lit == 0 ? 1 : 0;                                   // drop it if empty
+  op -= lit == 0 ? 1 : 0;                                 // drop it if empty
   out->resize(op);
   return true;
 }

@@ -23,10 +23,10 @@ enum class ValueType : uint8_t { kString, kList, kSet, kZSet, kHash };
 // we recognise only to reject (streams, modules).
 enum class RdbType : uint8_t {
   kString = 0,
-  kList = 1,  // linked list of strings (RDB < 7)
-  kSet = 2,   // hash table set
-  kZSet = 3,  // skiplist, scores as text (RDB < 8)
-  kHash = 4,  // hash table
+  kList = 1,   // linked list of strings (RDB < 7)
+  kSet = 2,    // hash table set
+  kZSet = 3,   // skiplist, scores as text (RDB < 8)
+  kHash = 4,   // hash table
   kZSet2 = 5,  // skiplist, binary scores
   kModule = 6,
   kModule2 = 7,
@@ -114,9 +114,10 @@ struct DecodeOptions {
   uint64_t max_decoded_bytes = uint64_t{1} << 32;
 };
 
-// The thresholds Redis 7.0 uses to pick a compact encoding (redis.conf defaults).
+// The thresholds Redis 7.0 uses to pick a compact encoding: its compiled-in defaults (the sample
+// redis.conf sets hash-max-listpack-entries to 128 instead).
 struct EncodingLimits {
-  size_t hash_max_listpack_entries = 128;
+  size_t hash_max_listpack_entries = 512;
   size_t hash_max_listpack_value = 64;
   size_t zset_max_listpack_entries = 128;
   size_t zset_max_listpack_value = 64;
