@@ -33,7 +33,7 @@ struct Row {
 
 std::string set_int(int64_t* field, std::string_view v, int64_t lo, int64_t hi, bool memory) {
   int64_t n = 0;
-  bool ok = memory ? parse_memory(v, &n) : resp::parse_ll(v, &n);
+  bool ok = memory ? parse_memory(v, &n) && n >= 0 : resp::parse_ll(v, &n);
   if (!ok) {
     return memory ? "argument must be a memory value" : "argument couldn't be parsed into an integer";
   }
@@ -102,7 +102,7 @@ const std::vector<Row>& rows() {
       STR_ROW("bind", bind, false),
       STR_ROW("requirepass", requirepass, true),
       INT_ROW("databases", databases, false, 1, 1 << 20),
-      INT_ROW("maxclients", maxclients, true, 1, 1 << 30),
+      INT_ROW("maxclients", maxclients, true, 1, 4294967295LL),
       MEM_ROW("maxmemory", maxmemory, true, 0, INT64_MAX),
       Row{"maxmemory-policy", Kind::kString, true, 0, 0,
           [](const Config& c) {
@@ -115,8 +115,12 @@ const std::vector<Row>& rows() {
               c.maxmemory_policy = EvictionPolicy::kNoEviction;
             } else if (l == "allkeys-lru") {
               c.maxmemory_policy = EvictionPolicy::kAllKeysLru;
+            } else if (l == "volatile-lru" || l == "volatile-lfu" || l == "volatile-random" ||
+                       l == "volatile-ttl" || l == "allkeys-lfu" || l == "allkeys-random") {
+              return "policy '" + l + "' is not supported by codis-server (use noeviction or allkeys-lru)";
             } else {
-              return "argument(s) must be one of the following: noeviction, allkeys-lru";
+              return "argument(s) must be one of the following: volatile-lru, volatile-lfu, volatile-random, "
+                     "volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random, noeviction";
             }
             return "";
           }},
@@ -127,12 +131,18 @@ const std::vector<Row>& rows() {
           [](Config& c, std::string_view v) -> std::string {
             std::string l = lower(v);
             if (l != "debug" && l != "verbose" && l != "notice" && l != "warning") {
-              return "argument(s) must be one of the following: debug, verbose, notice, warning, nothing";
+              return "argument(s) must be one of the following: debug, verbose, notice, warning";
             }
             c.loglevel = l;
             return "";
           }},
-      INT_ROW("hz", hz, true, 1, 500),
+      // Redis accepts 0..INT_MAX and clamps what it keeps (and shows) to 1..500.
+      Row{"hz", Kind::kInt, true, 0, INT32_MAX, [](const Config& c) { return std::to_string(c.hz); },
+          [](Config& c, std::string_view v) -> std::string {
+            std::string e = set_int(&c.hz, v, 0, INT32_MAX, false);
+            c.hz = std::clamp<int64_t>(c.hz, 1, 500);
+            return e;
+          }},
       MEM_ROW("proto-max-bulk-len", proto_max_bulk_len, true, 1024 * 1024, INT64_MAX),
       MEM_ROW("client-query-buffer-limit", client_query_buffer_limit, true, 1024 * 1024, INT64_MAX),
       Row{"client-output-buffer-limit", Kind::kString, true, 0, 0, obuf_get, obuf_set},
@@ -174,14 +184,22 @@ const std::vector<Row>& rows() {
   return kRows;
 }
 
+// Old names Redis still answers to (CONFIG GET globs see them as names of their own).
+constexpr std::pair<std::string_view, std::string_view> kAliases[] = {
+    {"hash-max-ziplist-entries", "hash-max-listpack-entries"},
+    {"hash-max-ziplist-value", "hash-max-listpack-value"},
+    {"zset-max-ziplist-entries", "zset-max-listpack-entries"},
+    {"zset-max-ziplist-value", "zset-max-listpack-value"},
+    {"list-max-ziplist-size", "list-max-listpack-size"},
+};
+
 const Row* find_row(std::string_view name) {
   std::string l = lower(name);
-  // Aliases Redis keeps for old names.
-  if (l == "hash-max-ziplist-entries") l = "hash-max-listpack-entries";
-  if (l == "hash-max-ziplist-value") l = "hash-max-listpack-value";
-  if (l == "zset-max-ziplist-entries") l = "zset-max-listpack-entries";
-  if (l == "zset-max-ziplist-value") l = "zset-max-listpack-value";
-  if (l == "list-max-ziplist-size") l = "list-max-listpack-size";
+  for (const auto& [alias, target] : kAliases) {
+    if (l == alias) {
+      l = target;
+    }
+  }
   for (const auto& r : rows()) {
     if (r.name == l) {
       return &r;
@@ -245,9 +263,21 @@ std::string config_set(Config& c, std::string_view name, std::string_view value,
 
 std::vector<std::pair<std::string, std::string>> config_get(const Config& c, std::string_view pattern) {
   std::vector<std::pair<std::string, std::string>> out;
+  if (pattern.find_first_of("[*?") == std::string_view::npos) {
+    // Redis looks a plain name up directly and replies with the name as the client spelled it.
+    if (const Row* r = find_row(pattern)) {
+      out.emplace_back(std::string(pattern), r->get(c));
+    }
+    return out;
+  }
   for (const auto& r : rows()) {
     if (glob_match(pattern, r.name, true)) {
       out.emplace_back(std::string(r.name), r.get(c));
+    }
+  }
+  for (const auto& [alias, target] : kAliases) {
+    if (glob_match(pattern, alias, true)) {
+      out.emplace_back(std::string(alias), find_row(target)->get(c));
     }
   }
   return out;

@@ -1,68 +1,96 @@
 #include "server/glob.h"
 
 #include <cctype>
+#include <utility>
 
 namespace codis::server {
 
 namespace {
 
-char fold(char c, bool nocase) {
-  return nocase ? static_cast<char>(std::tolower(static_cast<unsigned char>(c))) : c;
+int lower(char c) {
+  return std::tolower(static_cast<unsigned char>(c));
 }
 
-// Recursion depth is bounded by the number of '*' in the pattern, which is bounded by the request size;
-// a nesting cap stops pathological patterns the way Redis 7 does.
-bool match(const char* p, const char* pend, const char* s, const char* send, bool nocase, int nesting) {
+// The same algorithm as Redis 7.0's stringmatchlen_impl, step for step, so KEYS/SCAN MATCH/CONFIG GET
+// agree with Redis on every odd pattern (unterminated classes, trailing backslashes, "*" against an
+// empty string). `skip_longer` is Redis's CVE-2022-36021 fix: once the rest of the pattern after a '*'
+// matched nowhere in the remaining string, no earlier '*' can make it match by eating more, so the
+// search stops instead of going exponential.
+bool match(const char* p, size_t plen, const char* s, size_t slen, bool nocase, bool* skip_longer,
+           int nesting) {
   if (nesting > 1000) {
-    return false;
+    return false;  // protection against abusive patterns, as in Redis
   }
-  while (p < pend && s < send) {
-    switch (*p) {
+  while (plen > 0 && slen > 0) {
+    switch (p[0]) {
       case '*':
-        while (p + 1 < pend && p[1] == '*') {
+        while (plen > 1 && p[1] == '*') {
           ++p;
+          --plen;
         }
-        if (p + 1 == pend) {
+        if (plen == 1) {
           return true;
         }
-        for (const char* t = s; t <= send; ++t) {
-          if (match(p + 1, pend, t, send, nocase, nesting + 1)) {
+        while (slen > 0) {
+          if (match(p + 1, plen - 1, s, slen, nocase, skip_longer, nesting + 1)) {
             return true;
           }
+          if (*skip_longer) {
+            return false;
+          }
+          ++s;
+          --slen;
         }
+        *skip_longer = true;
         return false;
       case '?':
         ++s;
+        --slen;
         break;
       case '[': {
         ++p;
-        bool negate = p < pend && *p == '^';
+        --plen;
+        const bool negate = plen > 0 && p[0] == '^';
         if (negate) {
           ++p;
+          --plen;
         }
         bool matched = false;
-        while (p < pend && *p != ']') {
-          if (*p == '\\' && p + 1 < pend) {
+        for (;;) {
+          if (plen >= 2 && p[0] == '\\') {
             ++p;
-            if (*p == *s) {
-              matched = true;
+            --plen;
+            if (p[0] == s[0]) {
+              matched = true;  // Redis compares escaped class members case-sensitively
             }
-          } else if (p + 2 < pend && p[1] == '-') {
-            char a = fold(p[0], nocase), b = fold(p[2], nocase), c = fold(*s, nocase);
-            if (a > b) {
-              std::swap(a, b);
+          } else if (plen > 0 && p[0] == ']') {
+            break;
+          } else if (plen == 0) {
+            // Unterminated class: step back so the common "advance the pattern" below ends it.
+            --p;
+            ++plen;
+            break;
+          } else if (plen >= 3 && p[1] == '-') {
+            int lo = static_cast<unsigned char>(p[0]), hi = static_cast<unsigned char>(p[2]);
+            int c = static_cast<unsigned char>(s[0]);
+            if (lo > hi) {
+              std::swap(lo, hi);
             }
-            if (c >= a && c <= b) {
-              matched = true;
+            if (nocase) {
+              lo = std::tolower(lo);
+              hi = std::tolower(hi);
+              c = std::tolower(c);
             }
             p += 2;
-          } else if (fold(*p, nocase) == fold(*s, nocase)) {
+            plen -= 2;
+            if (c >= lo && c <= hi) {
+              matched = true;
+            }
+          } else if (nocase ? lower(p[0]) == lower(s[0]) : p[0] == s[0]) {
             matched = true;
           }
           ++p;
-        }
-        if (p == pend) {
-          --p;  // unterminated class: Redis treats the end of pattern as its end
+          --plen;
         }
         if (negate) {
           matched = !matched;
@@ -71,35 +99,41 @@ bool match(const char* p, const char* pend, const char* s, const char* send, boo
           return false;
         }
         ++s;
+        --slen;
         break;
       }
       case '\\':
-        if (p + 1 < pend) {
+        if (plen >= 2) {
           ++p;
+          --plen;
         }
         [[fallthrough]];
       default:
-        if (fold(*p, nocase) != fold(*s, nocase)) {
+        if (nocase ? lower(p[0]) != lower(s[0]) : p[0] != s[0]) {
           return false;
         }
         ++s;
+        --slen;
         break;
     }
     ++p;
-  }
-  if (s == send) {
-    while (p < pend && *p == '*') {
-      ++p;
+    --plen;
+    if (slen == 0) {
+      while (plen > 0 && p[0] == '*') {
+        ++p;
+        --plen;
+      }
+      break;
     }
-    return p == pend;
   }
-  return false;
+  return plen == 0 && slen == 0;
 }
 
 }  // namespace
 
 bool glob_match(std::string_view pattern, std::string_view s, bool nocase) {
-  return match(pattern.data(), pattern.data() + pattern.size(), s.data(), s.data() + s.size(), nocase, 0);
+  bool skip_longer = false;
+  return match(pattern.data(), pattern.size(), s.data(), s.size(), nocase, &skip_longer, 0);
 }
 
 }  // namespace codis::server

@@ -1,6 +1,7 @@
 // Generic key commands: existence, deletion, expiry, renaming, copying, iteration, and database-level
 // commands (SELECT, SWAPDB, MOVE, DBSIZE, FLUSHDB, FLUSHALL).
 #include <algorithm>
+#include <cstdint>
 
 #include "server/families/expire_args.h"
 #include "server/families/util.h"
@@ -36,10 +37,7 @@ void cmd_type(CommandContext& ctx) {
 
 // EXPIRE key seconds [NX | XX | GT | LT], and PEXPIRE / EXPIREAT / PEXPIREAT.
 void expire_generic(CommandContext& ctx, ExpireUnit unit, bool absolute) {
-  int64_t when;
-  if (!parse_int(ctx, ctx.arg(2), &when)) {
-    return;
-  }
+  // Redis checks the options before the time argument ("EXPIRE k abc foo" is about "foo").
   bool nx = false, xx = false, gt = false, lt = false;
   for (size_t i = 3; i < ctx.argc(); ++i) {
     std::string_view a = ctx.arg(i);
@@ -62,6 +60,10 @@ void expire_generic(CommandContext& ctx, ExpireUnit unit, bool absolute) {
   }
   if (gt && lt) {
     ctx.out.error("ERR GT and LT options at the same time are not compatible");
+    return;
+  }
+  int64_t when;
+  if (!parse_int(ctx, ctx.arg(2), &when)) {
     return;
   }
   int64_t at;
@@ -109,7 +111,8 @@ void ttl_generic(CommandContext& ctx, bool ms, bool absolute) {
   } else if (e->expire_ms < 0) {
     ctx.out.integer(-1);
   } else if (absolute) {
-    ctx.out.integer(ms ? e->expire_ms : e->expire_ms / 1000);
+    // Redis rounds the absolute time too: (ms + 500) / 1000.
+    ctx.out.integer(ms ? e->expire_ms : (e->expire_ms + 500) / 1000);
   } else {
     int64_t ttl = std::max<int64_t>(0, e->expire_ms - ctx.now_ms);
     ctx.out.integer(ms ? ttl : (ttl + 500) / 1000);
@@ -188,24 +191,38 @@ void cmd_keys(CommandContext& ctx) {
   }
 }
 
+// Redis reads the cursor with strtoul: an optional sign, digits, nothing else, no leading space; "-1" is
+// ULONG_MAX and "" is 0. Any value past our cursor space ends the scan.
+bool parse_cursor(std::string_view s, uint64_t* out) {
+  bool negative = false;
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
+    negative = s[0] == '-';
+    s.remove_prefix(1);
+  }
+  uint64_t v = 0;
+  for (char ch : s) {
+    if (ch < '0' || ch > '9') {
+      return false;
+    }
+    const uint64_t d = static_cast<uint64_t>(ch - '0');
+    if (v > (UINT64_MAX - d) / 10) {
+      return false;  // ERANGE
+    }
+    v = v * 10 + d;
+  }
+  *out = negative ? 0 - v : v;
+  return true;
+}
+
 // SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]. The cursor is the next slot to visit: a slot is
 // returned whole, so every key present for the whole scan is returned, and none twice unless re-added.
 void cmd_scan(CommandContext& ctx) {
-  int64_t cursor;
-  if (!resp::parse_ll(ctx.arg(1), &cursor) || cursor < 0) {
-    // Redis parses the cursor as unsigned; any non-number is an error.
-    uint64_t u = 0;
-    bool ok = !ctx.arg(1).empty() && ctx.arg(1).size() <= 20;
-    for (char ch : ctx.arg(1)) {
-      ok = ok && ch >= '0' && ch <= '9';
-      if (ok) u = u * 10 + static_cast<uint64_t>(ch - '0');
-    }
-    if (!ok) {
-      ctx.out.error("ERR invalid cursor");
-      return;
-    }
-    cursor = cmd::kSlots;  // beyond our cursor space: the scan is over
+  uint64_t ucursor = 0;
+  if (!parse_cursor(ctx.arg(1), &ucursor)) {
+    ctx.out.error("ERR invalid cursor");
+    return;
   }
+  const int64_t cursor = ucursor < cmd::kSlots ? static_cast<int64_t>(ucursor) : cmd::kSlots;
   std::string_view pattern;
   bool have_pattern = false;
   int64_t count = 10;
@@ -240,7 +257,6 @@ void cmd_scan(CommandContext& ctx) {
   Db& db = ctx.db();
   uint64_t slot = static_cast<uint64_t>(cursor);
   size_t visited = 0;
-  size_t empty_budget = static_cast<size_t>(std::min<int64_t>(count, 1 << 20)) * 100;
   while (slot < cmd::kSlots && visited < static_cast<size_t>(count)) {
     for (const auto& [k, e] : db.slot_table(static_cast<uint32_t>(slot))) {
       ++visited;
@@ -255,10 +271,9 @@ void cmd_scan(CommandContext& ctx) {
       }
       found.push_back(k);
     }
+    // Empty slots are not counted against COUNT: skipping all 1024 costs less than a round trip, and an
+    // empty or sparse db then finishes in one call as it does in Redis.
     ++slot;
-    if (db.slot_table(static_cast<uint32_t>(slot - 1)).empty() && --empty_budget == 0) {
-      break;  // empty slots cost a little too, so COUNT still bounds the work on a sparse db
-    }
   }
   ctx.out.array(2);
   ctx.out.bulk(slot >= cmd::kSlots ? "0" : std::to_string(slot));
@@ -293,12 +308,28 @@ bool flush_option(CommandContext& ctx) {
   return true;
 }
 
+// Emptying or swapping a database fails the EXEC of clients watching keys that existed in it (or in the
+// database swapped in), as Redis's touchAllWatchedKeysInDb does; watched keys that did not exist stay
+// valid. Must run before the change.
+void touch_watched_existing(CommandContext& ctx, int db, int swapped_with = -1) {
+  Server& s = ctx.server;
+  for (const auto& [id, c] : s.clients()) {
+    for (const auto& [wdb, key] : c->watched) {
+      if (wdb == db && (s.db(db).peek(key, ctx.now_ms) != nullptr ||
+                        (swapped_with >= 0 && s.db(swapped_with).peek(key, ctx.now_ms) != nullptr))) {
+        s.touch_watched(db, key);
+      }
+    }
+  }
+}
+
 void cmd_flushdb(CommandContext& ctx) {
   if (!flush_option(ctx)) {
     return;
   }
+  touch_watched_existing(ctx, ctx.client.db);
   ctx.db().clear();
-  ctx.touched_db();
+  ++ctx.server.stats().dirty;
   ctx.out.ok();
 }
 
@@ -307,16 +338,28 @@ void cmd_flushall(CommandContext& ctx) {
     return;
   }
   for (int i = 0; i < ctx.server.databases(); ++i) {
+    touch_watched_existing(ctx, i);
     ctx.server.db(i).clear();
   }
-  ctx.server.touch_watched_db(-1);
   ++ctx.server.stats().dirty;
   ctx.out.ok();
 }
 
+// Redis getIntFromObjectOrReply: an integer that does not fit an int has its own error text.
+bool parse_int32(CommandContext& ctx, std::string_view s, int64_t* out) {
+  if (!parse_int(ctx, s, out)) {
+    return false;
+  }
+  if (*out < INT32_MIN || *out > INT32_MAX) {
+    ctx.out.error("ERR value is out of range, value must between -2147483648 and 2147483647");
+    return false;
+  }
+  return true;
+}
+
 bool parse_db_index(CommandContext& ctx, std::string_view s, int* out) {
   int64_t v;
-  if (!parse_int(ctx, s, &v)) {
+  if (!parse_int32(ctx, s, &v)) {
     return false;
   }
   if (v < 0 || v >= ctx.server.databases()) {
@@ -337,11 +380,11 @@ void cmd_select(CommandContext& ctx) {
 
 void cmd_swapdb(CommandContext& ctx) {
   int64_t a, b;
-  if (!resp::parse_ll(ctx.arg(1), &a)) {
+  if (!resp::parse_ll(ctx.arg(1), &a) || a < INT32_MIN || a > INT32_MAX) {
     ctx.out.error("ERR invalid first DB index");
     return;
   }
-  if (!resp::parse_ll(ctx.arg(2), &b)) {
+  if (!resp::parse_ll(ctx.arg(2), &b) || b < INT32_MIN || b > INT32_MAX) {
     ctx.out.error("ERR invalid second DB index");
     return;
   }
@@ -350,9 +393,9 @@ void cmd_swapdb(CommandContext& ctx) {
     return;
   }
   if (a != b) {
+    touch_watched_existing(ctx, static_cast<int>(a), static_cast<int>(b));
+    touch_watched_existing(ctx, static_cast<int>(b), static_cast<int>(a));
     ctx.server.db(static_cast<int>(a)).swap(ctx.server.db(static_cast<int>(b)));
-    ctx.server.touch_watched_db(static_cast<int>(a));
-    ctx.server.touch_watched_db(static_cast<int>(b));
     ++ctx.server.stats().dirty;
   }
   ctx.out.ok();

@@ -60,6 +60,18 @@ void cmd_auth(CommandContext& ctx) {
   ctx.out.ok();
 }
 
+constexpr std::string_view kBadClientName =
+    "ERR Client names cannot contain spaces, newlines or special characters.";
+
+bool valid_client_name(std::string_view name) {
+  for (char ch : name) {
+    if (ch < '!' || ch > '~') {
+      return false;
+    }
+  }
+  return true;
+}
+
 // HELLO [protover [AUTH username password] [SETNAME clientname]]
 void cmd_hello(CommandContext& ctx) {
   int64_t ver = 0;
@@ -88,6 +100,10 @@ void cmd_hello(CommandContext& ctx) {
       i += 2;
     } else if (iequals(ctx.arg(i), "setname") && more) {
       setname = ctx.arg(i + 1);
+      if (!valid_client_name(setname)) {
+        ctx.out.error(kBadClientName);
+        return;
+      }
       have_name = true;
       ++i;
     } else {
@@ -161,11 +177,9 @@ void cmd_client_getname(CommandContext& ctx) {
   ctx.client.name.empty() ? ctx.out.null() : ctx.out.bulk(ctx.client.name);
 }
 void cmd_client_setname(CommandContext& ctx) {
-  for (char ch : ctx.arg(2)) {
-    if (ch < '!' || ch > '~') {
-      ctx.out.error("ERR Client names cannot contain spaces, newlines or special characters.");
-      return;
-    }
+  if (!valid_client_name(ctx.arg(2))) {
+    ctx.out.error(kBadClientName);
+    return;
   }
   ctx.client.name = std::string(ctx.arg(2));
   ctx.out.ok();
@@ -227,11 +241,23 @@ void cmd_client_no_evict(CommandContext& ctx) {
   ctx.out.ok();
 }
 
+std::string lowercase(std::string_view s) {
+  std::string out(s);
+  for (auto& ch : out) {
+    ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  }
+  return out;
+}
+
 void cmd_config_get(CommandContext& ctx) {
+  // Names are case-insensitive: "CONFIG GET maxmemory MAXMEMORY" answers once, spelled as first asked.
   std::vector<std::pair<std::string, std::string>> all;
+  std::vector<std::string> seen;
   for (size_t i = 2; i < ctx.argc(); ++i) {
     for (auto& kv : config_get(ctx.server.config(), ctx.arg(i))) {
-      if (std::find(all.begin(), all.end(), kv) == all.end()) {
+      std::string l = lowercase(kv.first);
+      if (std::find(seen.begin(), seen.end(), l) == seen.end()) {
+        seen.push_back(std::move(l));
         all.push_back(std::move(kv));
       }
     }
@@ -243,9 +269,45 @@ void cmd_config_get(CommandContext& ctx) {
   }
 }
 
+// CONFIG SET name value [name value ...]: all or nothing. As in Redis 7.0, names are checked first (an
+// unknown name is reported before an immutable or repeated one), then values are applied in order.
 void cmd_config_set(CommandContext& ctx) {
   if ((ctx.argc() - 2) % 2 != 0) {
     ctx.out.error("ERR wrong number of arguments for 'config|set' command");
+    return;
+  }
+  std::string unknown, problem, problem_arg;
+  std::vector<std::string> names;
+  for (size_t i = 2; i + 1 < ctx.argc(); i += 2) {
+    std::string_view name = ctx.arg(i);
+    auto current = name.find_first_of("[*?") == std::string_view::npos
+                       ? config_get(ctx.server.config(), name)
+                       : std::vector<std::pair<std::string, std::string>>{};
+    if (current.empty()) {
+      if (unknown.empty()) {
+        unknown = std::string(name);
+      }
+      continue;
+    }
+    Config scratch = ctx.server.config();
+    std::string e = config_set(scratch, name, current[0].second);
+    if (e.ends_with("can't set immutable config")) {
+      problem = "can't set immutable config";
+      problem_arg = std::string(name);
+    }
+    std::string l = lowercase(name);
+    if (std::find(names.begin(), names.end(), l) != names.end()) {
+      problem = "duplicate parameter";
+      problem_arg = std::string(name);
+    }
+    names.push_back(std::move(l));
+  }
+  if (!unknown.empty()) {
+    ctx.out.error("ERR Unknown option or number of arguments for CONFIG SET - '" + unknown + "'");
+    return;
+  }
+  if (!problem.empty()) {
+    ctx.out.error("ERR CONFIG SET failed (possibly related to argument '" + problem_arg + "') - " + problem);
     return;
   }
   Config next = ctx.server.config();

@@ -37,41 +37,71 @@ void cmd_get(CommandContext& ctx) {
   }
 }
 
-// SET key value [NX | XX] [GET] [EX s | PX ms | EXAT ts | PXAT ms | KEEPTTL]
-void cmd_set(CommandContext& ctx) {
-  bool nx = false, xx = false, get = false, keepttl = false;
-  int64_t expire = kNoExpire;
-  bool have_expire = false;
-  for (size_t i = 3; i < ctx.argc(); ++i) {
+// Options of SET and GETEX, parsed as Redis 7.0's parseExtendedStringArgumentsOrReply does: an expiry
+// option excludes the other expiry kinds but may repeat (the last one wins), and the time is validated
+// only once every option has been read ("SET k v EX abc foo" is a syntax error, not a number error).
+struct StringOptions {
+  bool nx = false, xx = false, get = false, keepttl = false, persist = false;
+  size_t expire_arg = 0;  // index of the time argument, 0 if none
+  ExpireUnit unit = ExpireUnit::kSeconds;
+  bool absolute = false;
+  int64_t expire_ms = kNoExpire;  // absolute unix ms once validated
+};
+
+bool parse_string_options(CommandContext& ctx, size_t first, bool is_set, StringOptions* o) {
+  constexpr unsigned kEx = 1, kPx = 2, kExat = 4, kPxat = 8;
+  unsigned kinds = 0;
+  for (size_t i = first; i < ctx.argc(); ++i) {
     std::string_view a = ctx.arg(i);
-    bool has_next = i + 1 < ctx.argc();
-    if (iequals(a, "nx") && !xx) {
-      nx = true;
-    } else if (iequals(a, "xx") && !nx) {
-      xx = true;
-    } else if (iequals(a, "get")) {
-      get = true;
-    } else if (iequals(a, "keepttl") && !have_expire) {
-      keepttl = true;
-    } else if ((iequals(a, "ex") || iequals(a, "px") || iequals(a, "exat") || iequals(a, "pxat")) &&
-               !keepttl && !have_expire && has_next) {
-      ExpireUnit unit = (a[0] == 'e' || a[0] == 'E') ? ExpireUnit::kSeconds : ExpireUnit::kMillis;
-      bool absolute = a.size() == 4;
-      if (!resp::parse_ll(ctx.arg(i + 1), &expire)) {
-        ctx.out.error(err::kNotInteger);
-        return;
-      }
-      if (!expire_to_abs_ms(ctx.arg(i + 1), unit, absolute, ctx.now_ms, &expire)) {
-        ctx.out.error(invalid_expire("set"));
-        return;
-      }
-      have_expire = true;
+    const bool has_next = i + 1 < ctx.argc();
+    unsigned kind = iequals(a, "ex")     ? kEx
+                    : iequals(a, "px")   ? kPx
+                    : iequals(a, "exat") ? kExat
+                    : iequals(a, "pxat") ? kPxat
+                                         : 0;
+    if (is_set && iequals(a, "nx") && !o->xx) {
+      o->nx = true;
+    } else if (is_set && iequals(a, "xx") && !o->nx) {
+      o->xx = true;
+    } else if (is_set && iequals(a, "get")) {
+      o->get = true;
+    } else if (is_set && iequals(a, "keepttl") && kinds == 0) {
+      o->keepttl = true;
+    } else if (!is_set && iequals(a, "persist") && kinds == 0) {
+      o->persist = true;
+    } else if (kind != 0 && !o->keepttl && !o->persist && (kinds & ~kind) == 0 && has_next) {
+      kinds = kind;
+      o->expire_arg = i + 1;
+      o->unit = (kind == kEx || kind == kExat) ? ExpireUnit::kSeconds : ExpireUnit::kMillis;
+      o->absolute = kind == kExat || kind == kPxat;
       ++i;
     } else {
       ctx.out.error(err::kSyntax);
-      return;
+      return false;
     }
   }
+  if (o->expire_arg != 0) {
+    int64_t raw;
+    if (!parse_int(ctx, ctx.arg(o->expire_arg), &raw)) {
+      return false;
+    }
+    if (!expire_to_abs_ms(ctx.arg(o->expire_arg), o->unit, o->absolute, ctx.now_ms, &o->expire_ms)) {
+      ctx.out.error(invalid_expire(ctx.spec.name));
+      return false;
+    }
+  }
+  return true;
+}
+
+// SET key value [NX | XX] [GET] [EX s | PX ms | EXAT ts | PXAT ms | KEEPTTL]
+void cmd_set(CommandContext& ctx) {
+  StringOptions o;
+  if (!parse_string_options(ctx, 3, true, &o)) {
+    return;
+  }
+  const bool nx = o.nx, xx = o.xx, get = o.get, keepttl = o.keepttl;
+  const bool have_expire = o.expire_arg != 0;
+  const int64_t expire = o.expire_ms;
   std::string_view key = ctx.arg(1);
   Db& db = ctx.db();
   Entry* e = db.find(key, ctx.now_ms);
@@ -93,7 +123,12 @@ void cmd_set(CommandContext& ctx) {
     return;
   }
   int64_t keep = (keepttl && existed) ? e->expire_ms : kNoExpire;
-  db.set(key, Object(std::string(ctx.arg(2))), have_expire ? expire : keep);
+  if (have_expire && expire <= ctx.now_ms) {
+    // EXAT/PXAT in the past: Redis sets and deletes at once (the key ends up missing, writers see it).
+    db.remove(key);
+  } else {
+    db.set(key, Object(std::string(ctx.arg(2))), have_expire ? expire : keep);
+  }
   ctx.touched(key);
   if (get) {
     existed ? ctx.out.bulk(old) : ctx.out.null();
@@ -136,31 +171,12 @@ void cmd_psetex(CommandContext& ctx) {
 
 // GETEX key [EX s | PX ms | EXAT ts | PXAT ms | PERSIST]
 void cmd_getex(CommandContext& ctx) {
-  bool persist = false, have_expire = false;
-  int64_t expire = kNoExpire;
-  for (size_t i = 2; i < ctx.argc(); ++i) {
-    std::string_view a = ctx.arg(i);
-    bool has_next = i + 1 < ctx.argc();
-    if (iequals(a, "persist") && !have_expire && !persist) {
-      persist = true;
-    } else if ((iequals(a, "ex") || iequals(a, "px") || iequals(a, "exat") || iequals(a, "pxat")) &&
-               !persist && !have_expire && has_next) {
-      ExpireUnit unit = (a[0] == 'e' || a[0] == 'E') ? ExpireUnit::kSeconds : ExpireUnit::kMillis;
-      int64_t raw;
-      if (!parse_int(ctx, ctx.arg(i + 1), &raw)) {
-        return;
-      }
-      if (!expire_to_abs_ms(ctx.arg(i + 1), unit, a.size() == 4, ctx.now_ms, &expire)) {
-        ctx.out.error(invalid_expire("getex"));
-        return;
-      }
-      have_expire = true;
-      ++i;
-    } else {
-      ctx.out.error(err::kSyntax);
-      return;
-    }
+  StringOptions o;
+  if (!parse_string_options(ctx, 2, false, &o)) {
+    return;
   }
+  const bool persist = o.persist, have_expire = o.expire_arg != 0;
+  const int64_t expire = o.expire_ms;
   bool wrong;
   Entry* e = get_string(ctx, ctx.arg(1), &wrong);
   if (wrong) {
@@ -504,6 +520,7 @@ void register_string_family(Registry& r) {
   r.add("decrby", cmd_decrby);
   r.add("incrbyfloat", cmd_incrbyfloat);
   r.add("getrange", cmd_getrange);
+  r.add("substr", cmd_getrange);
   r.add("setrange", cmd_setrange);
 }
 

@@ -1,0 +1,353 @@
+// The real codis-server binary on loopback: started with --port 0 (it prints the port), driven by hiredis,
+// raw sockets (protocol errors) and redis-cli, and killed by PID when the test ends, pass or fail.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <hiredis/hiredis.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "resp/inline_split.h"
+#include "tests/server/fixture.h"
+#include "tests/server/render.h"
+
+namespace codis::server::testing {
+namespace {
+
+// One codis-server child process. The destructor kills it by PID; PR_SET_PDEATHSIG kills it too if this
+// test binary dies before the destructor runs.
+class ServerProcess {
+ public:
+  explicit ServerProcess(std::vector<std::string> extra = {}) {
+    int out[2];
+    if (pipe(out) != 0) {
+      return;
+    }
+    pid_ = fork();
+    if (pid_ == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      dup2(out[1], 1);
+      close(out[0]);
+      close(out[1]);
+      // Logs go to a file (kept for post-mortems) so stdout carries only the port line.
+      std::string log = ::testing::TempDir() + "codis-server-test-" + std::to_string(getppid()) + "-" +
+                        std::to_string(getpid()) + ".log";
+      std::vector<std::string> args = {CODIS_SERVER_BIN, "--port", "0", "--logfile", log};
+      args.insert(args.end(), extra.begin(), extra.end());
+      std::vector<char*> argv;
+      for (auto& a : args) {
+        argv.push_back(a.data());
+      }
+      argv.push_back(nullptr);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+    close(out[1]);
+    out_ = out[0];
+    // Read stdout until the port line (log lines may come first), for at most 10 seconds.
+    std::string buf;
+    const std::string marker = "codis-server listening on ";
+    for (int waited = 0; waited < 10000 && port_ == 0;) {
+      pollfd p{out_, POLLIN, 0};
+      if (poll(&p, 1, 100) <= 0) {
+        waited += 100;
+        continue;
+      }
+      char tmp[512];
+      ssize_t n = read(out_, tmp, sizeof tmp);
+      if (n <= 0) {
+        break;
+      }
+      buf.append(tmp, static_cast<size_t>(n));
+      auto at = buf.find(marker);
+      auto nl = at == std::string::npos ? std::string::npos : buf.find('\n', at);
+      if (nl != std::string::npos) {
+        std::string addr = buf.substr(at + marker.size(), nl - at - marker.size());
+        port_ = std::stoi(addr.substr(addr.rfind(':') + 1));
+      }
+    }
+  }
+  ~ServerProcess() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    if (out_ >= 0) {
+      close(out_);
+    }
+  }
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  int port() const { return port_; }
+  pid_t pid() const { return pid_; }
+  bool alive() const { return pid_ > 0 && waitpid(pid_, nullptr, WNOHANG) == 0; }
+
+ private:
+  pid_t pid_ = -1;
+  int out_ = -1;
+  int port_ = 0;
+};
+
+struct RedisDeleter {
+  void operator()(redisContext* c) const { redisFree(c); }
+};
+using Conn = std::unique_ptr<redisContext, RedisDeleter>;
+
+Conn connect(int port) {
+  timeval tv{5, 0};
+  Conn c(redisConnectWithTimeout("127.0.0.1", port, tv));
+  if (c && c->err == 0) {
+    redisSetTimeout(c.get(), tv);
+  }
+  return c;
+}
+
+std::string render_reply(const redisReply* r) {
+  if (r == nullptr) {
+    return "<no reply>";
+  }
+  switch (r->type) {
+    case REDIS_REPLY_STATUS:
+      return "+" + std::string(r->str, r->len);
+    case REDIS_REPLY_ERROR:
+      return "-" + std::string(r->str, r->len);
+    case REDIS_REPLY_INTEGER:
+      return ":" + std::to_string(r->integer);
+    case REDIS_REPLY_NIL:
+      return "(nil)";
+    case REDIS_REPLY_STRING: {
+      // Re-render through the same quoting as the transcripts.
+      return render(resp::Value::bulk(std::string(r->str, r->len)));
+    }
+    case REDIS_REPLY_ARRAY: {
+      std::string out = "[";
+      for (size_t i = 0; i < r->elements; ++i) {
+        out += (i ? ", " : "") + render_reply(r->element[i]);
+      }
+      return out + "]";
+    }
+    default:
+      return "<type " + std::to_string(r->type) + ">";
+  }
+}
+
+std::string call(redisContext* c, const std::vector<std::string>& argv) {
+  std::vector<const char*> a;
+  std::vector<size_t> l;
+  for (const auto& s : argv) {
+    a.push_back(s.data());
+    l.push_back(s.size());
+  }
+  auto* r = static_cast<redisReply*>(redisCommandArgv(c, static_cast<int>(argv.size()), a.data(), l.data()));
+  std::string out = render_reply(r);
+  if (r) {
+    freeReplyObject(r);
+  }
+  return out;
+}
+
+// Sends raw bytes on a fresh socket and returns everything received until the server closes (then
+// "<EOF>" is appended) or 2 seconds pass ("<open>").
+std::string raw_exchange(int port, const std::string& bytes) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    close(fd);
+    return "<connect failed>";
+  }
+  (void)!write(fd, bytes.data(), bytes.size());
+  std::string got;
+  for (;;) {
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, 2000) <= 0) {
+      got += "<open>";
+      break;
+    }
+    char buf[4096];
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n <= 0) {
+      got += "<EOF>";
+      break;
+    }
+    got.append(buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  return got;
+}
+
+std::string run_cli(int port, const std::string& args) {
+  std::string cmd = "redis-cli -p " + std::to_string(port) + " " + args + " 2>&1";
+  std::string out;
+  if (FILE* p = popen(cmd.c_str(), "r")) {
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) {
+      out.append(buf, n);
+    }
+    pclose(p);
+  }
+  return out;
+}
+
+bool have_redis_cli() {
+  return std::system("redis-cli --version > /dev/null 2>&1") == 0;
+}
+
+class Integration : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { server_ = new ServerProcess(); }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  void SetUp() override {
+    ASSERT_GT(server_->port(), 0) << "codis-server did not print its port";
+    c_ = connect(server_->port());
+    ASSERT_TRUE(c_ && c_->err == 0);
+    call(c_.get(), {"FLUSHALL"});
+  }
+  void TearDown() override { EXPECT_TRUE(server_->alive()) << "codis-server died"; }
+
+  static ServerProcess* server_;
+  Conn c_;
+};
+ServerProcess* Integration::server_ = nullptr;
+
+TEST_F(Integration, StringsTranscriptOverTcp) {
+  // The same redis-server 7.0.15 transcript the core test replays, now through the network path.
+  auto lines = load_transcript(std::string(CODIS_SERVER_TEST_DATA) + "/strings.txt");
+  ASSERT_FALSE(lines.empty());
+  std::string diffs;
+  for (const auto& t : lines) {
+    if (t.command[0] == '!') {
+      continue;
+    }
+    std::vector<std::string_view> words;
+    std::string scratch;
+    ASSERT_TRUE(resp::split_inline(t.command, words, scratch));
+    std::string got = call(c_.get(), std::vector<std::string>(words.begin(), words.end()));
+    if (got != t.expected) {
+      diffs += "line " + std::to_string(t.line_no) + ": " + t.command + "\n  redis: " + t.expected +
+               "\n  codis: " + got + "\n";
+    }
+  }
+  EXPECT_EQ(diffs, "");
+}
+
+TEST_F(Integration, BinaryValuesAndPipelining) {
+  std::string v(100000, '\0');
+  for (size_t i = 0; i < v.size(); ++i) {
+    v[i] = static_cast<char>(i * 7);
+  }
+  EXPECT_EQ(call(c_.get(), {"SET", "bin", v}), "+OK");
+  auto* r = static_cast<redisReply*>(redisCommand(c_.get(), "GET bin"));
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(std::string(r->str, r->len), v);
+  freeReplyObject(r);
+  for (int i = 0; i < 1000; ++i) {
+    redisAppendCommand(c_.get(), "INCR counter");
+  }
+  for (int i = 1; i <= 1000; ++i) {
+    void* rep = nullptr;
+    ASSERT_EQ(redisGetReply(c_.get(), &rep), REDIS_OK);
+    EXPECT_EQ(static_cast<redisReply*>(rep)->integer, i);
+    freeReplyObject(rep);
+  }
+}
+
+TEST_F(Integration, WatchAcrossConnections) {
+  Conn other = connect(server_->port());
+  ASSERT_TRUE(other && other->err == 0);
+  call(c_.get(), {"SET", "k", "1"});
+  EXPECT_EQ(call(c_.get(), {"WATCH", "k"}), "+OK");
+  EXPECT_EQ(call(other.get(), {"INCR", "k"}), ":2");
+  EXPECT_EQ(call(c_.get(), {"MULTI"}), "+OK");
+  EXPECT_EQ(call(c_.get(), {"SET", "k", "x"}), "+QUEUED");
+  EXPECT_EQ(call(c_.get(), {"EXEC"}), "(nil)");  // hiredis shows *-1 as nil
+  EXPECT_EQ(call(c_.get(), {"GET", "k"}), "'2'");
+}
+
+TEST_F(Integration, ProtocolErrorsReplyThenClose) {
+  const int port = server_->port();
+  EXPECT_EQ(raw_exchange(port, "*1\r\n$abc\r\n"), "-ERR Protocol error: invalid bulk length\r\n<EOF>");
+  EXPECT_EQ(raw_exchange(port, "*abc\r\n"), "-ERR Protocol error: invalid multibulk length\r\n<EOF>");
+  EXPECT_EQ(raw_exchange(port, "set \"a\r\n"), "-ERR Protocol error: unbalanced quotes in request\r\n<EOF>");
+  EXPECT_EQ(raw_exchange(port, "*2\r\n$3\r\nget\r\n:1\r\n"),
+            "-ERR Protocol error: expected '$', got ':'\r\n<EOF>");
+  EXPECT_EQ(raw_exchange(port, "*3000000000\r\n"), "-ERR Protocol error: invalid multibulk length\r\n<EOF>");
+  EXPECT_EQ(raw_exchange(port, "*1\r\n$600000000\r\n"), "-ERR Protocol error: invalid bulk length\r\n<EOF>");
+  // Commands before the bad one are answered first.
+  EXPECT_EQ(raw_exchange(port, "PING\r\n*1\r\n$4\r\nping\r\n*x\r\n"),
+            "+PONG\r\n+PONG\r\n-ERR Protocol error: invalid multibulk length\r\n<EOF>");
+  // Accepted oddities keep the connection open.
+  EXPECT_EQ(raw_exchange(port, "PING\r\n"), "+PONG\r\n<open>");
+  EXPECT_EQ(raw_exchange(port, "*0\r\n*-1\r\n\r\n*1\r\n$4\r\nping\r\n"), "+PONG\r\n<open>");
+  // QUIT answers +OK and closes; what follows is not run.
+  EXPECT_EQ(raw_exchange(port, "*1\r\n$4\r\nquit\r\n*1\r\n$4\r\nping\r\n"), "+OK\r\n<EOF>");
+  // The server is unharmed.
+  EXPECT_EQ(call(c_.get(), {"PING"}), "+PONG");
+}
+
+TEST_F(Integration, RedisCli) {
+  if (!have_redis_cli()) {
+    GTEST_SKIP() << "redis-cli not installed";
+  }
+  const int port = server_->port();
+  EXPECT_EQ(run_cli(port, "set greeting 'hello world'"), "OK\n");
+  EXPECT_EQ(run_cli(port, "get greeting"), "hello world\n");
+  EXPECT_EQ(run_cli(port, "incr n"), "1\n");
+  EXPECT_EQ(run_cli(port, "--no-raw get nokey"), "(nil)\n");
+  EXPECT_EQ(run_cli(port, "--no-raw rpush l a b"), "(integer) 2\n");
+  EXPECT_EQ(run_cli(port, "--no-raw lrange l 0 -1"), "1) \"a\"\n2) \"b\"\n");
+  EXPECT_EQ(run_cli(port, "--no-raw nosuch x"),
+            "(error) ERR unknown command 'nosuch', with args beginning with: 'x' \n");
+  // --pipe mode (mass insertion) reads our replies and counts them.
+  std::string out = run_cli(port, "--pipe < /dev/null");
+  EXPECT_NE(out.find("errors: 0, replies: 0"), std::string::npos) << out;
+}
+
+TEST(IntegrationAuth, RequirepassAndNoauth) {
+  ServerProcess s({"--requirepass", "sekret"});
+  ASSERT_GT(s.port(), 0);
+  Conn c = connect(s.port());
+  ASSERT_TRUE(c && c->err == 0);
+  EXPECT_EQ(call(c.get(), {"GET", "k"}), "-NOAUTH Authentication required.");
+  EXPECT_EQ(call(c.get(), {"AUTH", "nope"}),
+            "-WRONGPASS invalid username-password pair or user is disabled.");
+  EXPECT_EQ(call(c.get(), {"AUTH", "sekret"}), "+OK");
+  EXPECT_EQ(call(c.get(), {"SET", "k", "v"}), "+OK");
+  // Before authentication, a big multibulk is refused early, as Redis does for unauthenticated clients.
+  EXPECT_EQ(raw_exchange(s.port(), "*11\r\n"),
+            "-ERR Protocol error: unauthenticated multibulk length\r\n<EOF>");
+  EXPECT_EQ(raw_exchange(s.port(), "*1\r\n$20000\r\n"),
+            "-ERR Protocol error: unauthenticated bulk length\r\n<EOF>");
+  if (have_redis_cli()) {
+    EXPECT_EQ(run_cli(s.port(), "--no-auth-warning -a sekret get k"), "v\n");
+    EXPECT_EQ(run_cli(s.port(), "--no-raw get k"), "(error) NOAUTH Authentication required.\n");
+  }
+  EXPECT_TRUE(s.alive());
+}
+
+TEST(IntegrationStart, UnknownOptionIsAStartupError) {
+  std::string cmd = std::string(CODIS_SERVER_BIN) + " --port 0 --no-such-option 1 > /dev/null 2>&1";
+  int rc = std::system(cmd.c_str());
+  EXPECT_TRUE(WIFEXITED(rc) && WEXITSTATUS(rc) != 0);
+}
+
+}  // namespace
+}  // namespace codis::server::testing

@@ -1,0 +1,164 @@
+// Connection and server commands: AUTH/requirepass/NOAUTH, HELLO (RESP2/RESP3), RESET, CONFIG GET/SET,
+// CLIENT names, unknown-command and arity texts.
+#include <gtest/gtest.h>
+
+#include "tests/server/fixture.h"
+
+namespace codis::server::testing {
+namespace {
+
+Config with_password(std::string pass) {
+  Config c;
+  c.requirepass = std::move(pass);
+  return c;
+}
+
+TEST(Auth, RequirepassGatesEverythingButAuthHelloQuit) {
+  ServerFixture f(with_password("secret"));
+  EXPECT_EQ(f.cmd("get k"), "-NOAUTH Authentication required.");
+  EXPECT_EQ(f.cmd("ping"), "-NOAUTH Authentication required.");
+  EXPECT_EQ(f.cmd("foo"), "-ERR unknown command 'foo', with args beginning with: ")
+      << "unknown commands are reported before NOAUTH, as in Redis";
+  EXPECT_EQ(f.cmd("get"), "-ERR wrong number of arguments for 'get' command");
+  EXPECT_EQ(f.cmd("auth wrong"), "-WRONGPASS invalid username-password pair or user is disabled.");
+  EXPECT_EQ(f.cmd("auth default wrong"), "-WRONGPASS invalid username-password pair or user is disabled.");
+  EXPECT_EQ(f.cmd("auth bob secret"), "-WRONGPASS invalid username-password pair or user is disabled.");
+  EXPECT_EQ(f.cmd("hello 3"),
+            "-NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> "
+            "AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol "
+            "version at the same time");
+  EXPECT_EQ(f.cmd("auth secret"), "+OK");
+  EXPECT_EQ(f.cmd("set k v"), "+OK");
+  EXPECT_EQ(f.cmd("get k", 1), "-NOAUTH Authentication required.") << "per connection";
+  EXPECT_EQ(f.cmd("auth default secret", 1), "+OK");
+  EXPECT_EQ(f.cmd("get k", 1), "'v'");
+  EXPECT_EQ(f.cmd("reset", 1), "+RESET");
+  EXPECT_EQ(f.cmd("get k", 1), "-NOAUTH Authentication required.") << "RESET logs out";
+  EXPECT_EQ(f.cmd("hello 2 auth default wrong", 2),
+            "-WRONGPASS invalid username-password pair or user is disabled.");
+  EXPECT_EQ(f.cmd("hello 2 auth default secret setname c2", 2).substr(0, 40),
+            "['server', 'redis', 'version', '7.0.15',");
+  EXPECT_EQ(f.cmd("client getname", 2), "'c2'");
+}
+
+TEST(Auth, NoRequirepass) {
+  ServerFixture f;
+  EXPECT_EQ(f.cmd("auth x"),
+            "-ERR AUTH <password> called without any password configured for the default user. Are you sure "
+            "your configuration is correct?");
+  EXPECT_EQ(f.cmd("auth default anything"), "+OK");
+  EXPECT_EQ(f.cmd("auth a b c"), "-ERR syntax error");
+  // Setting a password at run time applies to new connections.
+  EXPECT_EQ(f.cmd("config set requirepass pw"), "+OK");
+  EXPECT_EQ(f.cmd("get k", 1), "-NOAUTH Authentication required.");
+}
+
+TEST(Hello, SwitchesProtocol) {
+  ServerFixture f;
+  std::string r = f.raw({"HELLO", "3"});
+  EXPECT_EQ(r.substr(0, 4), "%7\r\n");
+  EXPECT_NE(r.find("$5\r\nproto\r\n:3\r\n"), std::string::npos) << r;
+  EXPECT_EQ(f.raw({"GET", "nokey"}), "_\r\n");
+  EXPECT_EQ(f.raw({"HELLO"}).substr(0, 4), "%7\r\n") << "HELLO without a version keeps RESP3";
+  EXPECT_EQ(f.raw({"HELLO", "2"}).substr(0, 5), "*14\r\n");
+  EXPECT_EQ(f.raw({"GET", "nokey"}), "$-1\r\n");
+  EXPECT_EQ(f.cmd("hello 1"), "-NOPROTO unsupported protocol version");
+  EXPECT_EQ(f.cmd("hello abc"), "-ERR Protocol version is not an integer or out of range");
+  EXPECT_EQ(f.cmd("hello 3 bogus"), "-ERR Syntax error in HELLO option 'bogus'");
+  EXPECT_EQ(f.cmd("hello 3 auth default"), "-ERR Syntax error in HELLO option 'auth'");
+  EXPECT_EQ(f.cmd("hello 2 setname \"a b\""),
+            "-ERR Client names cannot contain spaces, newlines or special characters.");
+}
+
+TEST(Client, Names) {
+  ServerFixture f;
+  EXPECT_EQ(f.cmd("client getname"), "(nil)");
+  EXPECT_EQ(f.cmd("client setname abc"), "+OK");
+  EXPECT_EQ(f.cmd("client getname"), "'abc'");
+  EXPECT_EQ(f.cmd("client setname \"a b\""),
+            "-ERR Client names cannot contain spaces, newlines or special characters.");
+  EXPECT_EQ(f.cmd("client setname \"\""), "+OK");
+  EXPECT_EQ(f.cmd("client getname"), "(nil)");
+  EXPECT_EQ(f.cmd("client bogus"), "-ERR unknown subcommand 'bogus'. Try CLIENT HELP.");
+}
+
+TEST(Config, GetSet) {
+  ServerFixture f;
+  EXPECT_EQ(f.cmd("config get maxmemory"), "['maxmemory', '0']");
+  EXPECT_EQ(f.cmd("config get MAXMEMORY"), "['MAXMEMORY', '0']") << "a plain name echoes the spelling";
+  EXPECT_EQ(f.cmd("config get maxmemory MAXMEMORY"), "['maxmemory', '0']");
+  EXPECT_EQ(f.cmd("config get hash-max-ziplist-entries"), "['hash-max-ziplist-entries', '128']");
+  EXPECT_EQ(unordered(f.cmd("config get maxmemory*")),
+            unordered("['maxmemory', '0', 'maxmemory-policy', 'noeviction']"));
+  EXPECT_EQ(f.cmd("config get nothing"), "[]");
+  EXPECT_EQ(f.cmd("config set maxmemory 1mb hz 20"), "+OK");
+  EXPECT_EQ(unordered(f.cmd("config get maxmemory hz")), unordered("['maxmemory', '1048576', 'hz', '20']"));
+  EXPECT_EQ(f.cmd("config set hz 0"), "+OK");
+  EXPECT_EQ(f.cmd("config get hz"), "['hz', '1']") << "clamped like Redis";
+  EXPECT_EQ(f.cmd("config set hz 100000"), "+OK");
+  EXPECT_EQ(f.cmd("config get hz"), "['hz', '500']");
+  EXPECT_EQ(f.cmd("config set hz -1"),
+            "-ERR CONFIG SET failed (possibly related to argument 'hz') - argument must be between 0 and "
+            "2147483647 inclusive");
+  EXPECT_EQ(
+      f.cmd("config set maxmemory -1"),
+      "-ERR CONFIG SET failed (possibly related to argument 'maxmemory') - argument must be a memory value");
+  EXPECT_EQ(
+      f.cmd("config set maxmemory 1.5gb"),
+      "-ERR CONFIG SET failed (possibly related to argument 'maxmemory') - argument must be a memory value");
+  EXPECT_EQ(
+      f.cmd("config set maxclients 0"),
+      "-ERR CONFIG SET failed (possibly related to argument 'maxclients') - argument must be between 1 and "
+      "4294967295 inclusive");
+  EXPECT_EQ(f.cmd("config set hz 10 hz 11"),
+            "-ERR CONFIG SET failed (possibly related to argument 'hz') - duplicate parameter");
+  EXPECT_EQ(f.cmd("config set databases 3"),
+            "-ERR CONFIG SET failed (possibly related to argument 'databases') - can't set immutable config");
+  EXPECT_EQ(f.cmd("config set hz abc nothing 1"),
+            "-ERR Unknown option or number of arguments for CONFIG SET - 'nothing'");
+  // All or nothing: a bad second value leaves the first unchanged.
+  EXPECT_EQ(
+      f.cmd("config set timeout 10 hz abc"),
+      "-ERR CONFIG SET failed (possibly related to argument 'hz') - argument couldn't be parsed into an "
+      "integer");
+  EXPECT_EQ(f.cmd("config get timeout"), "['timeout', '0']");
+  EXPECT_EQ(
+      f.cmd("config set loglevel bogus"),
+      "-ERR CONFIG SET failed (possibly related to argument 'loglevel') - argument(s) must be one of the "
+      "following: debug, verbose, notice, warning");
+  EXPECT_EQ(
+      f.cmd("config set maxmemory-policy bogus"),
+      "-ERR CONFIG SET failed (possibly related to argument 'maxmemory-policy') - argument(s) must be one of "
+      "the following: volatile-lru, volatile-lfu, volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, "
+      "allkeys-random, noeviction");
+  EXPECT_EQ(f.cmd("config set hz"), "-ERR wrong number of arguments for 'config|set' command");
+  EXPECT_EQ(f.cmd("config bogus"), "-ERR unknown subcommand 'bogus'. Try CONFIG HELP.");
+  EXPECT_EQ(f.cmd("config"), "-ERR wrong number of arguments for 'config' command");
+}
+
+TEST(Errors, UnknownCommandAndArity) {
+  ServerFixture f;
+  EXPECT_EQ(f.cmd("foo bar baz"), "-ERR unknown command 'foo', with args beginning with: 'bar' 'baz' ");
+  EXPECT_EQ(f.cmd("foo"), "-ERR unknown command 'foo', with args beginning with: ");
+  EXPECT_EQ(f.cmd("GET a b"), "-ERR wrong number of arguments for 'get' command");
+  EXPECT_EQ(f.cmd("echo"), "-ERR wrong number of arguments for 'echo' command");
+  EXPECT_EQ(f.cmd("ping a b"), "-ERR wrong number of arguments for 'ping' command");
+  EXPECT_EQ(f.cmd("ping a"), "'a'");
+  EXPECT_EQ(f.cmd("PiNg"), "+PONG");
+  EXPECT_EQ(f.cmd("mset a"), "-ERR wrong number of arguments for 'mset' command");
+  EXPECT_EQ(f.cmd("mset a 1 b"), "-ERR wrong number of arguments for 'mset' command");
+}
+
+// redis-server 7.0.15 caps the argument list at 128 characters in total, each argument cut to what is
+// left ('%.*s' with 128 - sdslen(args)). DISABLED: server.cc's unknown_command() does not do this yet.
+TEST(Errors, DISABLED_UnknownCommandTruncatesLikeRedis) {
+  ServerFixture f;
+  std::string x(100, 'x'), y(100, 'y'), z(200, 'z');
+  EXPECT_EQ(f.run({"foo", x, y, "c"}), "-ERR unknown command 'foo', with args beginning with: '" + x + "' '" +
+                                           std::string(25, 'y') + "' ");
+  EXPECT_EQ(f.run({z, x}),
+            "-ERR unknown command '" + std::string(128, 'z') + "', with args beginning with: '" + x + "' ");
+}
+
+}  // namespace
+}  // namespace codis::server::testing
