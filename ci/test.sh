@@ -5,8 +5,8 @@
 # simulator, and bounded libFuzzer runs. Budget: well under 40 minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SIM_SECONDS=${SIM_SECONDS:-120}
-FUZZ_SECONDS=${FUZZ_SECONDS:-20}
+SIM_SECONDS=${SIM_SECONDS:-60}
+FUZZ_SECONDS=${FUZZ_SECONDS:-15}
 start=$(date +%s)
 # ccache lives outside the tree (~/.cache/ccache); these let a fresh clone at another path reuse it.
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
