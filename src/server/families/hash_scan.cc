@@ -4,22 +4,23 @@
 // field and value at most hash-max-listpack-value bytes) are returned whole with cursor 0, whatever the
 // cursor and COUNT, exactly as Redis does.
 //
-// Larger hashes cannot use Redis's reverse-binary bucket cursor: HashValue is a std::unordered_map whose
-// prime bucket counts change on rehash. Instead every field has a fixed 64-bit position
-// rt::hash_bytes(field) that does not depend on the table, and the cursor is "the next position to
-// visit": a call returns the matching fields at positions >= cursor, lowest first, and the cursor past the
-// last position returned (0 when none are left). So Redis's guarantees hold across any inserts, deletes
-// and rehashes: a field present for the whole scan is returned, and never twice (fields sharing a
-// position are returned together). The price is that each call reads the whole hash (O(n)), so a call
-// returns at least n/64 fields (COUNT is a hint in Redis too): a full scan then costs O(64 n) however
-// small COUNT is.
+// Larger hashes cannot use Redis's reverse-binary cursor: HashValue is a std::unordered_map with prime
+// bucket counts. Its buckets still give a cursor: a field lives in bucket StrHash(field) % bucket_count
+// (libstdc++'s placement; a test checks it), and the cursor is (bucket_count << 32) | next bucket to visit. A
+// call walks whole buckets from there until it has visited COUNT fields (and at most 10 * COUNT empty
+// buckets, as Redis does), so it costs O(COUNT). Inserts never move a field to another bucket unless the
+// table rehashes, which changes bucket_count: the cursor then still names the old table's coordinates, and
+// the fields not yet visited are exactly those with StrHash(field) % old_count >= next. Such a call reads the
+// whole hash to find them (O(n)) and returns at least n/64 of them, lowest old bucket first, so even a scan
+// that keeps meeting rehashes costs O(64 n) in all. Either way Redis's guarantees hold: a field present for
+// the whole scan is returned, and never twice (buckets are returned whole). Deletions never rehash. MATCH
+// filters the visited fields, so a call may return nothing with a nonzero cursor, as in Redis.
 #include <algorithm>
 #include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "rt/random.h"
 #include "server/families/hash_cmds.h"
 #include "server/families/util.h"
 #include "server/glob.h"
@@ -30,8 +31,7 @@ namespace {
 
 using Field = HashValue::value_type;
 
-constexpr uint64_t kPositionSeed = 0x68736361'6e000001ULL;  // any fixed value; cursors depend on it
-constexpr size_t kMinShare = 64;                            // a call returns at least n / kMinShare
+constexpr size_t kMinShare = 64;  // a call returns at least n / kMinShare
 
 // Redis's parseScanCursorOrReply: strtoul(base 10) over the whole text. So "" is 0, "+5" is 5, "-1" wraps
 // to 2^64-1, and a leading space, trailing junk or a value past 2^64-1 is "invalid cursor". Like the C
@@ -74,6 +74,38 @@ bool listpack_sized(const HashValue& h, const Config& c) {
     }
   }
   return true;
+}
+
+// The fields of old buckets >= from (in a table of old_buckets buckets), lowest first, at least `batch`
+// of them and whole buckets; returns the next cursor (0 when none are left).
+template <class Keep>
+uint64_t after_rehash(const HashValue& h, uint64_t old_buckets, uint64_t from, uint64_t batch,
+                      const Keep& keep, std::vector<const Field*>* found) {
+  std::vector<std::pair<uint64_t, const Field*>> todo;
+  for (const auto& f : h) {
+    const uint64_t b = StrHash{}(f.first) % old_buckets;
+    if (b >= from) {
+      todo.emplace_back(b, &f);
+    }
+  }
+  uint64_t next = 0;
+  auto by_bucket = [](const auto& a, const auto& b) { return a.first < b.first; };
+  if (todo.size() > batch) {
+    std::nth_element(todo.begin(), todo.begin() + static_cast<ptrdiff_t>(batch - 1), todo.end(), by_bucket);
+    const uint64_t last = todo[batch - 1].first;
+    auto end = std::partition(todo.begin(), todo.end(), [last](const auto& p) { return p.first <= last; });
+    if (end != todo.end()) {
+      next = (old_buckets << 32) | (last + 1);  // last + 1 < old_buckets: a later bucket remains
+    }
+    todo.erase(end, todo.end());
+  }
+  std::sort(todo.begin(), todo.end(), by_bucket);
+  for (const auto& p : todo) {
+    if (keep(*p.second)) {
+      found->push_back(p.second);
+    }
+  }
+  return next;
 }
 
 void reply(CommandContext& ctx, uint64_t next, const std::vector<const Field*>& found) {
@@ -136,32 +168,40 @@ void cmd_hscan(CommandContext& ctx) {
     reply(ctx, 0, found);
     return;
   }
-  // Matching fields at positions >= cursor.
-  std::vector<std::pair<uint64_t, const Field*>> todo;
-  for (const auto& f : h) {
-    const uint64_t pos = rt::hash_bytes(f.first, kPositionSeed);
-    if (pos >= cursor && (!use_pattern || glob_match(pattern, f.first))) {
-      todo.emplace_back(pos, &f);
-    }
+  const uint64_t buckets = h.bucket_count();  // < 2^32: that many buckets would need 32 GiB
+  uint64_t old_buckets = cursor >> 32;
+  const uint64_t from = cursor & 0xffffffffULL;
+  if (old_buckets == 0) {
+    old_buckets = buckets;  // not a cursor of ours (or 0): read it as a bucket of the current table
   }
-  const size_t batch = std::max<size_t>(static_cast<size_t>(std::min<int64_t>(count, INT32_MAX)),
-                                        (h.size() + kMinShare - 1) / kMinShare);
+  if (from >= old_buckets) {
+    reply(ctx, 0, found);
+    return;
+  }
+  auto keep = [&](const Field& f) { return !use_pattern || glob_match(pattern, f.first); };
   uint64_t next = 0;
-  auto by_pos = [](const auto& a, const auto& b) { return a.first < b.first; };
-  if (todo.size() > batch) {
-    std::nth_element(todo.begin(), todo.begin() + static_cast<ptrdiff_t>(batch - 1), todo.end(), by_pos);
-    const uint64_t last = todo[batch - 1].first;
-    // Everything at the last position goes in this batch, so the cursor can move strictly past it.
-    auto end = std::partition(todo.begin(), todo.end(), [last](const auto& p) { return p.first <= last; });
-    if (end != todo.end()) {
-      next = last + 1;  // cannot wrap: a position above `last` remains
+  const uint64_t want = static_cast<uint64_t>(std::min<int64_t>(count, int64_t{1} << 40));
+  if (old_buckets == buckets) {
+    uint64_t visited = 0, empty_left = want * 10, b = from;
+    for (; b < buckets && visited < want; ++b) {
+      if (h.bucket_size(b) == 0) {
+        if (--empty_left == 0) {
+          ++b;
+          break;
+        }
+        continue;
+      }
+      for (auto it = h.begin(b); it != h.end(b); ++it) {
+        ++visited;
+        if (keep(*it)) {
+          found.push_back(&*it);
+        }
+      }
     }
-    todo.erase(end, todo.end());
-  }
-  std::sort(todo.begin(), todo.end(), by_pos);
-  found.reserve(todo.size());
-  for (const auto& p : todo) {
-    found.push_back(p.second);
+    next = b < buckets ? (buckets << 32) | b : 0;
+  } else {
+    next = after_rehash(h, old_buckets, from,
+                        std::max<uint64_t>(want, (h.size() + kMinShare - 1) / kMinShare), keep, &found);
   }
   reply(ctx, next, found);
 }
