@@ -2,9 +2,11 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "rt/event.h"
 #include "rt/net.h"
 #include "rt/time.h"
 
@@ -26,7 +28,14 @@ struct Client {
   rt::MonoTime created{};
   rt::MonoTime last_interaction{};
   std::string last_command = "NULL";
-  bool killed = false;  // CLIENT KILL: the connection loop closes it at its next turn
+  bool killed = false;           // CLIENT KILL: the connection loop closes it at its next turn
+  rt::Stream* stream = nullptr;  // closing it from elsewhere ends the client's pending read
+  void kill() {
+    killed = true;
+    if (stream != nullptr) {
+      stream->close();
+    }
+  }
 
   // MULTI/EXEC.
   bool in_multi = false;
@@ -34,6 +43,13 @@ struct Client {
   std::vector<QueuedCommand> queued;
   bool watch_dirty = false;
   std::vector<std::pair<int, std::string>> watched;  // (db, key)
+
+  // Pub/sub: subscriptions, and messages other clients published, waiting to be sent by this client's loop.
+  std::set<std::string, std::less<>> channels;
+  std::set<std::string, std::less<>> patterns;
+  std::string outbox;
+  rt::Event* wakeup = nullptr;  // set when the outbox fills or the client is killed
+  size_t subscriptions() const { return channels.size() + patterns.size(); }
 };
 
 }  // namespace codis::server

@@ -31,6 +31,7 @@ void register_all_families(Registry& r) {
   register_list_family(r);
   register_hash_family(r);
   register_set_family(r);
+  register_pubsub_family(r);
 }
 
 }  // namespace codis::server

@@ -4,6 +4,7 @@
 
 #include "cmd/table.h"
 #include "resp/request_parser.h"
+#include "rt/combinators.h"
 #include "rt/sleep.h"
 #include "server/errors.h"
 #include "server/iobuf.h"
@@ -138,6 +139,12 @@ bool allowed_in_multi(std::string_view name) {
          name == "reset";
 }
 
+bool allowed_when_subscribed(std::string_view name) {
+  return name == "ping" || name == "subscribe" || name == "unsubscribe" || name == "psubscribe" ||
+         name == "punsubscribe" || name == "ssubscribe" || name == "sunsubscribe" || name == "quit" ||
+         name == "reset";
+}
+
 }  // namespace
 
 void Server::execute(Client& c, std::span<const std::string_view> argv, resp::ReplyWriter& out) {
@@ -181,6 +188,11 @@ void Server::dispatch(Client& c, std::span<const std::string_view> argv, resp::R
     reject("ERR wrong number of arguments for '" + std::string(spec->name) + "' command");
     return;
   }
+  if (c.protocol == 2 && c.subscriptions() > 0 && !allowed_when_subscribed(spec->name)) {
+    reject("ERR Can't execute '" + std::string(spec->name) +
+           "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+    return;
+  }
   if (!config_.requirepass.empty() && !c.authenticated && !spec->has(cmd::flag::kNoAuth)) {
     reject(err::kNoAuth);
     return;
@@ -218,11 +230,17 @@ rt::Task<void> Server::serve_client(rt::StreamPtr s) {
   c.local = s->local();
   c.created = c.last_interaction = env_.clock.mono();
   c.authenticated = config_.requirepass.empty();
+  c.stream = s.get();
+  rt::Event wake(env_.exec);
+  c.wakeup = &wake;
   add_client(&c);
   struct Unregister {
     Server* s;
     Client* c;
-    ~Unregister() { s->remove_client(c); }
+    ~Unregister() {
+      s->pubsub().drop(*c);
+      s->remove_client(c);
+    }
   } unregister{this, &c};
 
   resp::RequestLimits limits;
@@ -253,6 +271,11 @@ rt::Task<void> Server::serve_client(rt::StreamPtr s) {
       }
       break;
     }
+    if (!c.outbox.empty()) {
+      out.append(c.outbox);  // messages published to this client
+      c.outbox.clear();
+    }
+    wake.reset();
     if (!out.empty()) {
       stats_.net_output_bytes += out.size();
       if (!(co_await rt::write_all(*s, out)).ok()) {
@@ -273,7 +296,18 @@ rt::Task<void> Server::serve_client(rt::StreamPtr s) {
     }
     in.shrink_if_idle(1024 * 1024);
     auto tail = in.tail(std::max(kReadChunk, std::min<size_t>(parser.want(), 64 * 1024 * 1024)));
-    auto n = co_await s->read(tail);
+    rt::Result<size_t> n = size_t{0};
+    if (c.subscriptions() == 0) {
+      n = co_await s->read(tail);
+    } else {
+      // A subscriber also wakes up when a message is published to it. A cancelled read consumes nothing.
+      auto r = co_await rt::when_any(env_.exec, s->read(tail),
+                                     [](rt::Event* e) -> rt::Task<void> { co_await e->wait(); }(&wake));
+      if (r.index() == 1) {
+        continue;
+      }
+      n = std::move(std::get<0>(r));
+    }
     if (!n.ok() || *n == 0) {
       co_return;
     }

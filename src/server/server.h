@@ -15,6 +15,7 @@
 #include "server/client.h"
 #include "server/config.h"
 #include "server/keyspace.h"
+#include "server/pubsub.h"
 #include "server/registry.h"
 
 namespace codis::server {
@@ -69,6 +70,7 @@ class Server {
   void touch_watched(int db, std::string_view key);
   void touch_watched_db(int db);
   uint16_t port() const { return port_; }
+  PubSub& pubsub() { return pubsub_; }
 
  private:
   void dispatch(Client& c, std::span<const std::string_view> argv, resp::ReplyWriter& out);
@@ -80,6 +82,7 @@ class Server {
   std::function<void()> on_shutdown_;
   std::vector<Db> dbs_;
   Registry registry_;
+  PubSub pubsub_;
   Stats stats_;
   std::map<uint64_t, Client*> clients_;
   uint64_t last_client_id_ = 0;
