@@ -106,7 +106,7 @@ void with_count(CommandContext& ctx, int64_t l, bool withvalues) {
   if (wrong) {
     return;
   }
-  if (e == nullptr) {
+  if (e == nullptr || e->value.hash_value().empty()) {  // empty: never stored, but never draw from one
     ctx.out.array(0);
     return;
   }
@@ -201,7 +201,7 @@ void cmd_hrandfield(CommandContext& ctx) {
   if (wrong) {
     return;
   }
-  if (e == nullptr) {
+  if (e == nullptr || e->value.hash_value().empty()) {
     ctx.out.null();
     return;
   }
