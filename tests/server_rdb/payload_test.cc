@@ -221,12 +221,12 @@ TEST(Payload, TruncatedAndCorruptedRedisPayloads) {
   DumpEncoder enc;
   for (const auto& c : cases) {
     const std::string object = c.payload.substr(0, c.payload.size() - 10);
-    if (object.size() > 4096) continue;
+    if (object.size() > 2048) continue;
     for (size_t n = 0; n < object.size(); ++n) {
       EXPECT_FALSE(decode_dump_payload(with_footer(object.substr(0, n))).ok()) << c.name << " " << n;
     }
     for (size_t i = 0; i < object.size(); ++i) {
-      for (const uint8_t flip : {0x01, 0x80, 0xff}) {
+      for (const uint8_t flip : {0x01, 0xff}) {
         std::string bad = object;
         bad[i] = static_cast<char>(bad[i] ^ flip);
         auto r = decode_dump_payload(with_footer(bad));

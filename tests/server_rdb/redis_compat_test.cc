@@ -84,8 +84,6 @@ TEST(RedisCompat, EncodesReadValueByteForByte) {
 
 TEST(RedisCompat, ChoosesRedisEncoding) {
   for (const auto& c : cases()) {
-    // Cases whose encoding came from non-default server settings or history do not apply.
-    if (c.name == "hash/overwrite") continue;
     SCOPED_TRACE(c.name);
     EXPECT_EQ(choose_rdb_type(c.expected), expected_type(c));
   }
