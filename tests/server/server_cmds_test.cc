@@ -162,3 +162,21 @@ TEST(Errors, DISABLED_UnknownCommandTruncatesLikeRedis) {
 
 }  // namespace
 }  // namespace codis::server::testing
+
+namespace codis::server::testing {
+namespace {
+
+// redis-server 7.0.15: when EXEC itself is refused inside MULTI (here: arity), the reply is EXECABORT with
+// the reason and the transaction is over. DISABLED: server.cc's dispatcher replies the plain error and
+// keeps the transaction (rejectCommand -> execCommandAbort in Redis).
+TEST(Errors, DISABLED_RefusedExecAbortsTransaction) {
+  ServerFixture f;
+  f.cmd("multi");
+  f.cmd("set a 1");
+  EXPECT_EQ(f.cmd("exec a"),
+            "-EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command");
+  EXPECT_EQ(f.cmd("exec"), "-ERR EXEC without MULTI");
+}
+
+}  // namespace
+}  // namespace codis::server::testing

@@ -394,6 +394,21 @@ void end_multi(Client& c) {
   c.watched.clear();
 }
 
+// Redis 7.0 fails EXEC when a watched key expired after WATCH (isWatchedKeyExpired). WATCH deletes keys
+// already expired when it runs, so a watched key still stored but past its time expired in between.
+// (A key the lazy or active expiry deleted meanwhile is not seen here: that deletion would have to touch
+// the watchers, which is the keyspace's job.)
+bool watched_key_expired(CommandContext& ctx) {
+  for (const auto& [db, key] : ctx.client.watched) {
+    const auto& table = ctx.server.db(db).slot_table(cmd::slot_of(key));
+    auto it = table.find(key);
+    if (it != table.end() && it->second.expire_ms >= 0 && it->second.expire_ms <= ctx.now_ms) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void cmd_exec(CommandContext& ctx) {
   Client& c = ctx.client;
   if (!c.in_multi) {
@@ -405,7 +420,7 @@ void cmd_exec(CommandContext& ctx) {
     ctx.out.error("EXECABORT Transaction discarded because of previous errors.");
     return;
   }
-  if (c.watch_dirty) {
+  if (c.watch_dirty || watched_key_expired(ctx)) {
     end_multi(c);
     ctx.out.null_array();
     return;
@@ -437,6 +452,7 @@ void cmd_watch(CommandContext& ctx) {
     return;
   }
   for (size_t i = 1; i < ctx.argc(); ++i) {
+    ctx.db().find(ctx.arg(i), ctx.now_ms);  // lazy expiry first: see watched_key_expired
     std::pair<int, std::string> w(ctx.client.db, std::string(ctx.arg(i)));
     if (std::find(ctx.client.watched.begin(), ctx.client.watched.end(), w) == ctx.client.watched.end()) {
       ctx.client.watched.push_back(std::move(w));
