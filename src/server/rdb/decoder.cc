@@ -24,6 +24,12 @@ namespace {
 
 constexpr size_t kFooterSize = 10;
 
+// Containers are pre-sized for at most this many items: a count is only checked against the payload
+// size, and reserving it outright would cost 32+ bytes per claimed item before the budget sees any.
+uint64_t reserve_hint(uint64_t n) {
+  return n < 4096 ? n : 4096;
+}
+
 // A collection length: refused if zero (Redis never dumps an empty key) or if even the smallest
 // encoding of that many items (min_item_bytes each) could not fit in what is left.
 DumpStatus read_count(Reader& in, uint64_t min_item_bytes, uint64_t* n) {
@@ -101,7 +107,7 @@ class ObjectDecoder {
   DumpStatus read_string(std::string* out) { return read_rdb_string(in_, budget_, out); }
 
   DumpStatus read_strings(uint64_t n, std::vector<std::string>* out) {
-    out->reserve(n);
+    out->reserve(reserve_hint(n));
     for (uint64_t i = 0; i < n; ++i) {
       out->emplace_back();
       if (auto st = read_string(&out->back()); !st) return st;
@@ -127,7 +133,7 @@ class ObjectDecoder {
       case RdbType::kHash: {
         uint64_t n = 0;
         if (auto st = read_count(in_, 2, &n); !st) return st;
-        v->fields.reserve(n);
+        v->fields.reserve(reserve_hint(n));
         for (uint64_t i = 0; i < n; ++i) {
           auto& [f, val] = v->fields.emplace_back();
           if (auto st = read_string(&f); !st) return st;
@@ -167,7 +173,7 @@ class ObjectDecoder {
   DumpStatus decode_skiplist_zset(RdbType type, DumpValue* v) {
     uint64_t n = 0;
     if (auto st = read_count(in_, type == RdbType::kZSet2 ? 9 : 2, &n); !st) return st;
-    v->zmembers.reserve(n);
+    v->zmembers.reserve(reserve_hint(n));
     for (uint64_t i = 0; i < n; ++i) {
       auto& [m, score] = v->zmembers.emplace_back();
       if (auto st = read_string(&m); !st) return st;

@@ -26,6 +26,7 @@ struct DumpError {
   DumpErrc code;
   // Why, in a few words; always a string literal (no allocation on the error path).
   std::string_view detail;
+  // Equal when the codes are: the detail is for people, not for control flow.
   friend bool operator==(const DumpError& a, const DumpError& b) { return a.code == b.code; }
 };
 
