@@ -30,6 +30,7 @@ rm -f /tmp/codis-sim-reg.$$
 echo "== determinism"
 for s in 1 7 42; do
   "$SIM" --scenario=echo --seed=$s --check-determinism | tail -1
+  "$SIM" --scenario=server_kv --seed=$s --check-determinism | tail -1
 done
 h1=$("$SIM" --scenario=echo --seed=7 | tail -1)
 h2=$("$SIM" --scenario=echo --seed=7 | tail -1)
@@ -43,7 +44,12 @@ echo "$out" | tail -1
 
 echo "== seeds 1..200"
 "$SIM" --scenario=echo --seeds=1..200
+"$SIM" --scenario=server_kv --seeds=1..200
+if "$SIM" --scenario=server_kv --seeds=1..50 --bug=kv-model-drops-append >/dev/null; then
+  echo "server_kv's checker missed the planted model bug"; exit 1
+fi
 
 echo "== commit-derived seeds (${BUDGET}s)"
 base=$(( 0x$(git rev-parse HEAD 2>/dev/null | cut -c1-8 || echo 1) ))
-"$SIM" --scenario=echo --seeds=$base..$((base + 100000)) --time-budget="$BUDGET"
+"$SIM" --scenario=echo --seeds=$base..$((base + 100000)) --time-budget="$((BUDGET / 2))"
+"$SIM" --scenario=server_kv --seeds=$base..$((base + 100000)) --time-budget="$((BUDGET / 2))"

@@ -1,6 +1,7 @@
 // Every scenario codis-sim knows, as data: name, what it checks, how to make it, the bugs it can plant.
 #include "sim/scenario.h"
 #include "sim/scenarios/echo.h"
+#include "sim/scenarios/server_kv.h"
 
 namespace codis::sim {
 
@@ -12,6 +13,11 @@ const std::vector<ScenarioEntry>& scenarios() {
        "heal",
        make_echo_scenario,
        {"echo-drop-byte"}},
+      {"server_kv",
+       "codis-server on a simulated host and clients doing SET/GET/APPEND/DEL/STRLEN on their own keys under "
+       "network and process faults; every read matches the acknowledged writes of the same server life",
+       make_server_kv_scenario,
+       {"kv-model-drops-append"}},
   };
   return kAll;
 }
