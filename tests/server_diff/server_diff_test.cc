@@ -1,0 +1,199 @@
+// server_diff_test: the harness's own unit tests (modes, generation) and the differential test as a
+// bounded ctest: the tricky cases and 200 random streams against redis-server, plus proof that a server
+// that behaves differently is caught. Skipped when Debian's redis-server is not installed.
+// SERVER_DIFF_STREAMS, SERVER_DIFF_SEED and SERVER_DIFF_FAMILIES override the batch.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <set>
+#include <sstream>
+
+#include "tests/server_diff/compare.h"
+#include "tests/server_diff/process_guard.h"
+#include "tests/server_diff/session.h"
+#include "tests/server_diff/stream.h"
+#include "tests/server_diff/tricky.h"
+
+namespace codis::diff {
+namespace {
+
+using resp::Value;
+
+Value bulks(std::vector<std::string> items) {
+  std::vector<Value> v;
+  for (auto& s : items) v.push_back(Value::bulk(std::move(s)));
+  return Value::array(std::move(v));
+}
+
+TEST(CompareModes, TableDecidesPerCommand) {
+  EXPECT_EQ(mode_for({"smembers", "k"}).mode, Mode::kUnordered);
+  EXPECT_EQ(mode_for({"HRANDFIELD", "k", "3", "withvalues"}).mode, Mode::kRandomPairs);
+  EXPECT_EQ(mode_for({"HRANDFIELD", "k", "3"}).mode, Mode::kRandomMembers);
+  EXPECT_EQ(mode_for({"SORT", "k", "BY", "nosort"}).mode, Mode::kUnordered);
+  EXPECT_EQ(mode_for({"SORT", "k"}).mode, Mode::kExact);
+  EXPECT_EQ(mode_for({"OBJECT", "IDLETIME", "k"}).mode, Mode::kTolerance);
+  EXPECT_EQ(mode_for({"OBJECT", "ENCODING", "k"}).mode, Mode::kExact);
+  EXPECT_EQ(mode_for({"GET", "k"}).mode, Mode::kExact);
+}
+
+TEST(CompareModes, UnorderedIgnoresOrderButNotContent) {
+  const ModeChoice m{Mode::kUnordered, 0};
+  EXPECT_EQ(compare_replies(m, {}, bulks({"a", "b"}), bulks({"b", "a"}), nullptr), "");
+  EXPECT_NE(compare_replies(m, {}, bulks({"a", "b"}), bulks({"a", "a"}), nullptr), "");
+  EXPECT_NE(compare_replies(m, {}, bulks({"a"}), Value::error("ERR x"), nullptr), "");
+  // RESP3 sets are not arrays.
+  EXPECT_NE(compare_replies(m, {}, bulks({"a"}), Value::set({Value::bulk("a")}), nullptr), "");
+}
+
+TEST(CompareModes, PairsKeepFieldsWithTheirValues) {
+  const ModeChoice m{Mode::kUnorderedPairs, 0};
+  EXPECT_EQ(compare_replies(m, {}, bulks({"f", "1", "g", "2"}), bulks({"g", "2", "f", "1"}), nullptr), "");
+  EXPECT_NE(compare_replies(m, {}, bulks({"f", "1", "g", "2"}), bulks({"f", "2", "g", "1"}), nullptr), "");
+}
+
+TEST(CompareModes, ToleranceAndApprox) {
+  const ModeChoice ttl{Mode::kTolerance, 1};
+  EXPECT_EQ(compare_replies(ttl, {}, Value::integer(100), Value::integer(99), nullptr), "");
+  EXPECT_NE(compare_replies(ttl, {}, Value::integer(100), Value::integer(97), nullptr), "");
+  EXPECT_NE(compare_replies(ttl, {}, Value::integer(-1), Value::integer(0), nullptr), "");
+  const ModeChoice pf{Mode::kApprox, 3};
+  EXPECT_EQ(compare_replies(pf, {}, Value::integer(1000), Value::integer(1029), nullptr), "");
+  EXPECT_NE(compare_replies(pf, {}, Value::integer(1000), Value::integer(1040), nullptr), "");
+}
+
+TEST(CompareModes, RandomRepliesAreCheckedAgainstTheContent) {
+  Content c;
+  c.members = {"$\"a\"", "$\"b\"", "$\"c\""};
+  const ModeChoice m{Mode::kRandomMembers, 0};
+  EXPECT_EQ(compare_replies(m, {"SRANDMEMBER", "k", "2"}, bulks({"a", "b"}), bulks({"c", "a"}), &c), "");
+  EXPECT_NE(compare_replies(m, {"SRANDMEMBER", "k", "2"}, bulks({"a", "b"}), bulks({"a", "z"}), &c), "");
+  EXPECT_NE(compare_replies(m, {"SRANDMEMBER", "k", "2"}, bulks({"a", "b"}), bulks({"a", "a"}), &c), "");
+  EXPECT_EQ(compare_replies(m, {"SRANDMEMBER", "k", "-2"}, bulks({"a", "b"}), bulks({"a", "a"}), &c), "");
+  EXPECT_NE(compare_replies(m, {"SRANDMEMBER", "k", "-2"}, bulks({"a", "b"}), bulks({"a"}), &c), "");
+  EXPECT_EQ(compare_replies(m, {"SRANDMEMBER", "k"}, Value::bulk("a"), Value::bulk("b"), &c), "");
+  Content z;
+  z.pairs = {{"$\"a\"", "$\"1\""}, {"$\"b\"", "$\"2\""}};
+  const ModeChoice p{Mode::kRandomPairs, 0};
+  EXPECT_EQ(
+      compare_replies(p, {"ZRANDMEMBER", "k", "1", "WITHSCORES"}, bulks({"a", "1"}), bulks({"b", "2"}), &z),
+      "");
+  EXPECT_NE(
+      compare_replies(p, {"ZRANDMEMBER", "k", "1", "WITHSCORES"}, bulks({"a", "1"}), bulks({"b", "1"}), &z),
+      "");
+}
+
+TEST(Streams, SameSeedSameStreamAndMostlyValid) {
+  const StreamConfig config{{}, 300, 12};
+  const auto a = generate_stream(stream_seed(7, 3), config);
+  const auto b = generate_stream(stream_seed(7, 3), config);
+  const auto c = generate_stream(stream_seed(7, 4), config);
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].argv, b[i].argv);
+  bool differs = a.size() != c.size();
+  for (size_t i = 0; !differs && i < a.size(); ++i) differs = a[i].argv != c[i].argv;
+  EXPECT_TRUE(differs);
+  EXPECT_GE(a.size(), 300u);
+}
+
+TEST(Streams, FamiliesRestrictTheVocabulary) {
+  const std::set<std::string> lists = {"LPUSH", "RPUSH",  "LPUSHX",     "RPUSHX",    "LPOP",    "RPOP",
+                                       "LLEN",  "LRANGE", "LINDEX",     "LSET",      "LINSERT", "LREM",
+                                       "LTRIM", "LPOS",   "LMOVE",      "RPOPLPUSH", "LMPOP",   "BLPOP",
+                                       "BRPOP", "BLMOVE", "BRPOPLPUSH", "BLMPOP"};
+  for (const Command& c : generate_stream(stream_seed(1, 0), StreamConfig{{"lists"}, 300, 0})) {
+    EXPECT_TRUE(lists.count(c.argv[0])) << to_display(c);
+  }
+}
+
+TEST(Tricky, EveryLineParses) {
+  for (const TrickyCase& t : tricky_cases()) {
+    for (std::string_view line : t.lines) {
+      const auto args = split_args(line);
+      EXPECT_TRUE(args && !args->empty()) << t.name << ": " << line;
+    }
+  }
+}
+
+// The ctest's servers and watchdog.
+class ServerDiff : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (default_reference().empty()) GTEST_SKIP() << "redis-server is not installed";
+    install_kill_handlers();
+    arm_watchdog(200);  // below the ctest timeout: the handler kills the servers by PID first
+  }
+  void TearDown() override { arm_watchdog(0); }
+
+  // The subject: $CODIS_SERVER, else what CMake's CODIS_DIFF_SUBJECT chose (SERVER_DIFF_SUBJECT), else a
+  // second redis-server, so the test passes, and tests the harness, until codis-server is switched on.
+  static DiffOptions options() {
+    DiffOptions o;
+    o.subject = default_reference();
+    for (const char* var : {"SERVER_DIFF_SUBJECT", "CODIS_SERVER"}) {
+      if (const char* s = std::getenv(var); s != nullptr && *s != '\0') o.subject = s;
+    }
+    if (const char* s = std::getenv("SERVER_DIFF_STREAMS")) o.streams = std::atoi(s);
+    if (const char* s = std::getenv("SERVER_DIFF_SEED")) o.seed = std::strtoull(s, nullptr, 10);
+    if (const char* s = std::getenv("SERVER_DIFF_FAMILIES")) {
+      std::string spec = std::string("--families=") + s;
+      char* argv[] = {const_cast<char*>("server_diff"), spec.data()};
+      std::string error;
+      EXPECT_TRUE(parse_options(2, argv, o, error)) << error;
+    }
+    return o;
+  }
+};
+
+TEST_F(ServerDiff, TrickyCases) {
+  DiffOptions o = options();
+  o.tricky = true;
+  o.max_failures = 1000;
+  std::ostringstream log;
+  const SessionResult r = run_session(o, "build-diff/tests/server_diff/server_diff", log);
+  ASSERT_TRUE(r.setup_ok) << r.setup_error;
+  EXPECT_EQ(r.mismatches, 0) << log.str();
+  std::cout << log.str().substr(log.str().rfind("server_diff:"));
+}
+
+TEST_F(ServerDiff, RandomStreams) {
+  DiffOptions o = options();
+  std::ostringstream log;
+  const SessionResult r = run_session(o, "build-diff/tests/server_diff/server_diff", log);
+  ASSERT_TRUE(r.setup_ok) << r.setup_error;
+  EXPECT_EQ(r.streams_run, o.streams);
+  EXPECT_EQ(r.mismatches, 0) << log.str();
+  std::cout << log.str();
+}
+
+// The harness must notice a server that differs: a redis-server whose hashes never use listpacks
+// answers OBJECT ENCODING differently.
+TEST_F(ServerDiff, ReportsADifferentServer) {
+  DiffOptions o;
+  o.reference = default_reference();
+  o.subject = o.reference;
+  o.subject_args =
+      "--port {port} --bind 127.0.0.1 --save '' --appendonly no --dir {dir} --logfile {dir}/server.log "
+      "--hash-max-listpack-entries 0";
+  o.tricky = true;
+  o.tricky_name = "object-encodings";
+  std::ostringstream log;
+  SessionResult r = run_session(o, "server_diff", log);
+  ASSERT_TRUE(r.setup_ok) << r.setup_error;
+  EXPECT_GE(r.mismatches, 1);
+  EXPECT_NE(r.first_report.find("OBJECT ENCODING h"), std::string::npos) << r.first_report;
+  EXPECT_NE(r.first_report.find("repro: server_diff --tricky=object-encodings"), std::string::npos);
+
+  // Random streams find it too, and print a repro for the stream.
+  o.tricky = false;
+  o.families = {"hashes", "object"};
+  o.max_failures = 1;
+  std::ostringstream log2;
+  r = run_session(o, "server_diff", log2);
+  EXPECT_EQ(r.mismatches, 1);
+  EXPECT_NE(r.first_report.find("repro: server_diff --seed=1 --stream="), std::string::npos)
+      << r.first_report;
+  EXPECT_NE(r.first_report.find("history"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace codis::diff
