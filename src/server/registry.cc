@@ -32,6 +32,7 @@ void register_all_families(Registry& r) {
   register_hash_family(r);
   register_set_family(r);
   register_pubsub_family(r);
+  register_dump_family(r);
 }
 
 }  // namespace codis::server

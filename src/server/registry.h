@@ -32,6 +32,7 @@ void register_list_family(Registry& r);
 void register_hash_family(Registry& r);
 void register_set_family(Registry& r);
 void register_pubsub_family(Registry& r);
+void register_dump_family(Registry& r);
 void register_all_families(Registry& r);
 
 }  // namespace codis::server

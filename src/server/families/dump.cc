@@ -1,0 +1,172 @@
+// DUMP and RESTORE: values travel as Redis 7.0 DUMP payloads (rdb/), so payloads move between codis-server
+// and Redis in both directions. Slot migration (SLOTSRESTORE) will reuse the same conversion.
+#include <algorithm>
+
+#include "server/families/util.h"
+#include "server/rdb/decoder.h"
+#include "server/rdb/encoder.h"
+
+namespace codis::server {
+
+namespace {
+
+bool to_dump_value(const Object& o, rdb::DumpValue* out) {
+  switch (o.type()) {
+    case ObjType::kString:
+      *out = rdb::DumpValue::string(o.str());
+      return true;
+    case ObjType::kList:
+      *out = rdb::DumpValue::list(std::vector<std::string>(o.list_value().begin(), o.list_value().end()));
+      return true;
+    case ObjType::kSet: {
+      std::vector<std::string> members(o.set_value().begin(), o.set_value().end());
+      *out = rdb::DumpValue::set(std::move(members));
+      return true;
+    }
+    case ObjType::kHash: {
+      std::vector<std::pair<std::string, std::string>> f(o.hash_value().begin(), o.hash_value().end());
+      *out = rdb::DumpValue::hash(std::move(f));
+      return true;
+    }
+    case ObjType::kZSet:
+      break;
+  }
+  return false;
+}
+
+bool from_dump_value(rdb::DumpValue v, Object* out) {
+  switch (v.type) {
+    case rdb::ValueType::kString:
+      *out = Object(std::move(v.str));
+      return true;
+    case rdb::ValueType::kList: {
+      Object o = Object::list();
+      for (auto& e : v.elems) {
+        o.list_value().push_back(std::move(e));
+      }
+      *out = std::move(o);
+      return true;
+    }
+    case rdb::ValueType::kSet: {
+      Object o = Object::set();
+      for (auto& e : v.elems) {
+        o.set_value().insert(std::move(e));
+      }
+      *out = std::move(o);
+      return true;
+    }
+    case rdb::ValueType::kHash: {
+      Object o = Object::hash();
+      for (auto& [f, val] : v.fields) {
+        o.hash_value().insert_or_assign(std::move(f), std::move(val));
+      }
+      *out = std::move(o);
+      return true;
+    }
+    case rdb::ValueType::kZSet:
+      break;
+  }
+  return false;
+}
+
+void cmd_dump(CommandContext& ctx) {
+  Entry* e = ctx.db().find(ctx.arg(1), ctx.now_ms);
+  if (e == nullptr) {
+    ctx.out.null();
+    return;
+  }
+  rdb::DumpValue v;
+  if (!to_dump_value(e->value, &v)) {
+    ctx.out.error("ERR DUMP of this type is not supported yet");
+    return;
+  }
+  auto payload = rdb::make_dump_payload(v);
+  if (!payload.ok()) {
+    ctx.out.error(rdb::dump_error_reply(payload.error().code));
+    return;
+  }
+  ctx.out.bulk(*payload);
+}
+
+// RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]
+void cmd_restore(CommandContext& ctx) {
+  bool replace = false, absttl = false;
+  int64_t lru_idle = -1, lfu_freq = -1;
+  for (size_t i = 4; i < ctx.argc(); ++i) {
+    bool more = i + 1 < ctx.argc();
+    if (iequals(ctx.arg(i), "replace")) {
+      replace = true;
+    } else if (iequals(ctx.arg(i), "absttl")) {
+      absttl = true;
+    } else if (iequals(ctx.arg(i), "idletime") && more && lfu_freq == -1) {
+      if (!parse_int(ctx, ctx.arg(i + 1), &lru_idle)) {
+        return;
+      }
+      if (lru_idle < 0) {
+        ctx.out.error("ERR Invalid IDLETIME value, must be >= 0");
+        return;
+      }
+      ++i;
+    } else if (iequals(ctx.arg(i), "freq") && more && lru_idle == -1) {
+      if (!parse_int(ctx, ctx.arg(i + 1), &lfu_freq)) {
+        return;
+      }
+      if (lfu_freq < 0 || lfu_freq > 255) {
+        ctx.out.error("ERR Invalid FREQ value, must be >= 0 and <= 255");
+        return;
+      }
+      ++i;
+    } else {
+      ctx.out.error(err::kSyntax);
+      return;
+    }
+  }
+  int64_t ttl;
+  if (!parse_int(ctx, ctx.arg(2), &ttl)) {
+    return;
+  }
+  if (ttl < 0) {
+    ctx.out.error("ERR Invalid TTL value, must be >= 0");
+    return;
+  }
+  Db& db = ctx.db();
+  if (!replace && db.find(ctx.arg(1), ctx.now_ms) != nullptr) {
+    ctx.out.error(err::kBusyKey);
+    return;
+  }
+  auto decoded = rdb::decode_dump_payload(ctx.arg(3));
+  if (!decoded.ok()) {
+    ctx.out.error(rdb::dump_error_reply(decoded.error().code));
+    return;
+  }
+  Object o;
+  if (!from_dump_value(std::move(decoded->value), &o)) {
+    ctx.out.error("ERR Bad data format");
+    return;
+  }
+  int64_t expire = -1;
+  if (ttl > 0) {
+    expire = absttl ? ttl : ctx.now_ms + ttl;
+  }
+  bool deleted = replace && db.remove(ctx.arg(1));
+  if (expire >= 0 && expire <= ctx.now_ms) {
+    // Already expired: the key is not created (an existing one was replaced, i.e. deleted).
+    if (deleted) {
+      ctx.touched(ctx.arg(1));
+    }
+    ctx.out.ok();
+    return;
+  }
+  db.set(ctx.arg(1), std::move(o), expire);
+  ctx.touched(ctx.arg(1));
+  ctx.out.ok();
+}
+
+}  // namespace
+
+void register_dump_family(Registry& r) {
+  r.add("dump", cmd_dump);
+  r.add("restore", cmd_restore);
+}
+
+}  // namespace codis::server
