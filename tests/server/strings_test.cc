@@ -52,6 +52,15 @@ TEST(Strings, SetOptionCombinations) {
   EXPECT_EQ(f.cmd("exists k"), ":0");
   EXPECT_EQ(f.cmd("getex k persist persist"), "(nil)");
   EXPECT_EQ(f.cmd("getex k persist px 10"), "-ERR syntax error");
+  // GETEX checks the time only for an existing string key (Redis 7.0 order: syntax, key, type, time).
+  EXPECT_EQ(f.cmd("getex nokey px 0"), "(nil)");
+  EXPECT_EQ(f.cmd("getex nokey ex abc"), "(nil)");
+  EXPECT_EQ(f.cmd("getex nokey ex abc foo"), "-ERR syntax error");
+  f.cmd("rpush l a");
+  EXPECT_EQ(f.cmd("getex l ex abc"), "-WRONGTYPE Operation against a key holding the wrong kind of value");
+  f.cmd("set s v");
+  EXPECT_EQ(f.cmd("getex s ex abc"), "-ERR value is not an integer or out of range");
+  EXPECT_EQ(f.cmd("getex s px 0"), "-ERR invalid expire time in 'getex' command");
 }
 
 TEST(Strings, IncrEdgeCases) {

@@ -39,7 +39,7 @@ void cmd_get(CommandContext& ctx) {
 
 // Options of SET and GETEX, parsed as Redis 7.0's parseExtendedStringArgumentsOrReply does: an expiry
 // option excludes the other expiry kinds but may repeat (the last one wins), and the time is validated
-// only once every option has been read ("SET k v EX abc foo" is a syntax error, not a number error).
+// (check_expire_time) only once every option has been read ("SET k v EX abc foo" is a syntax error).
 struct StringOptions {
   bool nx = false, xx = false, get = false, keepttl = false, persist = false;
   size_t expire_arg = 0;  // index of the time argument, 0 if none
@@ -80,15 +80,22 @@ bool parse_string_options(CommandContext& ctx, size_t first, bool is_set, String
       return false;
     }
   }
-  if (o->expire_arg != 0) {
-    int64_t raw;
-    if (!parse_int(ctx, ctx.arg(o->expire_arg), &raw)) {
-      return false;
-    }
-    if (!expire_to_abs_ms(ctx.arg(o->expire_arg), o->unit, o->absolute, ctx.now_ms, &o->expire_ms)) {
-      ctx.out.error(invalid_expire(ctx.spec.name));
-      return false;
-    }
+  return true;
+}
+
+// Validates the time of an EX/PX/EXAT/PXAT option (a no-op without one). SET does this right after the
+// options; GETEX only once the key was found to be a string, as Redis 7.0 does.
+bool check_expire_time(CommandContext& ctx, StringOptions* o) {
+  if (o->expire_arg == 0) {
+    return true;
+  }
+  int64_t raw;
+  if (!parse_int(ctx, ctx.arg(o->expire_arg), &raw)) {
+    return false;
+  }
+  if (!expire_to_abs_ms(ctx.arg(o->expire_arg), o->unit, o->absolute, ctx.now_ms, &o->expire_ms)) {
+    ctx.out.error(invalid_expire(ctx.spec.name));
+    return false;
   }
   return true;
 }
@@ -96,7 +103,7 @@ bool parse_string_options(CommandContext& ctx, size_t first, bool is_set, String
 // SET key value [NX | XX] [GET] [EX s | PX ms | EXAT ts | PXAT ms | KEEPTTL]
 void cmd_set(CommandContext& ctx) {
   StringOptions o;
-  if (!parse_string_options(ctx, 3, true, &o)) {
+  if (!parse_string_options(ctx, 3, true, &o) || !check_expire_time(ctx, &o)) {
     return;
   }
   const bool nx = o.nx, xx = o.xx, get = o.get, keepttl = o.keepttl;
@@ -175,8 +182,6 @@ void cmd_getex(CommandContext& ctx) {
   if (!parse_string_options(ctx, 2, false, &o)) {
     return;
   }
-  const bool persist = o.persist, have_expire = o.expire_arg != 0;
-  const int64_t expire = o.expire_ms;
   bool wrong;
   Entry* e = get_string(ctx, ctx.arg(1), &wrong);
   if (wrong) {
@@ -186,6 +191,11 @@ void cmd_getex(CommandContext& ctx) {
     ctx.out.null();
     return;
   }
+  if (!check_expire_time(ctx, &o)) {
+    return;
+  }
+  const bool persist = o.persist, have_expire = o.expire_arg != 0;
+  const int64_t expire = o.expire_ms;
   ctx.out.bulk(e->value.str());
   if (have_expire && expire <= ctx.now_ms) {
     ctx.db().remove(ctx.arg(1));
