@@ -168,15 +168,18 @@ void ScoreTree::insert(Member* m) {
   Leaf* leaf = descend_exact(score, key, path, depth);
   const int idx = leaf_lower_bound(leaf, score, key);
   Node* split = nullptr;
+  int level = depth - 1;
   if (leaf->n < kLeafCap) {
     shift_right(leaf->e, idx, leaf->n);
     leaf->e[idx] = entry;
     ++leaf->n;
+  } else if (depth > 0 && spill(path[depth - 1].node, path[depth - 1].idx, leaf, idx, entry)) {
+    --level;  // spill() has updated the parent's counts and keys
   } else {
     split = split_leaf(leaf, idx, entry);
   }
   ++size_;
-  for (int level = depth - 1; level >= 0; --level) {
+  for (; level >= 0; --level) {
     auto [in, i] = path[level];
     if (split == nullptr) {
       ++in->count[i];
@@ -233,6 +236,44 @@ ScoreTree::Leaf* ScoreTree::split_leaf(Leaf* leaf, int idx, const ZEntry& e) {
   }
   leaf->next = r;
   return r;
+}
+
+// A full leaf gives entries to a neighbour with room instead of splitting (as a B*-tree does), which
+// keeps leaves about 80% full under random inserts instead of 70%. Inserts `e` at `idx` on the way.
+bool ScoreTree::spill(Inner* parent, int i, Leaf* leaf, int idx, const ZEntry& e) {
+  Leaf* right = i + 1 < parent->n ? static_cast<Leaf*>(parent->child[i + 1]) : nullptr;
+  Leaf* left = i > 0 ? static_cast<Leaf*>(parent->child[i - 1]) : nullptr;
+  const bool to_right = right != nullptr && right->n <= kLeafCap - 2;
+  if (!to_right && (left == nullptr || left->n > kLeafCap - 2)) return false;
+  ZEntry tmp[kLeafCap + 1];
+  std::copy(leaf->e, leaf->e + idx, tmp);
+  tmp[idx] = e;
+  std::copy(leaf->e + idx, leaf->e + leaf->n, tmp + idx + 1);
+  constexpr int total = kLeafCap + 1;
+  if (to_right) {
+    // Even the two out: the last k entries move to the front of the right neighbour.
+    const int keep = (total + right->n + 1) / 2;
+    const int k = total - keep;
+    std::memmove(static_cast<void*>(right->e + k), right->e, sizeof(ZEntry) * right->n);
+    std::copy(tmp + keep, tmp + total, right->e);
+    right->n = static_cast<uint16_t>(right->n + k);
+    std::copy(tmp, tmp + keep, leaf->e);
+    leaf->n = static_cast<uint16_t>(keep);
+    parent->count[i] = leaf->n;
+    parent->count[i + 1] = right->n;
+    parent->key[i] = leaf->e[0];
+    parent->key[i + 1] = right->e[0];
+    return true;
+  }
+  const int k = total - (total + left->n + 1) / 2;  // the first k entries go to the left neighbour
+  std::copy(tmp, tmp + k, left->e + left->n);
+  left->n = static_cast<uint16_t>(left->n + k);
+  std::copy(tmp + k, tmp + total, leaf->e);
+  leaf->n = static_cast<uint16_t>(total - k);
+  parent->count[i - 1] = left->n;
+  parent->count[i] = leaf->n;
+  parent->key[i] = leaf->e[0];
+  return true;
 }
 
 void ScoreTree::inner_insert(Inner* in, int pos, Node* child, uint64_t count, const ZEntry& key) {

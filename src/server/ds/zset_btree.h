@@ -1,8 +1,9 @@
 // The ordered half of a large sorted set: an order-statistic B+tree of (score, member) entries. Leaves
 // hold the entries (16 bytes each, score inline so comparisons rarely touch the member) and are linked
 // both ways for range walks; inner nodes keep each child's element count (rank and select in
-// O(log n)) and its smallest entry (descent). We chose it over Redis's skiplist because it needs about
-// a third of the memory per element and touches far fewer cache lines (bench/server_ds measures both).
+// O(log n)) and its smallest entry (descent). We chose it over Redis's skiplist for memory and speed:
+// with the member index, ~71 bytes per member against ~120 for a skiplist (and ~102-110 in Redis 7.0)
+// for 1M 13-byte members, inserts ~3.5x and rank ~3x faster, range walks ~10x (bench/server_ds).
 //
 // Entries are ordered by score (IEEE <, so -0.0 and 0.0 tie), then by member bytes (memcmp order, as
 // Redis). Scores are never NaN. The tree does not own members: whoever inserts them frees them.
@@ -139,6 +140,7 @@ class ScoreTree {
   Leaf* descend_exact(double score, std::string_view member, Step* path, int& depth) const;
   Leaf* descend_rank(size_t rank, Step* path, int& depth, int& idx) const;
   Leaf* split_leaf(Leaf* leaf, int idx, const ZEntry& e);
+  bool spill(Inner* parent, int i, Leaf* leaf, int idx, const ZEntry& e);
   Inner* split_inner(Inner* in, int pos, Node* child, uint64_t count, const ZEntry& key);
   static void inner_insert(Inner* in, int pos, Node* child, uint64_t count, const ZEntry& key);
   static void remove_child(Inner* in, int pos);

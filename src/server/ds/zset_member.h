@@ -15,12 +15,16 @@ namespace codis::server::ds {
 class Member {
  public:
   static Member* create(std::string_view bytes, double score) {
-    // The bytes follow the 12 bytes of fields; never allocate less than the struct itself.
-    size_t n = kDataOffset + bytes.size();
-    if (n < sizeof(Member)) n = sizeof(Member);
-    void* mem = ::operator new(n);
-    auto* m = new (mem) Member(score, static_cast<uint32_t>(bytes.size()));
-    if (!bytes.empty()) std::memcpy(m->data(), bytes.data(), bytes.size());
+    void* mem = ::operator new(request_size(bytes.size()));
+    auto* m =
+        new (mem) Member(score, bytes.size() < kLongLen ? static_cast<uint8_t>(bytes.size()) : kLongLen);
+    char* p = reinterpret_cast<char*>(m) + kShortOffset;
+    if (bytes.size() >= kLongLen) {
+      const auto n = static_cast<uint32_t>(bytes.size());
+      std::memcpy(p, &n, sizeof n);
+      p += sizeof n;
+    }
+    if (!bytes.empty()) std::memcpy(p, bytes.data(), bytes.size());
     return m;
   }
   static void destroy(Member* m) {
@@ -29,25 +33,37 @@ class Member {
   }
   // Bytes one member allocation occupies (for MEMORY USAGE): the request plus malloc's header, rounded.
   static size_t allocation_size(size_t member_len) {
-    size_t n = kDataOffset + member_len;
-    if (n < sizeof(Member)) n = sizeof(Member);
-    return (n + 8 + 15) & ~size_t{15};
+    const size_t n = request_size(member_len) + 8;
+    return n < 32 ? 32 : (n + 15) & ~size_t{15};
   }
 
-  std::string_view view() const { return {data(), size_}; }
+  std::string_view view() const {
+    const char* p = reinterpret_cast<const char*>(this) + kShortOffset;
+    if (len_ != kLongLen) return {p, len_};
+    uint32_t n;
+    std::memcpy(&n, p, sizeof n);
+    return {p + sizeof n, n};
+  }
   double score() const { return score_; }
   void set_score(double s) { score_ = s; }
 
  private:
-  static constexpr size_t kDataOffset = sizeof(double) + sizeof(uint32_t);
+  // The score, one length byte, then the bytes: 9 bytes of overhead for members up to 254 bytes (a
+  // 4-byte length follows the byte 255 for longer ones), so a 15-byte member fits a 32-byte chunk.
+  static constexpr size_t kShortOffset = sizeof(double) + 1;
+  static constexpr uint8_t kLongLen = 255;
 
-  Member(double score, uint32_t size) : score_(score), size_(size) {}
-  char* data() { return reinterpret_cast<char*>(this) + kDataOffset; }
-  const char* data() const { return reinterpret_cast<const char*>(this) + kDataOffset; }
+  static size_t request_size(size_t len) {
+    const size_t n = kShortOffset + (len >= kLongLen ? sizeof(uint32_t) : 0) + len;
+    return n < sizeof(Member) ? sizeof(Member) : n;
+  }
+
+  Member(double score, uint8_t len) : score_(score), len_(len) {}
 
   double score_;
-  uint32_t size_;
-  // The member's bytes start here, at kDataOffset (inside the struct's padding when short).
+  uint8_t len_;
+  // The bytes (or the long length, then the bytes) start here, at kShortOffset, inside the struct's
+  // padding when short.
 };
 
 // Hash and equality over the member's bytes, usable with a string_view (heterogeneous lookup).
