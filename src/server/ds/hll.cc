@@ -210,10 +210,15 @@ std::optional<uint64_t> estimate(std::string_view value) {
 
 bool merge_into(Registers& registers, std::string_view value) {
   if (is_dense(value)) {
-    const uint8_t* regs = body(value);
-    for (size_t i = 0; i < kRegisters; ++i) {
-      const uint8_t v = fmt::dense_get(regs, i);
-      if (v > registers[i]) registers[i] = v;
+    // Three bytes hold four registers.
+    const uint8_t* b = body(value);
+    for (size_t g = 0; g < kRegisters / 4; ++g, b += 3) {
+      const uint32_t v = b[0] | (uint32_t{b[1]} << 8) | (uint32_t{b[2]} << 16);
+      uint8_t* r = &registers[g * 4];
+      for (int k = 0; k < 4; ++k) {
+        const auto x = static_cast<uint8_t>((v >> (6 * k)) & 63);
+        if (x > r[k]) r[k] = x;
+      }
     }
     return true;
   }

@@ -48,6 +48,10 @@ uint8_t* put_zeros(uint8_t* n, uint32_t len) {
 // of a corrupted value, Redis still sizes the result as old size + (new - old width), dropping the tail
 // of `seq`; we produce the same bytes.
 void splice(std::string& value, size_t pos, size_t old_width, const uint8_t* seq, size_t seq_len) {
+  if (pos + old_width <= value.size()) {
+    value.replace(pos, old_width, reinterpret_cast<const char*>(seq), seq_len);
+    return;
+  }
   const size_t new_size = value.size() + seq_len - old_width;
   std::string out;
   out.reserve(new_size);
