@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Turns bench.sh's raw figures into the table and the machine-readable summary.
+
+Input lines (whitespace separated):
+  run <label> <test> <pipeline> <requests> <rps|ERR> <cpu_ticks>
+  mem <label> <keys> <used_memory|ERR> <rss_bytes>
+Labels are "redis" and "codis". Prints the throughput table, the memory table, then one
+`bench.server ...` line per figure; exits 1 when a figure is missing and, with --enforce, when a target of
+issue 3 is missed (codis >= 1.0x redis req/s and req/CPU-s on every test; used_memory <= 1.1x).
+Usage: report.py RAW CLK_TCK [--enforce]
+"""
+import sys
+
+
+def ratio(a, b):
+    return b / a if a and b is not None and a > 0 else None
+
+
+def fmt(x, digits=0):
+    if x is None:
+        return "n/a"
+    return f"{x:,.{digits}f}"
+
+
+def main() -> int:
+    raw, clk_tck = sys.argv[1], int(sys.argv[2])
+    enforce = "--enforce" in sys.argv[3:]
+    runs, mem, order = {}, {}, []
+    for line in open(raw):
+        f = line.split()
+        if not f:
+            continue
+        if f[0] == "run":
+            _, label, test, pipe, requests, rps, ticks = f
+            key = (test, int(pipe))
+            if key not in order:
+                order.append(key)
+            cpu = int(ticks) / clk_tck
+            rps_v = None if rps == "ERR" else float(rps)
+            per_cpu = int(requests) / cpu if rps_v is not None and cpu > 0 else None
+            runs[(label,) + key] = (rps_v, per_cpu, cpu)
+        elif f[0] == "mem":
+            _, label, keys, used, rss = f
+            # A server that reports used_memory 0 does not track it: a missing figure, not a win.
+            mem[label] = (int(keys), None if used == "ERR" or int(used) == 0 else int(used), int(rss))
+
+    ok, missed = True, []
+    head = f"{'test':<11}{'P':>3}{'redis req/s':>14}{'codis req/s':>14}{'ratio':>7}" \
+           f"{'redis req/CPU-s':>17}{'codis req/CPU-s':>17}{'ratio':>7}{'redis CPU-s':>13}{'codis CPU-s':>13}"
+    print(head)
+    print("-" * len(head))
+    summary = []
+    for test, pipe in order:
+        r = runs.get(("redis", test, pipe), (None, None, 0))
+        c = runs.get(("codis", test, pipe), (None, None, 0))
+        rr, cr = ratio(r[0], c[0]), ratio(r[1], c[1])
+        print(f"{test:<11}{pipe:>3}{fmt(r[0]):>14}{fmt(c[0]):>14}{fmt(rr, 2):>7}"
+              f"{fmt(r[1]):>17}{fmt(c[1]):>17}{fmt(cr, 2):>7}{fmt(r[2], 2):>13}{fmt(c[2], 2):>13}")
+        summary.append(f"bench.server test={test} pipeline={pipe} redis_rps={fmt(r[0]).replace(',', '')} "
+                       f"codis_rps={fmt(c[0]).replace(',', '')} rps_ratio={fmt(rr, 3)} "
+                       f"redis_req_per_cpu_s={fmt(r[1]).replace(',', '')} "
+                       f"codis_req_per_cpu_s={fmt(c[1]).replace(',', '')} cpu_ratio={fmt(cr, 3)}")
+        if r[0] is None or c[0] is None:
+            ok = False
+        for name, x in (("req/s", rr), ("req/CPU-s", cr)):
+            if x is None or x < 1.0:
+                missed.append(f"{test} P={pipe} {name} ratio {fmt(x, 2)} < 1.0")
+
+    if mem:
+        print()
+        print(f"{'memory':<24}{'redis':>16}{'codis':>16}{'ratio':>8}")
+        r = mem.get("redis", (0, None, 0))
+        c = mem.get("codis", (0, None, 0))
+        used_ratio = ratio(r[1], c[1])
+        rss_ratio = ratio(r[2], c[2])
+        print(f"{'keys loaded':<24}{r[0]:>16,}{c[0]:>16,}")
+        print(f"{'used_memory (bytes)':<24}{fmt(r[1]):>16}{fmt(c[1]):>16}{fmt(used_ratio, 3):>8}")
+        print(f"{'RSS (bytes)':<24}{fmt(r[2]):>16}{fmt(c[2]):>16}{fmt(rss_ratio, 3):>8}")
+        summary.append(f"bench.server memory keys={r[0]} redis_used_memory={fmt(r[1]).replace(',', '')} "
+                       f"codis_used_memory={fmt(c[1]).replace(',', '')} "
+                       f"used_ratio={fmt(used_ratio, 3)} redis_rss={r[2]} codis_rss={c[2]} "
+                       f"rss_ratio={fmt(rss_ratio, 3)}")
+        if r[1] is None or c[1] is None or r[0] != c[0]:
+            ok = False
+        if used_ratio is None or used_ratio > 1.1:
+            missed.append(f"used_memory ratio {fmt(used_ratio, 3)} > 1.1")
+
+    print()
+    for line in summary:
+        print(line)
+    if missed:
+        print("bench.server targets missed: " + "; ".join(missed))
+    else:
+        print("bench.server targets met")
+    if not ok:
+        print("bench.server: some figures are missing (see the errors above)")
+        return 1
+    return 1 if enforce and missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
