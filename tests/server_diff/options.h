@@ -14,6 +14,7 @@ struct DiffOptions {
   int commands = 200;        // --commands-per-stream
   int invalid_percent = 12;
   std::vector<std::string> families;  // empty = all
+  std::vector<std::string> exclude;   // --exclude-commands, upper case
   std::string protocol = "mixed";     // "2", "3" or "mixed" (a quarter of the streams in RESP3)
   std::string reference;              // binary; default: Debian's redis-server
   std::string subject;                // binary; default: see default_subject()

@@ -1,7 +1,8 @@
 // server_diff_test: the harness's own unit tests (modes, generation) and the differential test as a
 // bounded ctest: the tricky cases and 200 random streams against redis-server, plus proof that a server
 // that behaves differently is caught. Skipped when Debian's redis-server is not installed.
-// SERVER_DIFF_STREAMS, SERVER_DIFF_SEED and SERVER_DIFF_FAMILIES override the batch.
+// SERVER_DIFF_ARGS adds server_diff options (--streams, --seed, --families, --exclude-commands...); the
+// subject is chosen as described at ServerDiff::options().
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -83,7 +84,7 @@ TEST(CompareModes, RandomRepliesAreCheckedAgainstTheContent) {
 }
 
 TEST(Streams, SameSeedSameStreamAndMostlyValid) {
-  const StreamConfig config{{}, 300, 12};
+  const StreamConfig config{{}, 300, 12, {}};
   const auto a = generate_stream(stream_seed(7, 3), config);
   const auto b = generate_stream(stream_seed(7, 3), config);
   const auto c = generate_stream(stream_seed(7, 4), config);
@@ -100,7 +101,7 @@ TEST(Streams, FamiliesRestrictTheVocabulary) {
                                        "LLEN",  "LRANGE", "LINDEX",     "LSET",      "LINSERT", "LREM",
                                        "LTRIM", "LPOS",   "LMOVE",      "RPOPLPUSH", "LMPOP",   "BLPOP",
                                        "BRPOP", "BLMOVE", "BRPOPLPUSH", "BLMPOP"};
-  for (const Command& c : generate_stream(stream_seed(1, 0), StreamConfig{{"lists"}, 300, 0})) {
+  for (const Command& c : generate_stream(stream_seed(1, 0), StreamConfig{{"lists"}, 300, 0, {}})) {
     EXPECT_TRUE(lists.count(c.argv[0])) << to_display(c);
   }
 }
@@ -132,13 +133,14 @@ class ServerDiff : public ::testing::Test {
     for (const char* var : {"SERVER_DIFF_SUBJECT", "CODIS_SERVER"}) {
       if (const char* s = std::getenv(var); s != nullptr && *s != '\0') o.subject = s;
     }
-    if (const char* s = std::getenv("SERVER_DIFF_STREAMS")) o.streams = std::atoi(s);
-    if (const char* s = std::getenv("SERVER_DIFF_SEED")) o.seed = std::strtoull(s, nullptr, 10);
-    if (const char* s = std::getenv("SERVER_DIFF_FAMILIES")) {
-      std::string spec = std::string("--families=") + s;
-      char* argv[] = {const_cast<char*>("server_diff"), spec.data()};
+    // Extra server_diff options for the ctest, e.g. SERVER_DIFF_ARGS="--families=strings,keys --protocol=2".
+    if (const char* extra = std::getenv("SERVER_DIFF_ARGS")) {
+      std::vector<std::string> args =
+          split_args(extra).value_or(std::vector<std::string>{"--unbalanced-quotes"});
+      std::vector<char*> argv = {const_cast<char*>("server_diff")};
+      for (std::string& a : args) argv.push_back(a.data());
       std::string error;
-      EXPECT_TRUE(parse_options(2, argv, o, error)) << error;
+      EXPECT_TRUE(parse_options(static_cast<int>(argv.size()), argv.data(), o, error)) << error;
     }
     return o;
   }

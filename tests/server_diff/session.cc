@@ -92,7 +92,7 @@ SessionResult run_session(const DiffOptions& o, const std::string& program, std:
       return result;
     }
   } else {
-    const StreamConfig config{o.families, o.commands, o.invalid_percent};
+    const StreamConfig config{o.families, o.commands, o.invalid_percent, o.exclude};
     const uint64_t first = o.only_stream >= 0 ? static_cast<uint64_t>(o.only_stream) : 0;
     const uint64_t last = o.only_stream >= 0 ? first + 1 : static_cast<uint64_t>(o.streams);
     for (uint64_t k = first; k < last; ++k) {

@@ -184,6 +184,11 @@ std::vector<Command> generate_stream(uint64_t stream_seed, const StreamConfig& c
     }
     for (Command& c : batch) {
       if (g.chance(config.invalid_percent)) mutate(g, c);
+      // Dropped after generation, so the rest of the stream is the same as without the exclusion.
+      if (std::find(config.exclude.begin(), config.exclude.end(), to_upper(c.argv[0])) !=
+          config.exclude.end()) {
+        continue;
+      }
       out.push_back(std::move(c));
     }
   }

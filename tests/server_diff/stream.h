@@ -17,6 +17,7 @@ struct StreamConfig {
   std::vector<std::string> families;  // empty = all
   int commands = 200;                 // at least this many (a MULTI block is never cut)
   int invalid_percent = 12;           // commands mutated into likely errors
+  std::vector<std::string> exclude;   // command names (upper case) left out, e.g. not implemented yet
 };
 
 // Every family name, in a stable order ("tx" wraps the others in MULTI/EXEC and WATCH).
