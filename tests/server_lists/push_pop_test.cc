@@ -84,6 +84,18 @@ TEST_F(ListTest, ExpiredListIsGone) {
   EXPECT_EQ(run({"ttl", "l"}), integer(-1));
 }
 
+TEST_F(ListTest, WritesKeepTheTtlUntilTheListEmpties) {
+  exec({"rpush", "l", "a", "b"});
+  exec({"expire", "l", "100"});
+  exec({"rpush", "l", "c"});
+  exec({"lmove", "l", "l", "left", "right"});
+  exec({"lpop", "l"});
+  EXPECT_EQ(run({"ttl", "l"}), integer(100));
+  exec({"rpop", "l", "5"});
+  exec({"rpush", "l", "a"});
+  EXPECT_EQ(run({"ttl", "l"}), integer(-1));
+}
+
 TEST_F(ListTest, WritesInvalidateWatch) {
   exec({"rpush", "l", "a", "b"});
   exec({"watch", "l"});

@@ -25,6 +25,14 @@ inline void push(ListValue& l, std::string_view v, End at) {
   }
 }
 
+inline void push(ListValue& l, std::string&& v, End at) {
+  if (at == End::kHead) {
+    l.push_front(std::move(v));
+  } else {
+    l.push_back(std::move(v));
+  }
+}
+
 // Removes and returns the element at one end; the list must not be empty.
 inline std::string pop(ListValue& l, End from) {
   std::string v;

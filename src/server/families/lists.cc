@@ -151,7 +151,7 @@ void move_common(CommandContext& ctx, End from, End to) {
     d = &ctx.db().set(dst, Object::list());
   }
   ctx.out.bulk(v);
-  listops::push(d->value.list_value(), v, to);
+  listops::push(d->value.list_value(), std::move(v), to);
   ctx.touched(dst);
   drop_if_empty(ctx, src, sl);
   ctx.touched(src);
