@@ -3,7 +3,7 @@
 // both ways for range walks; inner nodes keep each child's element count (rank and select in
 // O(log n)) and its smallest entry (descent). We chose it over Redis's skiplist for memory and speed:
 // with the member index, ~71 bytes per member against ~120 for a skiplist (and ~102-110 in Redis 7.0)
-// for 1M 13-byte members, inserts ~3.5x and rank ~3x faster, range walks ~10x (bench/server_ds).
+// for 1M 13-byte members; inserts ~3x, rank ~3x and 100-element range walks ~7-10x faster (bench/server_ds).
 //
 // Entries are ordered by score (IEEE <, so -0.0 and 0.0 tie), then by member bytes (memcmp order, as
 // Redis). Scores are never NaN. The tree does not own members: whoever inserts them frees them.
