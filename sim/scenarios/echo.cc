@@ -117,6 +117,8 @@ Task<bool> client_session(rt::Env& env, int id, int attempt, Shared* sh) {
     co_return false;
   }
   const int messages = static_cast<int>(env.random.uniform(1, 20));
+  bool write_failed = false;
+  rt::Scope writer(env.exec);  // after what its tasks point to, so it is destroyed first
   std::string buf(8 * 1024, '\0');
   auto check_prefix = [&]() {
     if (got.size() > sent.size() || sent.compare(0, got.size(), got) != 0) {
@@ -135,12 +137,19 @@ Task<bool> client_session(rt::Env& env, int id, int attempt, Shared* sh) {
                  static_cast<char>('a' + m % 26));
       msg.push_back('\n');
       sent += msg;
-      if (!(co_await rt::write_all(s, msg)).ok()) {
-        co_return false;
-      }
+      // Write while reading: a message bigger than both directions' buffers would otherwise deadlock the
+      // client's write against the server's echo (as it would over real TCP).
+      writer.spawn([](rt::Stream* st, std::string m, bool* failed) -> Task<void> {
+        if (!(co_await rt::write_all(*st, m)).ok()) {
+          *failed = true;
+        }
+      }(&s, std::move(msg), &write_failed));
     }
     // Wait until everything sent so far has come back.
     while (got.size() < sent.size()) {
+      if (write_failed) {
+        co_return false;
+      }
       auto n = co_await rt::with_timeout(env.exec, rt::seconds(2),
                                          s.read(std::span<char>(buf.data(), buf.size())));
       if (!n.ok() || *n == 0) {
@@ -150,6 +159,10 @@ Task<bool> client_session(rt::Env& env, int id, int attempt, Shared* sh) {
       if (!check_prefix()) {
         co_return false;
       }
+    }
+    co_await writer.join();
+    if (write_failed) {
+      co_return false;
     }
     st.acked_bytes = got.size();
     co_await rt::sleep_for(env.exec, rt::microseconds(env.random.uniform(0, 5000)));
