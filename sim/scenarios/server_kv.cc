@@ -51,9 +51,11 @@ struct KeyModel {
 };
 
 Task<void> client_main(rt::Env& env, int id, Shared* sh) {
-  std::map<std::string, KeyModel> model;
-  const std::string prefix = "c" + std::to_string(id) + ":";
-  for (;;) {
+  for (int conn_no = 0;; ++conn_no) {
+    // Keys are per connection: a request whose reply was lost may still be applied later (its bytes are in
+    // flight when the client gives up), so a new connection must not reuse keys that such a write may hit.
+    std::map<std::string, KeyModel> model;
+    const std::string prefix = "c" + std::to_string(id) + ":" + std::to_string(conn_no) + ":";
     if (sh->healed && sh->ops_after_heal[id] >= kOpsAfterHeal) {
       sh->done[id] = true;
       co_return;
