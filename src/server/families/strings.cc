@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "server/families/expire_args.h"
+#include "server/families/long_double.h"
 #include "server/families/util.h"
 
 namespace codis::server {
@@ -365,47 +366,6 @@ void cmd_decrby(CommandContext& ctx) {
   incr_by(ctx, -d);
 }
 
-// Redis parses INCRBYFLOAT operands as long double (string2ld: strtold, no spaces, no nan) and prints
-// the result with %.17Lf minus trailing zeros, so 3 + 1.1 is "4.1".
-bool parse_long_double(std::string_view s, long double* out) {
-  if (s.empty() || s.size() >= 5 * 1024 || std::isspace(static_cast<unsigned char>(s[0]))) {
-    return false;
-  }
-  std::string z(s);
-  char* end = nullptr;
-  errno = 0;
-  long double v = std::strtold(z.c_str(), &end);
-  if (end != z.c_str() + z.size() || errno == ERANGE || std::isnan(v)) {
-    return false;
-  }
-  *out = v;
-  return true;
-}
-
-std::string format_long_double_human(long double v) {
-  if (std::isinf(v)) {
-    return v > 0 ? "inf" : "-inf";
-  }
-  char buf[5 * 1024];
-  int l = std::snprintf(buf, sizeof buf, "%.17Lf", v);
-  if (l < 0 || static_cast<size_t>(l) >= sizeof buf) {
-    return "0";
-  }
-  std::string s(buf, static_cast<size_t>(l));
-  if (s.find('.') != std::string::npos) {
-    while (s.back() == '0') {
-      s.pop_back();
-    }
-    if (s.back() == '.') {
-      s.pop_back();
-    }
-  }
-  if (s == "-0") {
-    s = "0";
-  }
-  return s;
-}
-
 void cmd_incrbyfloat(CommandContext& ctx) {
   bool wrong;
   Entry* e = get_string(ctx, ctx.arg(1), &wrong);
@@ -413,7 +373,7 @@ void cmd_incrbyfloat(CommandContext& ctx) {
     return;
   }
   long double v = 0, d = 0;
-  if ((e != nullptr && !parse_long_double(e->value.str(), &v)) || !parse_long_double(ctx.arg(2), &d)) {
+  if ((e != nullptr && !ld::parse(e->value.str(), &v)) || !ld::parse(ctx.arg(2), &d)) {
     ctx.out.error(err::kNotFloat);
     return;
   }
@@ -422,7 +382,7 @@ void cmd_incrbyfloat(CommandContext& ctx) {
     ctx.out.error("ERR increment would produce NaN or Infinity");
     return;
   }
-  std::string s = format_long_double_human(v);
+  std::string s = ld::format_human(v);
   if (e == nullptr) {
     ctx.db().set(ctx.arg(1), Object(s));
   } else {
