@@ -12,7 +12,7 @@ add_library(codis_server STATIC
 # Every command family registers itself in registry.cc; a new family is one new file here.
 file(GLOB codis_server_families CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/families/*.cc)
 target_sources(codis_server PRIVATE ${codis_server_families})
-target_link_libraries(codis_server PUBLIC codis_rt codis_resp codis_cmd codis_server_rdb)
+target_link_libraries(codis_server PUBLIC codis_rt codis_resp codis_cmd codis_server_rdb codis_server_ds)
 
 add_executable(codis-server ${CMAKE_CURRENT_LIST_DIR}/main.cc)
 target_link_libraries(codis-server PRIVATE codis_server codis_rt_asio)

@@ -13,7 +13,7 @@ Object Object::clone() const {
     case ObjType::kSet:
       return Object(std::make_unique<SetValue>(set_value()));
     case ObjType::kZSet:
-      break;
+      return Object(std::make_unique<ZSetValue>(zset_value().clone()));
   }
   return Object();
 }

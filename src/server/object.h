@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "server/dict.h"
+#include "server/ds/zset.h"
 
 namespace codis::server {
 
@@ -17,6 +18,7 @@ enum class ObjType : uint8_t { kString = 0, kList = 1, kSet = 2, kZSet = 3, kHas
 using ListValue = std::deque<std::string>;
 using HashValue = StrMap<std::string>;
 using SetValue = StrSet;
+using ZSetValue = ds::ZSet;
 
 class Object {
  public:
@@ -25,6 +27,7 @@ class Object {
   static Object list() { return Object(std::make_unique<ListValue>()); }
   static Object hash() { return Object(std::make_unique<HashValue>()); }
   static Object set() { return Object(std::make_unique<SetValue>()); }
+  static Object zset(ZSetValue z) { return Object(std::make_unique<ZSetValue>(std::move(z))); }
 
   ObjType type() const {
     switch (v_.index()) {
@@ -34,8 +37,10 @@ class Object {
         return ObjType::kList;
       case 2:
         return ObjType::kHash;
-      default:
+      case 3:
         return ObjType::kSet;
+      default:
+        return ObjType::kZSet;
     }
   }
   bool is(ObjType t) const { return type() == t; }
@@ -48,13 +53,15 @@ class Object {
   const ListValue& list_value() const { return *std::get<1>(v_); }
   const HashValue& hash_value() const { return *std::get<2>(v_); }
   const SetValue& set_value() const { return *std::get<3>(v_); }
+  ZSetValue& zset_value() { return *std::get<4>(v_); }
+  const ZSetValue& zset_value() const { return *std::get<4>(v_); }
 
   // Deep copy (COPY, and DUMP/RESTORE within one process).
   Object clone() const;
 
  private:
   using V = std::variant<std::string, std::unique_ptr<ListValue>, std::unique_ptr<HashValue>,
-                         std::unique_ptr<SetValue>>;
+                         std::unique_ptr<SetValue>, std::unique_ptr<ZSetValue>>;
   template <class T>
   explicit Object(std::unique_ptr<T> p) : v_(std::move(p)) {}
   V v_;

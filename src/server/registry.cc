@@ -33,6 +33,11 @@ void register_all_families(Registry& r) {
   register_set_family(r);
   register_pubsub_family(r);
   register_dump_family(r);
+  register_zset_family(r);
+  register_bit_family(r);
+  register_hll_family(r);
+  register_introspection_family(r);
+  register_sort_family(r);
 }
 
 }  // namespace codis::server

@@ -33,6 +33,11 @@ void register_hash_family(Registry& r);
 void register_set_family(Registry& r);
 void register_pubsub_family(Registry& r);
 void register_dump_family(Registry& r);
+void register_zset_family(Registry& r);
+void register_bit_family(Registry& r);
+void register_hll_family(Registry& r);
+void register_introspection_family(Registry& r);
+void register_sort_family(Registry& r);
 void register_all_families(Registry& r);
 
 }  // namespace codis::server
