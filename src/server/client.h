@@ -16,6 +16,19 @@ struct QueuedCommand {
   std::vector<std::string> argv;
 };
 
+// A command blocked on keys (BLPOP, BLMOVE, BZPOPMIN, ...): registered on its keys until one of them is
+// written and can serve it (then the command runs again, as Redis reprocesses it), its timeout passes, or
+// the connection ends.
+struct BlockState {
+  bool active = false;
+  int db = 0;
+  std::vector<std::string> argv;  // run again when a key is ready
+  std::vector<std::string> keys;
+  int64_t deadline_ms = 0;  // unix ms; 0 blocks forever
+  uint8_t type = 0;         // ObjType of the keys that can serve it (Redis 7.0 leaves it blocked otherwise)
+  bool null_array = true;   // the timeout reply: a null array (BLPOP...) or a null bulk (BLMOVE...)
+};
+
 struct Client {
   uint64_t id = 0;
   rt::Endpoint peer;
@@ -36,6 +49,12 @@ struct Client {
       stream->close();
     }
   }
+
+  // Blocking commands. `reprocessing` is set while a blocked command runs again: blocking once more then
+  // keeps its place in the queues.
+  BlockState block;
+  bool reprocessing = false;
+  bool in_exec = false;  // running EXEC's commands: blocking commands answer at once
 
   // MULTI/EXEC.
   bool in_multi = false;

@@ -8,6 +8,7 @@ add_library(codis_server STATIC
   ${CMAKE_CURRENT_LIST_DIR}/pubsub.cc
   ${CMAKE_CURRENT_LIST_DIR}/registry.cc
   ${CMAKE_CURRENT_LIST_DIR}/server.cc
+  ${CMAKE_CURRENT_LIST_DIR}/slot_table.cc
 )
 # Every command family registers itself in registry.cc; a new family is one new file here.
 file(GLOB codis_server_families CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/families/*.cc)

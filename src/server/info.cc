@@ -1,12 +1,30 @@
 #include "server/info.h"
 
 #include <cctype>
+#include <cstdio>
 
 #include "server/server.h"
 
 namespace codis::server {
 
 namespace {
+
+// Redis's bytesToHuman: "1.50M".
+std::string human_bytes(size_t n) {
+  static constexpr const char* kUnits[] = {"B", "K", "M", "G", "T", "P"};
+  if (n < 1024) {
+    return std::to_string(n) + "B";
+  }
+  double d = static_cast<double>(n);
+  int u = 0;
+  while (d >= 1024 && u < 5) {
+    d /= 1024;
+    ++u;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f%s", d, kUnits[u]);
+  return buf;
+}
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -69,11 +87,13 @@ std::string render_info(Server& s, std::span<const std::string_view> sections) {
     header("Clients");
     field("connected_clients", std::to_string(s.clients().size()));
     field("maxclients", std::to_string(s.config().maxclients));
-    field("blocked_clients", "0");
+    field("blocked_clients", std::to_string(s.blocked_clients()));
   }
   if (on("memory")) {
     header("Memory");
-    field("used_memory", "0");
+    const size_t used = s.used_memory();
+    field("used_memory", std::to_string(used));
+    field("used_memory_human", human_bytes(used));
     field("maxmemory", std::to_string(s.config().maxmemory));
     field("maxmemory_policy",
           s.config().maxmemory_policy == EvictionPolicy::kAllKeysLru ? "allkeys-lru" : "noeviction");
@@ -92,6 +112,7 @@ std::string render_info(Server& s, std::span<const std::string_view> sections) {
     field("total_net_output_bytes", std::to_string(st.net_output_bytes));
     field("rejected_connections", std::to_string(st.rejected_connections));
     field("expired_keys", std::to_string(st.expired_keys));
+    field("evicted_keys", std::to_string(st.evicted_keys));
     field("keyspace_hits", std::to_string(st.keyspace_hits));
     field("keyspace_misses", std::to_string(st.keyspace_misses));
   }

@@ -3,46 +3,47 @@
 namespace codis::server {
 
 Entry* Db::find(std::string_view key, int64_t now_ms) {
-  Table& t = table(key);
-  auto it = t.find(key);
-  if (it == t.end()) {
+  SlotTable& t = table(key);
+  const uint64_t h = SlotTable::hash(key);
+  Entry* e = t.find(key, h);
+  if (e == nullptr) {
     return nullptr;
   }
-  if (it->second.expire_ms >= 0 && it->second.expire_ms <= now_ms) {
-    expire_index_.erase({it->second.expire_ms, it->first});
-    t.erase(it);
-    --size_;
+  if (e->has_expire() && expire_of(*e) <= now_ms) {
+    std::string k(key);  // the entry's key bytes die with it
+    erase(t, e, h);
+    if (expired_hook_) {
+      expired_hook_(k);
+    }
     return nullptr;
   }
-  return &it->second;
+  e->lru = static_cast<uint32_t>(now_ms / 1000);
+  return e;
 }
 
 const Entry* Db::peek(std::string_view key, int64_t now_ms) const {
-  const Table& t = table(key);
-  auto it = t.find(key);
-  if (it == t.end() || (it->second.expire_ms >= 0 && it->second.expire_ms <= now_ms)) {
+  const Entry* e = table(key).find(key);
+  if (e == nullptr || (e->has_expire() && expire_of(*e) <= now_ms)) {
     return nullptr;
   }
-  return &it->second;
+  return e;
 }
 
 Entry& Db::set(std::string_view key, Object value, int64_t expire_ms) {
-  Table& t = table(key);
-  auto it = t.find(key);
-  const bool inserted = it == t.end();
-  if (inserted) {
-    it = t.emplace(std::string(key), Entry{}).first;
+  SlotTable& t = table(key);
+  const uint64_t h = SlotTable::hash(key);
+  Entry* e = t.find(key, h);
+  if (e == nullptr) {
+    e = t.insert(key, h);
     ++size_;
-  } else if (it->second.expire_ms >= 0) {
-    expire_index_.erase({it->second.expire_ms, it->first});
+  } else if (e->has_expire()) {
+    drop_expire(*e);
   }
-  it->second.value = std::move(value);
-  it->second.expire_ms = -1;
+  e->value = std::move(value);
   if (expire_ms >= 0) {
-    it->second.expire_ms = expire_ms;
-    expire_index_.insert({expire_ms, it->first});
+    set_expire(*e, expire_ms);
   }
-  return it->second;
+  return *e;
 }
 
 Entry& Db::find_or_create(std::string_view key, int64_t now_ms, bool* created) {
@@ -51,61 +52,93 @@ Entry& Db::find_or_create(std::string_view key, int64_t now_ms, bool* created) {
     return *e;
   }
   *created = true;
-  Table& t = table(key);
   ++size_;
-  return t.emplace(std::string(key), Entry{}).first->second;
+  Entry* e = table(key).insert(key, SlotTable::hash(key));
+  e->lru = static_cast<uint32_t>(now_ms / 1000);
+  return *e;
 }
 
 bool Db::remove(std::string_view key) {
-  Table& t = table(key);
-  auto it = t.find(key);
-  if (it == t.end()) {
+  SlotTable& t = table(key);
+  const uint64_t h = SlotTable::hash(key);
+  Entry* e = t.find(key, h);
+  if (e == nullptr) {
     return false;
   }
-  if (it->second.expire_ms >= 0) {
-    expire_index_.erase({it->second.expire_ms, it->first});
-  }
-  t.erase(it);
-  --size_;
+  erase(t, e, h);
   return true;
 }
 
-void Db::set_expire(std::string_view key, Entry& e, int64_t expire_ms) {
-  if (e.expire_ms >= 0) {
-    expire_index_.erase({e.expire_ms, std::string(key)});
+void Db::erase(SlotTable& t, Entry* e, uint64_t h) {
+  if (e->has_expire()) {
+    drop_expire(*e);
   }
-  e.expire_ms = expire_ms;
+  t.erase(e, h);
+  --size_;
+}
+
+int64_t Db::expire_of(const Entry& e) const {
+  if (!e.has_expire()) {
+    return -1;
+  }
+  auto it = expire_at_.find(&e);
+  return it == expire_at_.end() ? -1 : it->second;
+}
+
+void Db::drop_expire(Entry& e) {
+  auto it = expire_at_.find(&e);
+  if (it != expire_at_.end()) {
+    expire_index_.erase({it->second, e.key()});
+    expire_at_.erase(it);
+  }
+  e.has_expire_ = 0;
+}
+
+void Db::set_expire(std::string_view, Entry& e, int64_t expire_ms) {
+  if (e.has_expire()) {
+    drop_expire(e);
+  }
   if (expire_ms >= 0) {
-    expire_index_.insert({expire_ms, std::string(key)});
+    expire_at_[&e] = expire_ms;
+    expire_index_.insert({expire_ms, e.key()});
+    e.has_expire_ = 1;
   }
 }
 
 void Db::clear() {
-  for (auto& t : slots_) {
-    Table().swap(t);
-  }
   expire_index_.clear();
+  expire_at_.clear();
+  for (auto& t : slots_) {
+    t.clear();
+  }
   size_ = 0;
 }
 
 void Db::swap(Db& other) {
-  slots_.swap(other.slots_);
+  for (size_t i = 0; i < slots_.size(); ++i) {
+    slots_[i].swap(other.slots_[i]);
+  }
+  expire_at_.swap(other.expire_at_);
   expire_index_.swap(other.expire_index_);
   std::swap(size_, other.size_);
 }
 
 size_t Db::expire_some(int64_t now_ms, size_t max) {
   size_t n = 0;
+  std::string k;
   while (n < max && !expire_index_.empty()) {
     auto it = expire_index_.begin();
     if (it->first > now_ms) {
       break;
     }
-    Table& t = table(it->second);
-    t.erase(it->second);
-    --size_;
-    expire_index_.erase(it);
+    k.assign(it->second);
+    SlotTable& t = table(k);
+    const uint64_t h = SlotTable::hash(k);
+    erase(t, t.find(k, h), h);
     ++n;
+    if (expired_hook_) {
+      expired_hook_(k);
+    }
   }
   return n;
 }
@@ -114,13 +147,11 @@ std::string Db::random_key(const std::function<uint64_t(uint64_t)>& pick) const 
   if (size_ == 0) {
     return {};
   }
-  // Pick a slot weighted by its size, then a position inside it: uniform over keys.
+  // A slot weighted by its size, then an entry inside it.
   uint64_t target = pick(size_);
   for (const auto& t : slots_) {
     if (target < t.size()) {
-      auto it = t.begin();
-      std::advance(it, static_cast<std::ptrdiff_t>(target));
-      return it->first;
+      return std::string(t.random_entry(pick)->key());
     }
     target -= t.size();
   }

@@ -1,63 +1,74 @@
 // One logical database: 1024 slot tables (a key lives in the table of its slot, so a slot can be counted,
-// scanned and moved without touching the rest), an index of keys by expiry time for the active expire
-// cycle, and lazy expiry on every lookup. Times are unix milliseconds from the caller (wall clock).
+// scanned and moved without touching the rest), the expiry times of keys that have one, an index of them by
+// time for the active expire cycle, and lazy expiry on every lookup. Times are unix milliseconds from the
+// caller (wall clock).
 #pragma once
 
 #include <absl/container/btree_set.h>
+#include <absl/container/flat_hash_map.h>
 
 #include <array>
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "cmd/slot.h"
-#include "server/dict.h"
 #include "server/object.h"
+#include "server/slot_table.h"
 
 namespace codis::server {
 
-struct Entry {
-  Object value;
-  int64_t expire_ms = -1;  // -1: no expiry
-  uint32_t lru = 0;        // last access, in seconds of the server clock (OBJECT IDLETIME)
-};
-
 class Db {
  public:
-  using Table = StrMap<Entry>;
+  Db() = default;
+  Db(Db&&) = default;
+  Db& operator=(Db&&) = default;
 
-  // Looks a key up; an expired key is deleted first (lazy expiry) and reported missing.
+  // Looks a key up and records the access; an expired key is deleted first (lazy expiry) and reported
+  // missing.
   Entry* find(std::string_view key, int64_t now_ms);
-  // Like find, without deleting expired keys (for read paths that must not write, e.g. on replicas).
+  // Like find, without deleting expired keys or touching the access clock (OBJECT, replicas' reads).
   const Entry* peek(std::string_view key, int64_t now_ms) const;
   // Inserts or overwrites (keeping nothing of the old value, expiry included). Returns the entry.
   Entry& set(std::string_view key, Object value, int64_t expire_ms = -1);
-  // Finds or creates an empty entry; `created` tells which.
+  // Finds or creates an entry holding an empty string; `created` tells which.
   Entry& find_or_create(std::string_view key, int64_t now_ms, bool* created);
   bool remove(std::string_view key);
+  // -1 when the entry has no expiry.
+  int64_t expire_of(const Entry& e) const;
+  // -1 removes the expiry.
   void set_expire(std::string_view key, Entry& e, int64_t expire_ms);
+  void set_expire(Entry& e, int64_t expire_ms) { set_expire(e.key(), e, expire_ms); }
+  bool is_expired(const Entry& e, int64_t now_ms) const { return e.has_expire() && expire_of(e) <= now_ms; }
   void clear();
   void swap(Db& other);
 
   size_t size() const { return size_; }
-  size_t expires() const { return expire_index_.size(); }
+  size_t expires() const { return expire_at_.size(); }
   size_t slot_size(uint32_t slot) const { return slots_[slot].size(); }
-  const Table& slot_table(uint32_t slot) const { return slots_[slot]; }
+  const SlotTable& slot_table(uint32_t slot) const { return slots_[slot]; }
 
   // Deletes up to `max` keys whose expiry is <= now; returns how many it deleted.
   size_t expire_some(int64_t now_ms, size_t max);
   // A key chosen by `pick` (a uniform draw in [0, n)), or empty when the db is empty.
   std::string random_key(const std::function<uint64_t(uint64_t)>& pick) const;
+  // Called with each key the lazy or active expiry deletes (WATCH invalidation, keyspace events).
+  void on_expired(std::function<void(std::string_view key)> fn) { expired_hook_ = std::move(fn); }
 
  private:
-  Table& table(std::string_view key) { return slots_[cmd::slot_of(key)]; }
-  const Table& table(std::string_view key) const { return slots_[cmd::slot_of(key)]; }
+  SlotTable& table(std::string_view key) { return slots_[cmd::slot_of(key)]; }
+  const SlotTable& table(std::string_view key) const { return slots_[cmd::slot_of(key)]; }
+  void erase(SlotTable& t, Entry* e, uint64_t h);
+  void drop_expire(Entry& e);
 
-  std::array<Table, cmd::kSlots> slots_;
-  absl::btree_set<std::pair<int64_t, std::string>> expire_index_;
+  std::array<SlotTable, cmd::kSlots> slots_;
+  // Keyed by entry address (looked up only, never iterated, so the table's salted order is invisible).
+  absl::flat_hash_map<const Entry*, int64_t> expire_at_;
+  // (time, key bytes of the entry): the views point into entries, removed before the entry is freed.
+  absl::btree_set<std::pair<int64_t, std::string_view>> expire_index_;
   size_t size_ = 0;
+  std::function<void(std::string_view)> expired_hook_;
 };
 
 }  // namespace codis::server

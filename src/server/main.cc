@@ -1,4 +1,6 @@
 // codis-server: starts like redis-server: `codis-server [redis.conf] [--option value ...]`.
+#include <malloc.h>
+
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -46,6 +48,11 @@ int main(int argc, char** argv) {
   bool ok = true;
   {
     codis::server::Server server(rt.env(), config, [&rt] { rt.stop(); });
+    // Bytes the allocator has handed out and not taken back (its own overhead per chunk included).
+    server.set_memory_probe([] {
+      struct mallinfo2 mi = mallinfo2();
+      return mi.uordblks + mi.hblkhd;
+    });
     ok = rt.run_task(server.run([&config](const codis::rt::Endpoint& at) {
       if (config.port == 0) {
         std::printf("codis-server listening on %s\n", at.to_string().c_str());

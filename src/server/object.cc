@@ -1,21 +1,219 @@
 #include "server/object.h"
 
+#include <malloc.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
 namespace codis::server {
 
+namespace {
+
+template <class T, ObjType kType>
+struct Block : ValueHeader {
+  explicit Block(T value) : ValueHeader{kType}, v(std::move(value)) {}
+  T v;
+};
+using ListBlock = Block<ListValue, ObjType::kList>;
+using HashBlock = Block<HashValue, ObjType::kHash>;
+using SetBlock = Block<SetValue, ObjType::kSet>;
+using ZSetBlock = Block<ZSetValue, ObjType::kZSet>;
+
+size_t capacity_of(ValueHeader* p) {
+  return malloc_usable_size(p) - sizeof(ValueHeader);
+}
+
+}  // namespace
+
+Object::Object(std::string_view s) {
+  if (!s.empty()) {
+    str_resize(s.size(), false);
+    std::memcpy(str_bytes(), s.data(), s.size());
+  }
+}
+
+Object Object::list() {
+  Object o;
+  o.p_ = new ListBlock(ListValue{});
+  return o;
+}
+Object Object::hash() {
+  Object o;
+  o.p_ = new HashBlock(HashValue{});
+  return o;
+}
+Object Object::set() {
+  Object o;
+  o.p_ = new SetBlock(SetValue{});
+  return o;
+}
+Object Object::zset(ZSetValue z) {
+  Object o;
+  o.p_ = new ZSetBlock(std::move(z));
+  return o;
+}
+
+void Object::reset() {
+  if (p_ == nullptr) {
+    return;
+  }
+  switch (p_->type) {
+    case ObjType::kString:
+      std::free(p_);
+      break;
+    case ObjType::kList:
+      delete static_cast<ListBlock*>(p_);
+      break;
+    case ObjType::kHash:
+      delete static_cast<HashBlock*>(p_);
+      break;
+    case ObjType::kSet:
+      delete static_cast<SetBlock*>(p_);
+      break;
+    case ObjType::kZSet:
+      delete static_cast<ZSetBlock*>(p_);
+      break;
+  }
+  p_ = nullptr;
+}
+
+void Object::set_flags(uint8_t f) {
+  if (p_ == nullptr) {
+    str_resize(0, false);  // an empty string gets a block to carry the flags
+  }
+  p_->flags = f;
+}
+
+std::string_view Object::str() const {
+  return p_ == nullptr ? std::string_view() : std::string_view(str_bytes(), str_size());
+}
+
+size_t Object::str_size() const {
+  return p_ == nullptr ? 0 : (static_cast<size_t>(p_->size_hi) << 32) | p_->size_lo;
+}
+
+// Grows or shrinks the string block to hold n bytes. Growth past the capacity doubles (up to 1 MiB of
+// slack, like sds) so that repeated APPENDs are amortised O(1); `keep` = preserve the bytes.
+void Object::str_resize(size_t n, bool keep) {
+  const size_t old = str_size();
+  if (p_ == nullptr || n > capacity_of(p_)) {
+    size_t want = n;
+    if (p_ != nullptr && n > old) {
+      want = n < (size_t{1} << 20) ? n * 2 : n + (size_t{1} << 20);
+    }
+    void* mem = (p_ != nullptr && keep) ? std::realloc(p_, sizeof(ValueHeader) + want)
+                                        : std::malloc(sizeof(ValueHeader) + want);
+    if (mem == nullptr) {
+      throw std::bad_alloc();
+    }
+    if (p_ != nullptr && !keep) {
+      std::free(p_);
+    }
+    if (p_ == nullptr || !keep) {
+      mem = new (mem) ValueHeader{ObjType::kString};
+    }
+    p_ = static_cast<ValueHeader*>(mem);
+  }
+  if (keep && n > old) {
+    std::memset(str_bytes() + old, 0, n - old);
+  }
+  p_->size_hi = static_cast<uint16_t>(n >> 32);
+  p_->size_lo = static_cast<uint32_t>(n);
+}
+
+void StrRef::resize(size_t n) {
+  o_.str_resize(n, true);
+}
+
+void StrRef::reserve(size_t n) {
+  const size_t old = size();
+  if (n > old) {
+    o_.str_resize(n, true);
+    o_.str_resize(old, true);
+  }
+}
+
+void StrRef::append(std::string_view s) {
+  if (s.empty()) {
+    return;
+  }
+  const size_t old = size();
+  // s may point into this string's own bytes, which a reallocation would move.
+  if (o_.p_ != nullptr && s.data() >= o_.str_bytes() && s.data() < o_.str_bytes() + old) {
+    const size_t off = static_cast<size_t>(s.data() - o_.str_bytes());
+    o_.str_resize(old + s.size(), true);
+    std::memmove(o_.str_bytes() + old, o_.str_bytes() + off, s.size());
+    return;
+  }
+  o_.str_resize(old + s.size(), true);
+  std::memcpy(o_.str_bytes() + old, s.data(), s.size());
+}
+
+void StrRef::assign(std::string_view s) {
+  if (o_.p_ != nullptr && s.data() >= o_.str_bytes() && s.data() < o_.str_bytes() + size()) {
+    std::memmove(o_.str_bytes(), s.data(), s.size());
+    o_.str_resize(s.size(), true);
+    return;
+  }
+  o_.str_resize(s.size(), size() >= s.size() && o_.p_ != nullptr);
+  if (!s.empty()) {
+    std::memcpy(o_.str_bytes(), s.data(), s.size());
+  }
+}
+
+ListValue& Object::list_value() {
+  return static_cast<ListBlock*>(p_)->v;
+}
+HashValue& Object::hash_value() {
+  return static_cast<HashBlock*>(p_)->v;
+}
+SetValue& Object::set_value() {
+  return static_cast<SetBlock*>(p_)->v;
+}
+ZSetValue& Object::zset_value() {
+  return static_cast<ZSetBlock*>(p_)->v;
+}
+
 Object Object::clone() const {
+  Object o;
   switch (type()) {
     case ObjType::kString:
-      return Object(str());
+      o = Object(str());
+      break;
     case ObjType::kList:
-      return Object(std::make_unique<ListValue>(list_value()));
+      o.p_ = new ListBlock(list_value());
+      break;
     case ObjType::kHash:
-      return Object(std::make_unique<HashValue>(hash_value()));
+      o.p_ = new HashBlock(hash_value());
+      break;
     case ObjType::kSet:
-      return Object(std::make_unique<SetValue>(set_value()));
+      o.p_ = new SetBlock(set_value());
+      break;
     case ObjType::kZSet:
-      return Object(std::make_unique<ZSetValue>(zset_value().clone()));
+      o.p_ = new ZSetBlock(zset_value().clone());
+      break;
   }
-  return Object();
+  if (p_ != nullptr && p_->flags != 0) {
+    o.set_flags(p_->flags);
+  }
+  return o;
+}
+
+size_t Object::block_bytes() const {
+  switch (type()) {
+    case ObjType::kString:
+      return p_ == nullptr ? 0 : malloc_usable_size(p_);
+    case ObjType::kList:
+      return sizeof(ListBlock);
+    case ObjType::kHash:
+      return sizeof(HashBlock);
+    case ObjType::kSet:
+      return sizeof(SetBlock);
+    case ObjType::kZSet:
+      return sizeof(ZSetBlock);
+  }
+  return 0;
 }
 
 std::string_view type_name(ObjType t) {

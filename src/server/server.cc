@@ -17,6 +17,7 @@ Db& CommandContext::db() {
 void CommandContext::touched(std::string_view key) {
   ++server.stats().dirty;
   server.touch_watched(client.db, key);
+  server.signal_key(client.db, key);
 }
 void CommandContext::touched_db() {
   ++server.stats().dirty;
@@ -26,6 +27,13 @@ void CommandContext::touched_db() {
 Server::Server(rt::Env& env, Config config, std::function<void()> on_shutdown)
     : env_(env), config_(std::move(config)), on_shutdown_(std::move(on_shutdown)) {
   dbs_ = std::vector<Db>(static_cast<size_t>(std::max<int64_t>(1, config_.databases)));
+  for (size_t i = 0; i < dbs_.size(); ++i) {
+    // Redis touches the watchers of a key that expires (EXEC then fails) and counts it.
+    dbs_[i].on_expired([this, i](std::string_view key) {
+      ++stats_.expired_keys;
+      touch_watched(static_cast<int>(i), key);
+    });
+  }
   register_all_families(registry_);
   started_ = env_.clock.mono();
 }
@@ -85,7 +93,7 @@ void Server::expire_cycle() {
   for (auto& db : dbs_) {
     // The expiry index is ordered by time, so this deletes exactly the expired keys, oldest first; the cap
     // keeps one cycle short (a backlog is worked off over the next cycles).
-    stats_.expired_keys += db.expire_some(now, 20000);
+    db.expire_some(now, 20000);
   }
 }
 
@@ -116,14 +124,18 @@ void Server::touch_watched_db(int db) {
 
 namespace {
 
-// Redis: "unknown command '%.128s', with args beginning with: 'a' 'b' ".
+// Redis: "unknown command '%.128s', with args beginning with: " then each argument as "'%.*s' " cut to
+// what is left of 128 characters, stopping once 128 are used.
 std::string unknown_command(std::span<const std::string_view> argv) {
-  std::string s =
-      "ERR unknown command '" + std::string(argv[0].substr(0, 128)) + "', with args beginning with: ";
-  for (size_t i = 1; i < argv.size() && s.size() < 128 + 64; ++i) {
-    s += "'" + std::string(argv[i].substr(0, 128 - std::min<size_t>(128, s.size() / 2))) + "' ";
+  std::string args;
+  for (size_t i = 1; i < argv.size() && args.size() < 128; ++i) {
+    const size_t room = 128 - args.size();
+    args += "'";
+    args += argv[i].substr(0, room);
+    args += "' ";
   }
-  return s;
+  return "ERR unknown command '" + std::string(argv[0].substr(0, 128)) +
+         "', with args beginning with: " + args;
 }
 
 std::string upper(std::string_view s) {
@@ -157,6 +169,15 @@ void Server::dispatch(Client& c, std::span<const std::string_view> argv, resp::R
   }
   const cmd::CommandSpec* spec = cmd::lookup(argv[0]);
   auto reject = [&](std::string_view msg) {
+    if (c.in_multi && spec != nullptr && spec->name == "exec") {
+      // Redis's execCommandAbort: a refused EXEC ends the transaction.
+      std::string_view why = msg.substr(0, 4) == "ERR " ? msg.substr(4) : msg;
+      out.error("EXECABORT Transaction discarded because of: " + std::string(why));
+      c.in_multi = c.multi_dirty = c.watch_dirty = false;
+      c.queued.clear();
+      c.watched.clear();
+      return;
+    }
     if (c.in_multi) {
       c.multi_dirty = true;
     }
@@ -208,11 +229,17 @@ void Server::dispatch(Client& c, std::span<const std::string_view> argv, resp::R
     out.simple("QUEUED");
     return;
   }
-  c.last_command = std::string(spec->name);
+  if (config_.maxmemory > 0 && spec->has(cmd::flag::kDenyOom) && !make_room()) {
+    reject("OOM command not allowed when used memory > 'maxmemory'.");
+    return;
+  }
+  c.last_command = spec->name;
   CommandContext ctx{*this, c, argv, *spec, out, now_ms()};
   const rt::MonoTime t0 = env_.clock.mono();
   const size_t before = out.out().size();
+  ++depth_;
   h(ctx);
+  --depth_;
   const auto usec = std::chrono::duration_cast<std::chrono::microseconds>(env_.clock.mono() - t0).count();
   ++stats_.commands_processed;
   auto& cs = stats_.commands[std::string(spec->name)];
@@ -221,7 +248,216 @@ void Server::dispatch(Client& c, std::span<const std::string_view> argv, resp::R
   if (out.out().size() > before && out.out()[before] == '-') {
     ++cs.failed;
   }
+  if (depth_ == 0 && !ready_.empty()) {
+    serve_ready_keys();
+  }
 }
+
+namespace {
+
+// A rough size of a value for eviction's accounting (the allocator is asked again afterwards).
+size_t estimate_value_bytes(const Object& o) {
+  switch (o.type()) {
+    case ObjType::kString:
+      return o.block_bytes();
+    case ObjType::kList:
+      return o.block_bytes() + o.list_value().size() * 48;
+    case ObjType::kHash:
+      return o.block_bytes() + o.hash_value().size() * 96;
+    case ObjType::kSet:
+      return o.block_bytes() + o.set_value().size() * 64;
+    case ObjType::kZSet:
+      return o.block_bytes() + o.zset_value().memory_usage();
+  }
+  return 0;
+}
+
+}  // namespace
+
+// maxmemory: Redis's performEvictions in outline. allkeys-lru samples a few keys across the databases and
+// evicts the least recently used, until the estimate of freed bytes covers the excess; the allocator is
+// asked again on the next command.
+bool Server::make_room() {
+  const auto limit = static_cast<size_t>(config_.maxmemory);
+  size_t used = used_memory();
+  if (used <= limit) {
+    return true;
+  }
+  if (config_.maxmemory_policy == EvictionPolicy::kNoEviction) {
+    return false;
+  }
+  rt::Random& r = env_.random;
+  auto pick = [&r](uint64_t n) { return r.uniform(0, n - 1); };
+  size_t freed = 0;
+  while (used > limit + freed) {
+    constexpr int kSamples = 5;
+    int best_db = -1;
+    std::string best_key;
+    uint32_t best_lru = UINT32_MAX;
+    size_t total = 0;
+    for (const auto& db : dbs_) {
+      total += db.size();
+    }
+    if (total == 0) {
+      return false;
+    }
+    for (int i = 0; i < kSamples; ++i) {
+      uint64_t target = r.uniform(0, total - 1);
+      size_t d = 0;
+      while (target >= dbs_[d].size()) {
+        target -= dbs_[d].size();
+        ++d;
+      }
+      std::string k = dbs_[d].random_key(pick);
+      const Entry* e = dbs_[d].slot_table(cmd::slot_of(k)).find(k);
+      if (e != nullptr && e->lru < best_lru) {
+        best_lru = e->lru;
+        best_db = static_cast<int>(d);
+        best_key = std::move(k);
+      }
+    }
+    if (best_db < 0) {
+      return false;
+    }
+    Db& db = dbs_[static_cast<size_t>(best_db)];
+    if (const Entry* e = db.slot_table(cmd::slot_of(best_key)).find(best_key)) {
+      freed += sizeof(Entry) + best_key.size() + 16 + estimate_value_bytes(e->value);
+    }
+    db.remove(best_key);
+    ++stats_.evicted_keys;
+    touch_watched(best_db, best_key);
+  }
+  return true;
+}
+
+void Server::signal_key(int db, std::string_view key) {
+  if (blocking_.empty()) {
+    return;
+  }
+  std::pair<int, std::string> k(db, std::string(key));
+  if (blocking_.count(k) != 0 && std::find(ready_.begin(), ready_.end(), k) == ready_.end()) {
+    ready_.push_back(std::move(k));
+  }
+}
+
+void Server::block(CommandContext& ctx, std::span<const std::string_view> keys, int64_t timeout_ms,
+                   uint8_t type, bool null_array) {
+  Client& c = ctx.client;
+  if (c.reprocessing) {
+    return;  // still nothing to serve: stays blocked where it was
+  }
+  BlockState& b = c.block;
+  b.active = true;
+  b.db = c.db;
+  b.argv.assign(ctx.argv.begin(), ctx.argv.end());
+  b.keys.clear();
+  for (auto k : keys) {
+    if (std::find(b.keys.begin(), b.keys.end(), k) == b.keys.end()) {
+      b.keys.emplace_back(k);
+      blocking_[{c.db, std::string(k)}].push_back(&c);
+    }
+  }
+  b.deadline_ms = timeout_ms > 0 ? ctx.now_ms + timeout_ms : 0;
+  b.type = type;
+  b.null_array = null_array;
+  ++blocked_count_;
+}
+
+void Server::unblock(Client& c) {
+  if (!c.block.active) {
+    return;
+  }
+  for (const auto& k : c.block.keys) {
+    auto it = blocking_.find(std::pair<int, std::string>(c.block.db, k));
+    if (it == blocking_.end()) {
+      continue;
+    }
+    auto& v = it->second;
+    v.erase(std::remove(v.begin(), v.end(), &c), v.end());
+    if (v.empty()) {
+      blocking_.erase(it);
+    }
+  }
+  c.block = BlockState{};
+  --blocked_count_;
+}
+
+// Redis's handleClientsBlockedOnKeys: after a command, every key it made ready serves its blocked clients
+// in the order they blocked, each by running its command again; serving may make more keys ready.
+void Server::serve_ready_keys() {
+  while (!ready_.empty()) {
+    auto ready = std::move(ready_);
+    ready_.clear();
+    for (const auto& k : ready) {
+      auto it = blocking_.find(k);
+      if (it == blocking_.end()) {
+        continue;
+      }
+      std::vector<Client*> waiters = it->second;  // serving unblocks, which edits the queue
+      for (Client* c : waiters) {
+        if (!c->block.active) {
+          continue;
+        }
+        const Entry* e = dbs_[static_cast<size_t>(k.first)].peek(k.second, now_ms());
+        if (e == nullptr || static_cast<uint8_t>(e->value.type()) != c->block.type) {
+          break;  // the key is gone (or not of the waited type): the rest stay blocked
+        }
+        serve_blocked(*c);
+      }
+    }
+  }
+}
+
+// Runs a blocked client's command again with its reply going to the client's outbox. True when served.
+bool Server::serve_blocked(Client& c) {
+  const cmd::CommandSpec* spec = cmd::lookup(c.block.argv[0]);
+  Handler h = spec == nullptr ? nullptr : registry_.find(spec);
+  if (h == nullptr) {
+    return false;
+  }
+  std::vector<std::string> argv = c.block.argv;
+  std::vector<std::string_view> views(argv.begin(), argv.end());
+  const int saved_db = c.db;
+  c.db = c.block.db;
+  resp::ReplyWriter w(&c.outbox, c.protocol);
+  const size_t before = c.outbox.size();
+  CommandContext ctx{*this, c, views, *spec, w, now_ms()};
+  c.reprocessing = true;
+  ++depth_;
+  h(ctx);
+  --depth_;
+  c.reprocessing = false;
+  c.db = saved_db;
+  if (c.outbox.size() == before) {
+    return false;  // nothing to serve after all: still blocked
+  }
+  unblock(c);
+  ++stats_.commands_processed;
+  ++stats_.commands[std::string(spec->name)].calls;
+  if (c.wakeup != nullptr) {
+    c.wakeup->set();
+  }
+  return true;
+}
+
+namespace {
+
+// Waits for the event (true) or, unless forever, for d to pass (false).
+rt::Task<bool> wait_wake(rt::Executor& ex, rt::Event* e, rt::Duration d, bool forever) {
+  auto waiter = [](rt::Event* ev) -> rt::Task<void> { co_await ev->wait(); };
+  if (forever) {
+    auto w = waiter(e);
+    co_await std::move(w);
+    co_return true;
+  }
+  auto w = waiter(e);
+  auto sleeper = [](rt::Executor& x, rt::Duration dd) -> rt::Task<void> { co_await rt::sleep_for(x, dd); };
+  auto t = sleeper(ex, d);
+  auto r = co_await rt::when_any(ex, std::move(w), std::move(t));
+  co_return r.index() == 0;
+}
+
+}  // namespace
 
 rt::Task<void> Server::serve_client(rt::StreamPtr s) {
   Client c;
@@ -238,6 +474,7 @@ rt::Task<void> Server::serve_client(rt::StreamPtr s) {
     Server* s;
     Client* c;
     ~Unregister() {
+      s->unblock(*c);
       s->pubsub().drop(*c);
       s->remove_client(c);
     }
@@ -252,8 +489,9 @@ rt::Task<void> Server::serve_client(rt::StreamPtr s) {
   resp::ReplyWriter writer(&out, 2);
   constexpr size_t kReadChunk = 16 * 1024;
   for (;;) {
-    // Run every complete command already buffered, then send all their replies in one write.
-    for (;;) {
+    // Run every complete command already buffered, then send all their replies in one write. A blocked
+    // client runs nothing more until it is served (its later commands wait in the buffer, as in Redis).
+    while (!c.block.active) {
       resp::ParseResult r = parser.parse(in.data());
       in.consume(r.consumed);
       if (r.status == resp::ParseStatus::kOk) {
@@ -293,6 +531,30 @@ rt::Task<void> Server::serve_client(rt::StreamPtr s) {
     if (static_cast<int64_t>(in.size()) > config_.client_query_buffer_limit) {
       env_.log.warning("Closing client that reached max query buffer length");
       co_return;
+    }
+    if (c.block.active) {
+      // Blocked: keep reading (to see the connection close) while waiting to be served or timed out.
+      auto tail = in.tail(kReadChunk);
+      const int64_t deadline = c.block.deadline_ms;
+      const rt::Duration left =
+          rt::milliseconds(deadline == 0 ? 0 : std::max<int64_t>(0, deadline - now_ms()));
+      auto rd = s->read(tail);
+      auto wt = wait_wake(env_.exec, &wake, left, deadline == 0);
+      auto r = co_await rt::when_any(env_.exec, std::move(rd), std::move(wt));
+      if (r.index() == 0) {
+        rt::Result<size_t>& n = std::get<0>(r);
+        if (!n.ok() || *n == 0) {
+          co_return;
+        }
+        in.commit(*n);
+        stats_.net_input_bytes += *n;
+      } else if (!std::get<1>(r) && c.block.active) {
+        const bool null_array = c.block.null_array;
+        unblock(c);
+        writer.set_protocol(c.protocol);
+        null_array ? writer.null_array() : writer.null();
+      }
+      continue;
     }
     in.shrink_if_idle(1024 * 1024);
     auto tail = in.tail(std::max(kReadChunk, std::min<size_t>(parser.want(), 64 * 1024 * 1024)));

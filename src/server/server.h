@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,7 @@ struct Stats {
   uint64_t commands_processed = 0;
   uint64_t rejected_connections = 0;
   uint64_t expired_keys = 0;
+  uint64_t evicted_keys = 0;
   uint64_t keyspace_hits = 0;
   uint64_t keyspace_misses = 0;
   uint64_t net_input_bytes = 0;
@@ -72,8 +74,26 @@ class Server {
   uint16_t port() const { return port_; }
   PubSub& pubsub() { return pubsub_; }
 
+  // Blocking commands. A command that found nothing to serve calls block() instead of replying;
+  // timeout_ms 0 blocks forever. Inside MULTI/EXEC it must reply at once instead (can_block() false).
+  bool can_block(const Client& c) const { return !c.in_exec; }
+  void block(CommandContext& ctx, std::span<const std::string_view> keys, int64_t timeout_ms, uint8_t type,
+             bool null_array);
+  void unblock(Client& c);
+  // A write to (db, key): blocked clients waiting on it get a chance to be served after this command.
+  void signal_key(int db, std::string_view key);
+  size_t blocked_clients() const { return blocked_count_; }
+
+  // Bytes allocated by the process (INFO used_memory, maxmemory); 0 when no probe is installed.
+  size_t used_memory() const { return memory_probe_ ? memory_probe_() : 0; }
+  void set_memory_probe(std::function<size_t()> probe) { memory_probe_ = std::move(probe); }
+  // maxmemory: evicts per maxmemory-policy until under the limit; false when a write must be refused.
+  bool make_room();
+
  private:
   void dispatch(Client& c, std::span<const std::string_view> argv, resp::ReplyWriter& out);
+  void serve_ready_keys();
+  bool serve_blocked(Client& c);
   rt::Task<void> serve_client(rt::StreamPtr s);
   rt::Task<void> cron();
 
@@ -88,6 +108,12 @@ class Server {
   uint64_t last_client_id_ = 0;
   rt::MonoTime started_{};
   uint16_t port_ = 0;
+  int depth_ = 0;  // nesting of dispatch (EXEC runs commands inside EXEC)
+  // Blocked clients by (db, key), first blocked first served; keys written since the last command.
+  std::map<std::pair<int, std::string>, std::vector<Client*>, std::less<>> blocking_;
+  std::vector<std::pair<int, std::string>> ready_;
+  size_t blocked_count_ = 0;
+  std::function<size_t()> memory_probe_;
 };
 
 }  // namespace codis::server

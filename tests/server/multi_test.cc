@@ -153,9 +153,8 @@ TEST(WatchExpiry, ExpiringAfterWatchFailsExec) {
   EXPECT_EQ(f.cmd("exec"), "(nilarr)") << "expired after WATCH";
 }
 
-// DISABLED: when lazy expiry (or the active cycle) deletes a watched key, Redis touches its watchers;
-// Db::find/expire_some do not do that yet (keyspace.cc/server.cc).
-TEST(WatchExpiry, DISABLED_LazyDeletionAfterWatchFailsExec) {
+// When lazy expiry (or the active cycle) deletes a watched key, Redis touches its watchers.
+TEST(WatchExpiry, LazyDeletionAfterWatchFailsExec) {
   ServerFixture f;
   f.cmd("set i v px 100");
   f.cmd("watch i");

@@ -150,8 +150,8 @@ TEST(Errors, UnknownCommandAndArity) {
 }
 
 // redis-server 7.0.15 caps the argument list at 128 characters in total, each argument cut to what is
-// left ('%.*s' with 128 - sdslen(args)). DISABLED: server.cc's unknown_command() does not do this yet.
-TEST(Errors, DISABLED_UnknownCommandTruncatesLikeRedis) {
+// left ('%.*s' with 128 - sdslen(args)).
+TEST(Errors, UnknownCommandTruncatesLikeRedis) {
   ServerFixture f;
   std::string x(100, 'x'), y(100, 'y'), z(200, 'z');
   EXPECT_EQ(f.run({"foo", x, y, "c"}), "-ERR unknown command 'foo', with args beginning with: '" + x + "' '" +
@@ -167,9 +167,8 @@ namespace codis::server::testing {
 namespace {
 
 // redis-server 7.0.15: when EXEC itself is refused inside MULTI (here: arity), the reply is EXECABORT with
-// the reason and the transaction is over. DISABLED: server.cc's dispatcher replies the plain error and
-// keeps the transaction (rejectCommand -> execCommandAbort in Redis).
-TEST(Errors, DISABLED_RefusedExecAbortsTransaction) {
+// the reason and the transaction is over (rejectCommand -> execCommandAbort in Redis).
+TEST(Errors, RefusedExecAbortsTransaction) {
   ServerFixture f;
   f.cmd("multi");
   f.cmd("set a 1");

@@ -76,7 +76,7 @@ void expire_generic(CommandContext& ctx, ExpireUnit unit, bool absolute) {
     ctx.out.integer(0);
     return;
   }
-  const int64_t cur = e->expire_ms;
+  const int64_t cur = ctx.db().expire_of(*e);
   // A key without expiry counts as an infinite TTL for GT and LT.
   if ((nx && cur != -1) || (xx && cur == -1) || (gt && (cur == -1 || at <= cur)) ||
       (lt && cur != -1 && at >= cur)) {
@@ -108,13 +108,13 @@ void ttl_generic(CommandContext& ctx, bool ms, bool absolute) {
   Entry* e = ctx.db().find(ctx.arg(1), ctx.now_ms);
   if (e == nullptr) {
     ctx.out.integer(-2);
-  } else if (e->expire_ms < 0) {
+  } else if (!e->has_expire()) {
     ctx.out.integer(-1);
-  } else if (absolute) {
+  } else if (const int64_t at = ctx.db().expire_of(*e); absolute) {
     // Redis rounds the absolute time too: (ms + 500) / 1000.
-    ctx.out.integer(ms ? e->expire_ms : (e->expire_ms + 500) / 1000);
+    ctx.out.integer(ms ? at : (at + 500) / 1000);
   } else {
-    int64_t ttl = std::max<int64_t>(0, e->expire_ms - ctx.now_ms);
+    int64_t ttl = std::max<int64_t>(0, at - ctx.now_ms);
     ctx.out.integer(ms ? ttl : (ttl + 500) / 1000);
   }
 }
@@ -133,7 +133,7 @@ void cmd_pexpiretime(CommandContext& ctx) {
 
 void cmd_persist(CommandContext& ctx) {
   Entry* e = ctx.db().find(ctx.arg(1), ctx.now_ms);
-  if (e == nullptr || e->expire_ms < 0) {
+  if (e == nullptr || !e->has_expire()) {
     ctx.out.integer(0);
     return;
   }
@@ -159,7 +159,7 @@ void rename_generic(CommandContext& ctx, bool nx) {
     return;
   }
   Object v = std::move(e->value);
-  int64_t expire = e->expire_ms;
+  int64_t expire = db.expire_of(*e);
   db.remove(src);
   db.set(dst, std::move(v), expire);
   ctx.touched(src);
@@ -179,9 +179,9 @@ void cmd_keys(CommandContext& ctx) {
   std::vector<std::string_view> found;
   Db& db = ctx.db();
   for (uint32_t s = 0; s < cmd::kSlots; ++s) {
-    for (const auto& [k, e] : db.slot_table(s)) {
-      if ((e.expire_ms < 0 || e.expire_ms > ctx.now_ms) && (all || glob_match(pattern, k))) {
-        found.push_back(k);
+    for (const Entry& e : db.slot_table(s)) {
+      if (!db.is_expired(e, ctx.now_ms) && (all || glob_match(pattern, e.key()))) {
+        found.push_back(e.key());
       }
     }
   }
@@ -214,15 +214,15 @@ bool parse_cursor(std::string_view s, uint64_t* out) {
   return true;
 }
 
-// SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]. The cursor is the next slot to visit: a slot is
-// returned whole, so every key present for the whole scan is returned, and none twice unless re-added.
+// SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]. The cursor is (bucket cursor << 10) | slot: slots
+// are walked in order, each with Redis's reverse-binary bucket cursor, so every key present for the whole
+// scan is returned even while tables grow or shrink.
 void cmd_scan(CommandContext& ctx) {
   uint64_t ucursor = 0;
   if (!parse_cursor(ctx.arg(1), &ucursor)) {
     ctx.out.error("ERR invalid cursor");
     return;
   }
-  const int64_t cursor = ucursor < cmd::kSlots ? static_cast<int64_t>(ucursor) : cmd::kSlots;
   std::string_view pattern;
   bool have_pattern = false;
   int64_t count = 10;
@@ -255,28 +255,37 @@ void cmd_scan(CommandContext& ctx) {
   }
   std::vector<std::string_view> found;
   Db& db = ctx.db();
-  uint64_t slot = static_cast<uint64_t>(cursor);
+  uint64_t slot = ucursor & (cmd::kSlots - 1);
+  uint64_t bucket = ucursor >> 10;
   size_t visited = 0;
-  while (slot < cmd::kSlots && visited < static_cast<size_t>(count)) {
-    for (const auto& [k, e] : db.slot_table(static_cast<uint32_t>(slot))) {
-      ++visited;
-      if (e.expire_ms >= 0 && e.expire_ms <= ctx.now_ms) {
-        continue;
-      }
-      if (have_pattern && !glob_match(pattern, k)) {
-        continue;
-      }
-      if (have_type && !iequals(type_name(e.value.type()), type)) {
-        continue;
-      }
-      found.push_back(k);
+  auto visit = [&](const Entry& e) {
+    ++visited;
+    if (db.is_expired(e, ctx.now_ms) || (have_pattern && !glob_match(pattern, e.key())) ||
+        (have_type && !iequals(type_name(e.value.type()), type))) {
+      return;
     }
-    // Empty slots are not counted against COUNT: skipping all 1024 costs less than a round trip, and an
-    // empty or sparse db then finishes in one call as it does in Redis.
-    ++slot;
+    found.push_back(e.key());
+  };
+  // Empty slots are not counted against COUNT: skipping all 1024 costs less than a round trip, and an
+  // empty or sparse db then finishes in one call as it does in Redis. Redis's limit of 10*COUNT bucket
+  // visits keeps a call bounded in a sparse table.
+  size_t steps = 0;
+  while (slot < cmd::kSlots && visited < static_cast<size_t>(count) &&
+         steps < static_cast<size_t>(count) * 10) {
+    const SlotTable& t = db.slot_table(static_cast<uint32_t>(slot));
+    if (t.empty()) {
+      ++slot;
+      bucket = 0;
+      continue;
+    }
+    bucket = t.scan(bucket, visit);
+    ++steps;
+    if (bucket == 0) {
+      ++slot;
+    }
   }
   ctx.out.array(2);
-  ctx.out.bulk(slot >= cmd::kSlots ? "0" : std::to_string(slot));
+  ctx.out.bulk(slot >= cmd::kSlots ? "0" : std::to_string((bucket << 10) | slot));
   ctx.out.array(found.size());
   for (auto k : found) {
     ctx.out.bulk(k);
@@ -417,7 +426,7 @@ void cmd_move(CommandContext& ctx) {
     ctx.out.integer(0);
     return;
   }
-  to.set(ctx.arg(1), std::move(e->value), e->expire_ms);
+  to.set(ctx.arg(1), std::move(e->value), from.expire_of(*e));
   from.remove(ctx.arg(1));
   ctx.touched(ctx.arg(1));
   ctx.server.touch_watched(dst, ctx.arg(1));
@@ -455,7 +464,7 @@ void cmd_copy(CommandContext& ctx) {
     ctx.out.integer(0);
     return;
   }
-  to.set(ctx.arg(2), e->value.clone(), e->expire_ms);
+  to.set(ctx.arg(2), e->value.clone(), ctx.db().expire_of(*e));
   ctx.server.touch_watched(dst_db, ctx.arg(2));
   ++ctx.server.stats().dirty;
   ctx.out.integer(1);

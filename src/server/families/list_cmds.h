@@ -36,6 +36,12 @@ bool parse_mpop(CommandContext& ctx, size_t first, MpopArgs* a);
 // written when every list is missing.
 bool mpop_try(CommandContext& ctx, const MpopArgs& a, bool* replied);
 
+// LMOVE's work once the ends are parsed (argv[1] source, argv[2] destination): pops, pushes and replies
+// the element, or a null when the source is missing (BLMOVE reuses it).
+void list_move(CommandContext& ctx, listops::End from, listops::End to);
+
+// BLPOP/BRPOP/BLMOVE/BRPOPLPUSH/BLMPOP (list_blocking.cc).
+void register_list_blocking_commands(Registry& r);
 void register_list_position_commands(Registry& r);
 
 }  // namespace codis::server

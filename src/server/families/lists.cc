@@ -29,6 +29,36 @@ void drop_if_empty(CommandContext& ctx, std::string_view key, const ListValue& l
   }
 }
 
+// LMOVE's work once the ends are parsed (RPOPLPUSH is LMOVE src dst RIGHT LEFT).
+void list_move(CommandContext& ctx, End from, End to) {
+  std::string_view src = ctx.arg(1), dst = ctx.arg(2);
+  bool wrong;
+  Entry* s = find_list_for_write(ctx, src, &wrong);
+  if (wrong) {
+    return;
+  }
+  if (s == nullptr) {
+    ctx.out.null();
+    return;
+  }
+  Entry* d = find_list_for_write(ctx, dst, &wrong);
+  if (wrong) {
+    return;
+  }
+  ListValue& sl = s->value.list_value();
+  // Popped before the destination is created; with src == dst the element goes back into the same list
+  // (a rotation), which Redis gets by deleting an empty source only after the push.
+  std::string v = listops::pop(sl, from);
+  if (d == nullptr) {
+    d = &ctx.db().set(dst, Object::list());
+  }
+  ctx.out.bulk(v);
+  listops::push(d->value.list_value(), std::move(v), to);
+  ctx.touched(dst);
+  drop_if_empty(ctx, src, sl);
+  ctx.touched(src);
+}
+
 namespace {
 
 // LPUSH/RPUSH/LPUSHX/RPUSHX key element [element ...]
@@ -127,36 +157,6 @@ void cmd_rpop(CommandContext& ctx) {
   pop_common(ctx, End::kTail);
 }
 
-// LMOVE's work once the ends are parsed (RPOPLPUSH is LMOVE src dst RIGHT LEFT).
-void move_common(CommandContext& ctx, End from, End to) {
-  std::string_view src = ctx.arg(1), dst = ctx.arg(2);
-  bool wrong;
-  Entry* s = find_list_for_write(ctx, src, &wrong);
-  if (wrong) {
-    return;
-  }
-  if (s == nullptr) {
-    ctx.out.null();
-    return;
-  }
-  Entry* d = find_list_for_write(ctx, dst, &wrong);
-  if (wrong) {
-    return;
-  }
-  ListValue& sl = s->value.list_value();
-  // Popped before the destination is created; with src == dst the element goes back into the same list
-  // (a rotation), which Redis gets by deleting an empty source only after the push.
-  std::string v = listops::pop(sl, from);
-  if (d == nullptr) {
-    d = &ctx.db().set(dst, Object::list());
-  }
-  ctx.out.bulk(v);
-  listops::push(d->value.list_value(), std::move(v), to);
-  ctx.touched(dst);
-  drop_if_empty(ctx, src, sl);
-  ctx.touched(src);
-}
-
 // LMOVE source destination LEFT|RIGHT LEFT|RIGHT
 void cmd_lmove(CommandContext& ctx) {
   End from, to;
@@ -164,12 +164,12 @@ void cmd_lmove(CommandContext& ctx) {
     ctx.out.error(err::kSyntax);
     return;
   }
-  move_common(ctx, from, to);
+  list_move(ctx, from, to);
 }
 
 // RPOPLPUSH source destination
 void cmd_rpoplpush(CommandContext& ctx) {
-  move_common(ctx, End::kTail, End::kHead);
+  list_move(ctx, End::kTail, End::kHead);
 }
 
 }  // namespace
@@ -262,6 +262,7 @@ void register_list_family(Registry& r) {
   r.add("rpoplpush", cmd_rpoplpush);
   r.add("lmpop", cmd_lmpop);
   register_list_position_commands(r);
+  register_list_blocking_commands(r);
 }
 
 }  // namespace codis::server

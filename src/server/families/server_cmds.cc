@@ -1,4 +1,4 @@
-// Connection and server commands: PING, ECHO, QUIT, AUTH, HELLO, RESET, CLIENT, CONFIG, COMMAND COUNT/LIST,
+// Connection and server commands: PING, ECHO, QUIT, AUTH, HELLO, RESET, CLIENT, CONFIG,
 // TIME, LASTSAVE, INFO, DEBUG SLEEP, SHUTDOWN, and transactions (MULTI, EXEC, DISCARD, WATCH, UNWATCH).
 #include <algorithm>
 
@@ -330,17 +330,6 @@ void cmd_config_resetstat(CommandContext& ctx) {
   ctx.out.ok();
 }
 
-void cmd_command_count(CommandContext& ctx) {
-  ctx.out.integer(static_cast<int64_t>(cmd::all_commands().size()));
-}
-void cmd_command_list(CommandContext& ctx) {
-  auto all = cmd::all_commands();
-  ctx.out.array(all.size());
-  for (const auto& c : all) {
-    ctx.out.bulk(c.name);
-  }
-}
-
 void cmd_time(CommandContext& ctx) {
   int64_t us =
       std::chrono::duration_cast<rt::microseconds>(ctx.server.env().clock.wall().time_since_epoch()).count();
@@ -400,9 +389,9 @@ void end_multi(Client& c) {
 // the watchers, which is the keyspace's job.)
 bool watched_key_expired(CommandContext& ctx) {
   for (const auto& [db, key] : ctx.client.watched) {
-    const auto& table = ctx.server.db(db).slot_table(cmd::slot_of(key));
-    auto it = table.find(key);
-    if (it != table.end() && it->second.expire_ms >= 0 && it->second.expire_ms <= ctx.now_ms) {
+    const Db& d = ctx.server.db(db);
+    const Entry* e = d.slot_table(cmd::slot_of(key)).find(key);
+    if (e != nullptr && d.is_expired(*e, ctx.now_ms)) {
       return true;
     }
   }
@@ -430,10 +419,12 @@ void cmd_exec(CommandContext& ctx) {
   c.queued.clear();
   ctx.out.array(queued.size());
   std::vector<std::string_view> argv;
+  c.in_exec = true;  // blocking commands answer at once
   for (auto& q : queued) {
     argv.assign(q.argv.begin(), q.argv.end());
     ctx.server.execute(c, argv, ctx.out);
   }
+  c.in_exec = false;
   end_multi(c);
 }
 
@@ -486,8 +477,6 @@ void register_server_family(Registry& r) {
   r.add("config|get", cmd_config_get);
   r.add("config|set", cmd_config_set);
   r.add("config|resetstat", cmd_config_resetstat);
-  r.add("command|count", cmd_command_count);
-  r.add("command|list", cmd_command_list);
   r.add("time", cmd_time);
   r.add("lastsave", cmd_lastsave);
   r.add("info", cmd_info);

@@ -130,7 +130,7 @@ void cmd_set(CommandContext& ctx) {
     }
     return;
   }
-  int64_t keep = (keepttl && existed) ? e->expire_ms : kNoExpire;
+  int64_t keep = (keepttl && existed) ? db.expire_of(*e) : kNoExpire;
   if (have_expire && expire <= ctx.now_ms) {
     // EXAT/PXAT in the past: Redis sets and deletes at once (the key ends up missing, writers see it).
     db.remove(key);
@@ -204,7 +204,7 @@ void cmd_getex(CommandContext& ctx) {
   } else if (have_expire) {
     ctx.db().set_expire(ctx.arg(1), *e, expire);
     ctx.touched(ctx.arg(1));
-  } else if (persist && e->expire_ms >= 0) {
+  } else if (persist && e->has_expire()) {
     ctx.db().set_expire(ctx.arg(1), *e, kNoExpire);
     ctx.touched(ctx.arg(1));
   }
@@ -406,7 +406,7 @@ void cmd_getrange(CommandContext& ctx) {
     ctx.out.bulk("");
     return;
   }
-  const std::string& s = e->value.str();
+  const std::string_view s = e->value.str();
   const int64_t len = static_cast<int64_t>(s.size());
   if (start < 0 && end < 0 && start > end) {
     ctx.out.bulk("");
@@ -452,7 +452,7 @@ void cmd_setrange(CommandContext& ctx) {
     ctx.out.integer(static_cast<int64_t>(s.size()));
     return;
   }
-  std::string& s = e->value.str();
+  StrRef s = e->value.str();
   if (value.empty()) {
     ctx.out.integer(static_cast<int64_t>(s.size()));
     return;
@@ -461,7 +461,7 @@ void cmd_setrange(CommandContext& ctx) {
     return;
   }
   if (s.size() < static_cast<size_t>(offset) + value.size()) {
-    s.resize(static_cast<size_t>(offset) + value.size(), '\0');
+    s.resize(static_cast<size_t>(offset) + value.size());
   }
   std::memcpy(s.data() + offset, value.data(), value.size());
   ctx.touched(ctx.arg(1));
