@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "server/families/util.h"
+#include "server/families/zset_cmds.h"
 #include "server/rdb/decoder.h"
 #include "server/rdb/encoder.h"
 
@@ -13,7 +14,7 @@ namespace {
 bool to_dump_value(const Object& o, rdb::DumpValue* out) {
   switch (o.type()) {
     case ObjType::kString:
-      *out = rdb::DumpValue::string(o.str());
+      *out = rdb::DumpValue::string(std::string(o.str()));
       return true;
     case ObjType::kList:
       *out = rdb::DumpValue::list(std::vector<std::string>(o.list_value().begin(), o.list_value().end()));
@@ -28,13 +29,52 @@ bool to_dump_value(const Object& o, rdb::DumpValue* out) {
       *out = rdb::DumpValue::hash(std::move(f));
       return true;
     }
-    case ObjType::kZSet:
-      break;
+    case ObjType::kZSet: {
+      const ZSetValue& z = o.zset_value();
+      std::vector<std::pair<std::string, double>> m;
+      m.reserve(z.size());
+      z.for_each([&m](std::string_view member, double score) { m.emplace_back(std::string(member), score); });
+      *out = rdb::DumpValue::zset(std::move(m));
+      return true;
+    }
   }
   return false;
 }
 
-bool from_dump_value(rdb::DumpValue v, Object* out) {
+// The encoding a sorted set is dumped in is the one it has, as in Redis: listpack or skiplist.
+rdb::RdbType dump_type(const Object& o, const rdb::DumpValue& v) {
+  if (o.is(ObjType::kZSet)) {
+    return o.zset_value().encoding() == ds::ZEncoding::kListpack ? rdb::RdbType::kZSetListpack
+                                                                 : rdb::RdbType::kZSet2;
+  }
+  return rdb::choose_rdb_type(v);
+}
+
+// A restored sorted set gets the encoding Redis's rdbLoadObject gives it: a listpack payload stays a
+// listpack unless it has more than zset-max-listpack-entries members (member length is not checked); a
+// skip-list payload becomes a listpack when it fits both limits.
+ZSetValue zset_from_dump(std::vector<std::pair<std::string, double>>& members, rdb::RdbType type,
+                         const ds::ZSetLimits& limits) {
+  const bool compact_payload = type == rdb::RdbType::kZSetListpack || type == rdb::RdbType::kZSetZiplist;
+  size_t max_len = 0;
+  for (const auto& m : members) {
+    max_len = std::max(max_len, m.first.size());
+  }
+  ZSetValue z = compact_payload
+                    ? ZSetValue(members.size() > limits.max_listpack_entries ? ds::ZEncoding::kSkiplist
+                                                                             : ds::ZEncoding::kListpack)
+                    : ZSetValue::for_size(limits, members.size(), max_len);
+  // Adding never converts a compact payload's set: only the entry count decides, as above.
+  const ds::ZSetLimits no_conversion{.max_listpack_entries = ds::kNoLimit,
+                                     .max_listpack_value = ds::kNoLimit};
+  for (const auto& [member, score] : members) {
+    z.add(member, score, {}, no_conversion);
+  }
+  return z;
+}
+
+bool from_dump_value(rdb::DecodedObject d, const ds::ZSetLimits& limits, Object* out) {
+  rdb::DumpValue& v = d.value;
   switch (v.type) {
     case rdb::ValueType::kString:
       *out = Object(std::move(v.str));
@@ -64,7 +104,8 @@ bool from_dump_value(rdb::DumpValue v, Object* out) {
       return true;
     }
     case rdb::ValueType::kZSet:
-      break;
+      *out = Object::zset(zset_from_dump(v.zmembers, d.rdb_type, limits));
+      return true;
   }
   return false;
 }
@@ -80,12 +121,12 @@ void cmd_dump(CommandContext& ctx) {
     ctx.out.error("ERR DUMP of this type is not supported yet");
     return;
   }
-  auto payload = rdb::make_dump_payload(v);
-  if (!payload.ok()) {
-    ctx.out.error(rdb::dump_error_reply(payload.error().code));
+  std::string payload;
+  if (auto st = rdb::DumpEncoder().encode_payload(v, dump_type(e->value, v), &payload); !st.ok()) {
+    ctx.out.error(rdb::dump_error_reply(st.error().code));
     return;
   }
-  ctx.out.bulk(*payload);
+  ctx.out.bulk(payload);
 }
 
 // RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]
@@ -140,7 +181,7 @@ void cmd_restore(CommandContext& ctx) {
     return;
   }
   Object o;
-  if (!from_dump_value(std::move(decoded->value), &o)) {
+  if (!from_dump_value(std::move(*decoded), zset_limits(ctx), &o)) {
     ctx.out.error("ERR Bad data format");
     return;
   }

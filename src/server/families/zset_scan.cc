@@ -1,0 +1,135 @@
+// ZSCAN key cursor [MATCH pattern] [COUNT count].
+//
+// A compact set comes back whole with cursor 0, as Redis answers a listpack. A large one is walked in
+// score order by ds::ZSet::scan, whose cursor names the next score to visit (Redis's cursor walks hash
+// buckets instead; both promise that members present for the whole scan are returned). Scores are text
+// as Redis's scan writes them: a listpack holds integral scores within +-2^62 as integers and the rest as
+// "%.17g" (so -0 reads "0"); the skip list's scores are all "%.17g" ("-0" stays).
+#include <cctype>
+#include <vector>
+
+#include "server/families/util.h"
+#include "server/families/zset_cmds.h"
+#include "server/glob.h"
+#include "server/rdb/number.h"
+
+namespace codis::server {
+
+namespace {
+
+// Redis reads the cursor with strtoul and rejects leading space, trailing bytes and overflow; so a sign is
+// allowed ("-1" wraps around) and the empty string is cursor 0. Bytes after a NUL are unseen by strtoul.
+bool parse_cursor(std::string_view s, uint64_t* out) {
+  s = s.substr(0, s.find('\0'));
+  if (s.empty()) {
+    *out = 0;
+    return true;
+  }
+  if (std::isspace(static_cast<unsigned char>(s[0]))) {
+    return false;
+  }
+  size_t i = 0;
+  bool negative = false;
+  if (s[0] == '+' || s[0] == '-') {
+    negative = s[0] == '-';
+    ++i;
+  }
+  if (i == s.size()) {
+    return false;
+  }
+  uint64_t v = 0;
+  for (; i < s.size(); ++i) {
+    if (s[i] < '0' || s[i] > '9') {
+      return false;
+    }
+    const auto d = static_cast<uint64_t>(s[i] - '0');
+    if (v > (UINT64_MAX - d) / 10) {
+      return false;  // ERANGE
+    }
+    v = v * 10 + d;
+  }
+  *out = negative ? 0 - v : v;
+  return true;
+}
+
+struct ZScanArgs {
+  uint64_t cursor = 0;
+  std::string_view pattern;
+  bool use_pattern = false;
+  int64_t count = 10;
+};
+
+// Options after the cursor, in order, as Redis's scanGenericCommand reads them (TYPE is SCAN's only).
+bool parse_options(CommandContext& ctx, ZScanArgs* a) {
+  for (size_t i = 3; i < ctx.argc(); i += 2) {
+    const bool has_value = i + 1 < ctx.argc();
+    if (has_value && iequals(ctx.arg(i), "count")) {
+      if (!parse_int(ctx, ctx.arg(i + 1), &a->count)) {
+        return false;
+      }
+      if (a->count < 1) {
+        ctx.out.error(err::kSyntax);
+        return false;
+      }
+    } else if (has_value && iequals(ctx.arg(i), "match")) {
+      a->pattern = ctx.arg(i + 1);
+      a->use_pattern = a->pattern != "*";
+    } else {
+      ctx.out.error(err::kSyntax);
+      return false;
+    }
+  }
+  return true;
+}
+
+void reply_scan_score(CommandContext& ctx, double score, bool compact) {
+  char buf[resp::kMaxDoubleChars];
+  int64_t ll;
+  if (compact && rdb::score_as_integer(score, &ll)) {
+    ctx.out.bulk(std::string_view(buf, resp::format_i64(ll, buf)));
+  } else {
+    ctx.out.bulk(std::string_view(buf, resp::format_double(score, buf, resp::DoubleFormat::kRedis70)));
+  }
+}
+
+void cmd_zscan(CommandContext& ctx) {
+  ZScanArgs a;
+  if (!parse_cursor(ctx.arg(2), &a.cursor)) {
+    ctx.out.error("ERR invalid cursor");
+    return;
+  }
+  // Redis 7.0 looks the key up before it reads the options: a missing key ignores bad options.
+  const ds::ZSet* zp = zset_or_reply(ctx, ctx.arg(1), false, [&] {
+    ctx.out.array(2);
+    ctx.out.bulk("0");
+    ctx.out.array(0);
+  });
+  if (zp == nullptr || !parse_options(ctx, &a)) {
+    return;
+  }
+  const ds::ZSet& z = *zp;
+  static thread_local std::vector<ds::ZSet::Entry> page;
+  page.clear();
+  const uint64_t next = z.scan(a.cursor, static_cast<size_t>(a.count), [&](std::string_view m, double s) {
+    if (!a.use_pattern || glob_match(a.pattern, m)) {
+      page.push_back({m, s});
+    }
+  });
+  const bool compact = z.encoding() == ds::ZEncoding::kListpack;
+  char buf[resp::kMaxIntChars];
+  ctx.out.array(2);
+  ctx.out.bulk(std::string_view(buf, resp::format_u64(next, buf)));
+  ctx.out.array(2 * page.size());
+  for (const auto& x : page) {
+    ctx.out.bulk(x.member);
+    reply_scan_score(ctx, x.score, compact);
+  }
+}
+
+}  // namespace
+
+void register_zset_scan(Registry& r) {
+  r.add("zscan", cmd_zscan);
+}
+
+}  // namespace codis::server
