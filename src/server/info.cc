@@ -127,9 +127,10 @@ std::string render_info(Server& s, std::span<const std::string_view> sections) {
   if (on("commandstats", false)) {
     header("Commandstats");
     for (const auto& [name, cs] : st.commands) {
-      std::string n = name;
-      for (auto& ch : n)
-        if (ch == '|') ch = '|';
+      if (cs.calls == 0 && cs.rejected == 0 && cs.failed == 0) {
+        continue;  // zeroed by CONFIG RESETSTAT
+      }
+      const std::string& n = name;
       double per = cs.calls ? static_cast<double>(cs.usec) / static_cast<double>(cs.calls) : 0;
       char buf[256];
       std::snprintf(buf, sizeof buf,

@@ -242,7 +242,7 @@ void Server::dispatch(Client& c, std::span<const std::string_view> argv, resp::R
   --depth_;
   const auto usec = std::chrono::duration_cast<std::chrono::microseconds>(env_.clock.mono() - t0).count();
   ++stats_.commands_processed;
-  auto& cs = stats_.commands[std::string(spec->name)];
+  auto& cs = command_stats(spec);
   ++cs.calls;
   cs.usec += static_cast<uint64_t>(usec);
   if (out.out().size() > before && out.out()[before] == '-') {
@@ -328,6 +328,16 @@ bool Server::make_room() {
     touch_watched(best_db, best_key);
   }
   return true;
+}
+
+CommandStats& Server::command_stats(const cmd::CommandSpec* spec) {
+  auto it = stats_by_spec_.find(spec);
+  if (it != stats_by_spec_.end()) {
+    return *it->second;
+  }
+  CommandStats* cs = &stats_.commands[std::string(spec->name)];
+  stats_by_spec_.emplace(spec, cs);
+  return *cs;
 }
 
 void Server::signal_key(int db, std::string_view key) {
@@ -433,7 +443,7 @@ bool Server::serve_blocked(Client& c) {
   }
   unblock(c);
   ++stats_.commands_processed;
-  ++stats_.commands[std::string(spec->name)].calls;
+  ++command_stats(spec).calls;
   if (c.wakeup != nullptr) {
     c.wakeup->set();
   }
@@ -489,6 +499,10 @@ rt::Task<void> Server::serve_client(rt::StreamPtr s) {
   resp::ReplyWriter writer(&out, 2);
   constexpr size_t kReadChunk = 16 * 1024;
   for (;;) {
+    if (!c.outbox.empty()) {
+      out.append(c.outbox);  // e.g. the reply of a blocked command just served, before later replies
+      c.outbox.clear();
+    }
     // Run every complete command already buffered, then send all their replies in one write. A blocked
     // client runs nothing more until it is served (its later commands wait in the buffer, as in Redis).
     while (!c.block.active) {
@@ -498,6 +512,13 @@ rt::Task<void> Server::serve_client(rt::StreamPtr s) {
         writer.set_protocol(c.protocol);
         dispatch(c, parser.args(), writer);
         parser.set_authenticated(c.authenticated);
+        if (config_.obuf_normal_hard > 0 && c.subscriptions() == 0 &&
+            static_cast<int64_t>(out.size()) > config_.obuf_normal_hard) {
+          // client-output-buffer-limit normal: this client alone is disconnected, its replies dropped.
+          env_.log.warning("Client id=" + std::to_string(c.id) +
+                           " scheduled to be closed ASAP for overcoming of output buffer limits.");
+          co_return;
+        }
         if (c.close_after_reply) {
           break;
         }
@@ -559,7 +580,15 @@ rt::Task<void> Server::serve_client(rt::StreamPtr s) {
     in.shrink_if_idle(1024 * 1024);
     auto tail = in.tail(std::max(kReadChunk, std::min<size_t>(parser.want(), 64 * 1024 * 1024)));
     rt::Result<size_t> n = size_t{0};
-    if (c.subscriptions() == 0) {
+    if (c.subscriptions() == 0 && config_.timeout > 0) {
+      // `timeout`: a client idle that long is closed (subscribers and blocked clients are exempt).
+      auto rd = s->read(tail);
+      n = co_await rt::with_timeout(env_.exec, rt::seconds(config_.timeout), std::move(rd));
+      if (!n.ok() && n.error() == rt::Errc::kTimeout) {
+        env_.log.verbose("Closing idle client");
+        co_return;
+      }
+    } else if (c.subscriptions() == 0) {
       n = co_await s->read(tail);
     } else {
       // A subscriber also wakes up when a message is published to it. A cancelled read consumes nothing.

@@ -8,6 +8,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "resp/reply_writer.h"
@@ -38,8 +39,10 @@ struct Stats {
   uint64_t keyspace_misses = 0;
   uint64_t net_input_bytes = 0;
   uint64_t net_output_bytes = 0;
-  uint64_t dirty = 0;                            // changes since start (for INFO persistence)
-  std::map<std::string, CommandStats> commands;  // by name, sorted for INFO commandstats
+  uint64_t dirty = 0;  // changes since start (for INFO persistence)
+  // By name, sorted for INFO commandstats; entries are never erased (RESETSTAT zeroes them), so
+  // Server::command_stats can keep pointers to them.
+  std::map<std::string, CommandStats> commands;
 };
 
 class Server {
@@ -93,6 +96,7 @@ class Server {
  private:
   void dispatch(Client& c, std::span<const std::string_view> argv, resp::ReplyWriter& out);
   void serve_ready_keys();
+  CommandStats& command_stats(const cmd::CommandSpec* spec);
   bool serve_blocked(Client& c);
   rt::Task<void> serve_client(rt::StreamPtr s);
   rt::Task<void> cron();
@@ -114,6 +118,7 @@ class Server {
   std::vector<std::pair<int, std::string>> ready_;
   size_t blocked_count_ = 0;
   std::function<size_t()> memory_probe_;
+  std::unordered_map<const cmd::CommandSpec*, CommandStats*> stats_by_spec_;  // looked up only
 };
 
 }  // namespace codis::server

@@ -13,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -374,6 +375,112 @@ TEST(IntegrationStart, UnknownOptionIsAStartupError) {
   std::string cmd = std::string(CODIS_SERVER_BIN) + " --port 0 --no-such-option 1 > /dev/null 2>&1";
   int rc = std::system(cmd.c_str());
   EXPECT_TRUE(WIFEXITED(rc) && WEXITSTATUS(rc) != 0);
+}
+
+int64_t info_field(redisContext* c, const std::string& name) {
+  auto* r = static_cast<redisReply*>(redisCommand(c, "INFO"));
+  int64_t v = -1;
+  if (r != nullptr && r->type == REDIS_REPLY_STRING) {
+    std::string text(r->str, r->len);
+    auto at = text.find("\r\n" + name + ":");
+    if (at != std::string::npos) {
+      v = std::stoll(text.substr(at + name.size() + 3));
+    }
+  }
+  freeReplyObject(r);
+  return v;
+}
+
+TEST(IntegrationBlocking, TimeoutServedAcrossConnectionsAndDisconnect) {
+  ServerProcess s;
+  ASSERT_GT(s.port(), 0);
+  Conn a = connect(s.port()), b = connect(s.port());
+  ASSERT_TRUE(a && a->err == 0 && b && b->err == 0);
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(call(a.get(), {"BLPOP", "q", "0.2"}), "(nil)");
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(150));
+
+  // Blocked, with a PING pipelined behind it: the PING waits until the BLPOP is served.
+  redisAppendCommand(a.get(), "BLPOP q 10");
+  redisAppendCommand(a.get(), "PING");
+  int done = 0;
+  while (done == 0) {
+    ASSERT_EQ(redisBufferWrite(a.get(), &done), REDIS_OK);
+  }
+  for (int i = 0; i < 100 && info_field(b.get(), "blocked_clients") != 1; ++i) {
+    usleep(10000);
+  }
+  EXPECT_EQ(info_field(b.get(), "blocked_clients"), 1);
+  EXPECT_EQ(call(b.get(), {"RPUSH", "q", "v"}), ":1");
+  void* rep = nullptr;
+  ASSERT_EQ(redisGetReply(a.get(), &rep), REDIS_OK);
+  EXPECT_EQ(render_reply(static_cast<redisReply*>(rep)), "['q', 'v']");
+  freeReplyObject(rep);
+  ASSERT_EQ(redisGetReply(a.get(), &rep), REDIS_OK);
+  EXPECT_EQ(render_reply(static_cast<redisReply*>(rep)), "+PONG");
+  freeReplyObject(rep);
+
+  // A client that disconnects while blocked must not swallow a later push.
+  {
+    Conn gone = connect(s.port());
+    redisAppendCommand(gone.get(), "BLPOP q2 0");
+    done = 0;
+    while (done == 0) {
+      ASSERT_EQ(redisBufferWrite(gone.get(), &done), REDIS_OK);
+    }
+    for (int i = 0; i < 100 && info_field(b.get(), "blocked_clients") != 1; ++i) {
+      usleep(10000);
+    }
+  }
+  for (int i = 0; i < 100 && info_field(b.get(), "blocked_clients") != 0; ++i) {
+    usleep(10000);
+  }
+  EXPECT_EQ(call(b.get(), {"RPUSH", "q2", "x"}), ":1");
+  EXPECT_EQ(call(b.get(), {"LLEN", "q2"}), ":1");
+  EXPECT_TRUE(s.alive());
+}
+
+TEST(IntegrationLimits, IdleTimeoutClosesTheClient) {
+  ServerProcess s({"--timeout", "1"});
+  ASSERT_GT(s.port(), 0);
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(s.port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  pollfd p{fd, POLLIN, 0};
+  ASSERT_EQ(poll(&p, 1, 5000), 1) << "closed within the timeout";
+  char buf[16];
+  EXPECT_EQ(read(fd, buf, sizeof buf), 0);
+  close(fd);
+}
+
+TEST(IntegrationLimits, MaxmemoryRefusesThenEvicts) {
+  ServerProcess s({"--maxmemory", "16mb"});
+  ASSERT_GT(s.port(), 0);
+  Conn c = connect(s.port());
+  ASSERT_TRUE(c && c->err == 0);
+  EXPECT_GT(info_field(c.get(), "used_memory"), 0);
+  const std::string value(1000, 'v');
+  std::string last;
+  int written = 0;
+  for (; written < 100000; ++written) {
+    last = call(c.get(), {"SET", "k" + std::to_string(written), value});
+    if (last != "+OK") {
+      break;
+    }
+  }
+  EXPECT_EQ(last, "-OOM command not allowed when used memory > 'maxmemory'.");
+  EXPECT_GT(written, 1000);
+  EXPECT_EQ(call(c.get(), {"GET", "k0"}), "'" + value + "'") << "reads still work";
+  EXPECT_EQ(call(c.get(), {"CONFIG", "SET", "maxmemory-policy", "allkeys-lru"}), "+OK");
+  for (int i = 0; i < 20000; ++i) {
+    ASSERT_EQ(call(c.get(), {"SET", "n" + std::to_string(i), value}), "+OK") << i;
+  }
+  EXPECT_GT(info_field(c.get(), "evicted_keys"), 10000);
+  EXPECT_LE(info_field(c.get(), "used_memory"), 16 * 1024 * 1024 * 11 / 10);
+  EXPECT_EQ(call(c.get(), {"EXISTS", "n19999"}), ":1") << "the newest key survives";
 }
 
 }  // namespace

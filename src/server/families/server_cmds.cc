@@ -14,6 +14,11 @@ namespace {
 void cmd_ping(CommandContext& ctx) {
   if (ctx.argc() > 2) {
     ctx.out.error("ERR wrong number of arguments for 'ping' command");
+  } else if (ctx.client.protocol == 2 && ctx.client.subscriptions() > 0) {
+    // A RESP2 subscriber can only read pushes, so PING answers in the same shape.
+    ctx.out.array(2);
+    ctx.out.bulk("pong");
+    ctx.out.bulk(ctx.argc() == 2 ? ctx.arg(1) : std::string_view());
   } else if (ctx.argc() == 2) {
     ctx.out.bulk(ctx.arg(1));
   } else {
@@ -152,6 +157,7 @@ void cmd_reset(CommandContext& ctx) {
   ctx.out.set_protocol(2);
   c.name.clear();
   c.authenticated = ctx.server.config().requirepass.empty();
+  ctx.server.pubsub().drop(c);
   ctx.out.simple("RESET");
 }
 
@@ -195,13 +201,22 @@ void cmd_client_list(CommandContext& ctx) {
 void cmd_client_info(CommandContext& ctx) {
   ctx.out.verbatim(client_line(ctx.client, ctx.server.env().clock.mono()));
 }
-// CLIENT KILL ID id | CLIENT KILL addr
+// Ends another client's connection now, or this one after its reply.
+void kill_client(CommandContext& ctx, Client& c) {
+  if (&c == &ctx.client) {
+    c.close_after_reply = true;
+  } else {
+    c.kill();
+  }
+}
+
+// CLIENT KILL addr (the old form) | CLIENT KILL [ID id] [TYPE t] [ADDR a] [LADDR a] [USER u] [SKIPME yes/no]
+// [MAXAGE s]
 void cmd_client_kill(CommandContext& ctx) {
   if (ctx.argc() == 3) {
     for (const auto& [id, c] : ctx.server.clients()) {
       if (c->peer.to_string() == ctx.arg(2)) {
-        c->killed = true;
-        if (c == &ctx.client) c->close_after_reply = true;
+        kill_client(ctx, *c);
         ctx.out.ok();
         return;
       }
@@ -209,29 +224,79 @@ void cmd_client_kill(CommandContext& ctx) {
     ctx.out.error("ERR No such client");
     return;
   }
-  int64_t killed = 0;
-  for (size_t i = 2; i + 1 < ctx.argc(); i += 2) {
-    if (!iequals(ctx.arg(i), "id")) {
+  uint64_t id = 0;
+  std::string_view addr, laddr, type;
+  bool skipme = true;
+  int64_t maxage = 0;
+  for (size_t i = 2; i < ctx.argc(); i += 2) {
+    if (i + 1 >= ctx.argc()) {
       ctx.out.error(err::kSyntax);
       return;
     }
-    int64_t id;
-    if (!resp::parse_ll(ctx.arg(i + 1), &id)) {
-      ctx.out.error("ERR client-id should be greater than 0");
+    std::string_view opt = ctx.arg(i), v = ctx.arg(i + 1);
+    if (iequals(opt, "id")) {
+      int64_t n;
+      if (!resp::parse_ll(v, &n) || n < 1) {
+        ctx.out.error("ERR client-id should be greater than 0");
+        return;
+      }
+      id = static_cast<uint64_t>(n);
+    } else if (iequals(opt, "type")) {
+      if (!iequals(v, "normal") && !iequals(v, "pubsub") && !iequals(v, "master") && !iequals(v, "slave") &&
+          !iequals(v, "replica")) {
+        ctx.out.error("ERR Unknown client type '" + std::string(v) + "'");
+        return;
+      }
+      type = v;
+    } else if (iequals(opt, "addr")) {
+      addr = v;
+    } else if (iequals(opt, "laddr")) {
+      laddr = v;
+    } else if (iequals(opt, "user")) {
+      if (v != "default") {
+        ctx.out.error("ERR No such user '" + std::string(v) + "'");
+        return;
+      }
+    } else if (iequals(opt, "skipme")) {
+      if (iequals(v, "yes")) {
+        skipme = true;
+      } else if (iequals(v, "no")) {
+        skipme = false;
+      } else {
+        ctx.out.error(err::kSyntax);
+        return;
+      }
+    } else if (iequals(opt, "maxage")) {
+      if (!parse_int(ctx, v, &maxage)) {
+        return;
+      }
+    } else {
+      ctx.out.error(err::kSyntax);
       return;
     }
-    auto it = ctx.server.clients().find(static_cast<uint64_t>(id));
-    if (it != ctx.server.clients().end()) {
-      it->second->killed = true;
-      if (it->second == &ctx.client) it->second->close_after_reply = true;
-      ++killed;
+  }
+  const rt::MonoTime now = ctx.server.env().clock.mono();
+  std::vector<Client*> victims;
+  for (const auto& [cid, c] : ctx.server.clients()) {
+    if ((id != 0 && c->id != id) || (!addr.empty() && c->peer.to_string() != addr) ||
+        (!laddr.empty() && c->local.to_string() != laddr) || (skipme && c == &ctx.client)) {
+      continue;
     }
+    if (!type.empty()) {
+      const bool pubsub = c->subscriptions() > 0;
+      if (iequals(type, "pubsub") ? !pubsub : (!iequals(type, "normal") || pubsub)) {
+        continue;
+      }
+    }
+    if (maxage > 0 && std::chrono::duration_cast<rt::seconds>(now - c->created).count() < maxage) {
+      continue;
+    }
+    victims.push_back(c);
   }
-  if ((ctx.argc() - 2) % 2 != 0) {
-    ctx.out.error(err::kSyntax);
-    return;
+  for (Client* c : victims) {
+    kill_client(ctx, *c);
   }
-  ctx.out.integer(killed);
+  ctx.out.integer(static_cast<int64_t>(victims.size()));
 }
 void cmd_client_no_evict(CommandContext& ctx) {
   if (!iequals(ctx.arg(2), "on") && !iequals(ctx.arg(2), "off")) {
@@ -324,7 +389,9 @@ void cmd_config_set(CommandContext& ctx) {
 
 void cmd_config_resetstat(CommandContext& ctx) {
   Stats& s = ctx.server.stats();
-  s.commands.clear();
+  for (auto& [name, cs] : s.commands) {
+    cs = CommandStats{};
+  }
   s.commands_processed = s.connections_received = s.rejected_connections = s.expired_keys = 0;
   s.keyspace_hits = s.keyspace_misses = s.net_input_bytes = s.net_output_bytes = 0;
   ctx.out.ok();
