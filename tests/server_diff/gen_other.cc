@@ -1,37 +1,8 @@
-// The small families: HyperLogLog (PFADD/PFCOUNT/PFMERGE, sparse and dense), databases and connection
-// (SELECT/SWAPDB/FLUSHDB/MOVE/DBSIZE/PING/ECHO) and OBJECT.
+// The small families: databases and connection (SELECT/SWAPDB/FLUSHDB/MOVE/DBSIZE/PING/ECHO) and OBJECT.
+// HyperLogLog is in gen_hll.cc.
 #include "tests/server_diff/gen.h"
 
 namespace codis::diff {
-
-void gen_hll(Gen& g, std::vector<Command>& out) {
-  switch (g.range(0, 5)) {
-    case 0:
-    case 1:
-    case 2: {
-      std::vector<std::string> a = {"PFADD", g.key()};
-      // Rarely enough elements to turn the sparse representation dense.
-      const int64_t n = g.chance(3) ? g.range(1500, 3000) : g.range(0, 5);
-      const int64_t base = g.range(0, 1000000);
-      for (int64_t i = 0; i < n; ++i) a.push_back(n > 5 ? "e" + std::to_string(base + i) : g.member());
-      out.push_back(g.cmd(std::move(a)));
-      break;
-    }
-    case 3:
-    case 4: {
-      std::vector<std::string> a = {"PFCOUNT"};
-      for (auto& k : g.keys(1, 3)) a.push_back(k);
-      out.push_back(g.cmd(std::move(a)));
-      break;
-    }
-    default: {
-      std::vector<std::string> a = {"PFMERGE", g.key()};
-      for (auto& k : g.keys(0, 2)) a.push_back(k);
-      out.push_back(g.cmd(std::move(a)));
-      break;
-    }
-  }
-}
 
 void gen_db(Gen& g, std::vector<Command>& out) {
   switch (g.range(0, 9)) {
