@@ -72,7 +72,9 @@ Command algebra(Gen& g) {
   const bool store = op.size() > 6 && op.substr(op.size() - 5) == "STORE";
   std::vector<std::string> a = {op};
   if (store) a.push_back(g.key());
-  const auto keys = g.keys(1, 3);
+  auto keys = g.keys(1, 3);
+  // A plain set as an input counts every member with score 1 (zset_inputs below fills it).
+  if (g.chance(15)) keys[g.range(0, static_cast<int64_t>(keys.size()) - 1)] = "{t}a";
   a.push_back(g.chance(95) ? std::to_string(keys.size()) : g.pick_str({"0", "-1", "7"}));
   a.insert(a.end(), keys.begin(), keys.end());
   if (op == "ZINTERCARD") {
@@ -121,6 +123,13 @@ Command pop(Gen& g) {
 }  // namespace
 
 void gen_zsets(Gen& g, std::vector<Command>& out) {
+  if (g.chance(3)) {
+    // The set the algebra reads as a sorted set with scores 1 (its key belongs to the sets pool).
+    std::vector<std::string> a = {"SADD", "{t}a"};
+    for (int64_t i = g.range(1, 4); i > 0; --i) a.push_back(g.zmember());
+    out.push_back(g.cmd(std::move(a)));
+    return;
+  }
   switch (g.range(0, 28)) {
     case 0:
     case 1:

@@ -162,17 +162,18 @@ void cmd_restore(CommandContext& ctx) {
       return;
     }
   }
+  // Redis 7.0 answers BUSYKEY before it looks at the TTL.
+  Db& db = ctx.db();
+  if (!replace && db.find(ctx.arg(1), ctx.now_ms) != nullptr) {
+    ctx.out.error(err::kBusyKey);
+    return;
+  }
   int64_t ttl;
   if (!parse_int(ctx, ctx.arg(2), &ttl)) {
     return;
   }
   if (ttl < 0) {
     ctx.out.error("ERR Invalid TTL value, must be >= 0");
-    return;
-  }
-  Db& db = ctx.db();
-  if (!replace && db.find(ctx.arg(1), ctx.now_ms) != nullptr) {
-    ctx.out.error(err::kBusyKey);
     return;
   }
   auto decoded = rdb::decode_dump_payload(ctx.arg(3));
