@@ -43,12 +43,6 @@ class Conn:
             raise RuntimeError("closed")
         self.buf += d
 
-    def _line(self):
-        while b"\r\n" not in self.buf:
-            self._fill()
-        i = self.buf.index(b"\r\n")
-        return i + 2
-
     def _skip(self, pos):
         # Returns the end of the reply starting at pos (in self.buf), reading more as needed.
         while True:
