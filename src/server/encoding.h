@@ -1,0 +1,40 @@
+// OBJECT ENCODING: the encoding name Redis 7.0 would report for a value with the same contents.
+//
+// Computed from the current contents and the config's limits, which equals Redis's answer as long as the
+// value never crossed a limit and came back (Redis converts one way only: a hash that grew past
+// hash-max-listpack-entries stays "hashtable" after HDEL) and, for strings, as long as no command made
+// it raw (APPEND, SETRANGE, SETBIT, BITFIELD) or non-integer (INCRBYFLOAT). The Object flag bits below
+// record those one-way events; the commands that cause them set the bits (see kEnc* below).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "server/config.h"
+#include "server/object.h"
+
+namespace codis::server {
+
+// Object flag bits (ValueHeader::flags) that make OBJECT ENCODING sticky like Redis's conversions.
+namespace enc {
+// String: written in place by APPEND, SETRANGE, SETBIT or BITFIELD: "raw" whatever its contents.
+inline constexpr uint8_t kRawString = 1u << 0;
+// String: made by INCRBYFLOAT (createStringObject): "embstr" up to 44 bytes, never "int".
+inline constexpr uint8_t kNoInt = 1u << 1;
+// Hash, set: converted to the large encoding once ("hashtable"): stays large when it shrinks.
+inline constexpr uint8_t kBig = 1u << 2;
+}  // namespace enc
+
+// Redis's limit for embedded strings (OBJ_ENCODING_EMBSTR_SIZE_LIMIT).
+inline constexpr size_t kEmbstrLimit = 44;
+
+// "int" / "embstr" / "raw" for a string value written by SET and friends (tryObjectEncoding).
+std::string_view string_encoding(std::string_view s, uint8_t flags = 0);
+// "intset" / "hashtable" for a set of these members.
+std::string_view set_encoding(const SetValue& s, const Config& c, uint8_t flags = 0);
+// "listpack" / "hashtable".
+std::string_view hash_encoding(const HashValue& h, const Config& c, uint8_t flags = 0);
+
+std::string_view object_encoding(const Object& o, const Config& c);
+
+}  // namespace codis::server

@@ -1,0 +1,66 @@
+#include "server/encoding.h"
+
+#include "resp/number.h"
+
+namespace codis::server {
+
+std::string_view string_encoding(std::string_view s, uint8_t flags) {
+  if ((flags & enc::kRawString) != 0) {
+    return "raw";
+  }
+  // HyperLogLogs are made raw by PFADD/PFMERGE; until those set kRawString, know them by their header
+  // ("HYLL", encoding byte, 3 unused, 8 cardinality bytes).
+  if (s.size() >= 16 && s.substr(0, 4) == "HYLL") {
+    return "raw";
+  }
+  int64_t v;
+  // string2l: canonical and within a long; at most 20 bytes.
+  if ((flags & enc::kNoInt) == 0 && s.size() <= 20 && resp::parse_ll(s, &v)) {
+    return "int";
+  }
+  return s.size() <= kEmbstrLimit ? "embstr" : "raw";
+}
+
+std::string_view set_encoding(const SetValue& s, const Config& c, uint8_t flags) {
+  if ((flags & enc::kBig) != 0 || static_cast<int64_t>(s.size()) > c.set_max_intset_entries) {
+    return "hashtable";
+  }
+  for (const auto& m : s) {
+    int64_t v;
+    if (!resp::parse_ll(m, &v)) {
+      return "hashtable";
+    }
+  }
+  return "intset";
+}
+
+std::string_view hash_encoding(const HashValue& h, const Config& c, uint8_t flags) {
+  if ((flags & enc::kBig) != 0 || static_cast<int64_t>(h.size()) > c.hash_max_listpack_entries) {
+    return "hashtable";
+  }
+  const auto max = static_cast<size_t>(c.hash_max_listpack_value);
+  for (const auto& [f, v] : h) {
+    if (f.size() > max || v.size() > max) {
+      return "hashtable";
+    }
+  }
+  return "listpack";
+}
+
+std::string_view object_encoding(const Object& o, const Config& c) {
+  switch (o.type()) {
+    case ObjType::kString:
+      return string_encoding(o.str(), o.flags());
+    case ObjType::kList:
+      return "quicklist";  // Redis 7.0 has no listpack lists (7.2 added them)
+    case ObjType::kSet:
+      return set_encoding(o.set_value(), c, o.flags());
+    case ObjType::kHash:
+      return hash_encoding(o.hash_value(), c, o.flags());
+    case ObjType::kZSet:
+      return ds::encoding_name(o.zset_value().encoding());
+  }
+  return "unknown";
+}
+
+}  // namespace codis::server
