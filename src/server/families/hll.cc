@@ -46,6 +46,18 @@ bool check_hll(CommandContext& ctx, const Entry& e) {
   return true;
 }
 
+// lookupKeyRead (counting hits and misses) then isHLLObjectOrReply: nullptr when the key is missing or
+// after replying an error (*failed).
+Entry* find_hll(CommandContext& ctx, std::string_view key, bool* failed) {
+  Entry* e = lookup_typed(ctx, key, ObjType::kString, failed);
+  if (e != nullptr && !hll::is_hll(std::string_view(e->value.str()))) {
+    ctx.out.error(hll::kWrongTypeError);
+    *failed = true;
+    return nullptr;
+  }
+  return e;
+}
+
 // PFADD key [element ...]
 void cmd_pfadd(CommandContext& ctx) {
   const std::string_view key = ctx.arg(1);
@@ -87,9 +99,10 @@ void cmd_pfcount(CommandContext& ctx) {
   if (ctx.argc() > 2) {
     hll::Registers regs{};
     for (size_t j = 1; j < ctx.argc(); ++j) {
-      const Entry* e = ctx.db().find(ctx.arg(j), ctx.now_ms);
+      bool failed;
+      const Entry* e = find_hll(ctx, ctx.arg(j), &failed);
+      if (failed) return;
       if (e == nullptr) continue;
-      if (!check_hll(ctx, *e)) return;
       if (!hll::merge_into(regs, std::string_view(e->value.str()))) {
         ctx.out.error(hll::kInvalidObjError);
         return;
@@ -99,12 +112,13 @@ void cmd_pfcount(CommandContext& ctx) {
     return;
   }
   const std::string_view key = ctx.arg(1);
-  Entry* e = ctx.db().find(key, ctx.now_ms);
+  bool failed;
+  Entry* e = find_hll(ctx, key, &failed);
+  if (failed) return;
   if (e == nullptr) {
     ctx.out.integer(0);
     return;
   }
-  if (!check_hll(ctx, *e)) return;
   const bool was_cached = hll::cache_valid(std::string_view(e->value.str()));
   std::optional<uint64_t> card;
   if (was_cached) {
@@ -130,9 +144,10 @@ void cmd_pfmerge(CommandContext& ctx) {
   bool use_dense = false;
   Db& db = ctx.db();
   for (size_t j = 1; j < ctx.argc(); ++j) {
-    const Entry* e = db.find(ctx.arg(j), ctx.now_ms);
+    bool failed;
+    const Entry* e = find_hll(ctx, ctx.arg(j), &failed);
+    if (failed) return;
     if (e == nullptr) continue;
-    if (!check_hll(ctx, *e)) return;
     const std::string_view v = e->value.str();
     use_dense |= hll::is_dense(v);
     if (!hll::merge_into(regs, v)) {
