@@ -261,16 +261,9 @@ void algebra_generic(CommandContext& ctx, SetOp op, bool store, bool card_only) 
     ctx.out.integer(static_cast<int64_t>(result.size()));
     return;
   }
-  const bool nested = a.withscores && ctx.out.resp3();
-  ctx.out.array(a.withscores && !nested ? 2 * result.size() : result.size());
+  reply_zset_entries_header(ctx, result.size(), a.withscores);
   for (const auto& x : result) {
-    if (nested) {
-      ctx.out.array(2);
-    }
-    ctx.out.bulk(x.member);
-    if (a.withscores) {
-      reply_score(ctx, x.score);
-    }
+    reply_zset_entry(ctx, x.member, x.score, a.withscores);
   }
 }
 

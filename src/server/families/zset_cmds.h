@@ -42,6 +42,12 @@ bool parse_score(std::string_view s, double* out);
 // A score as Redis 7.0 replies it (addReplyDouble, "%.17g"): RESP2 a bulk string, RESP3 a double.
 void reply_score(CommandContext& ctx, double score);
 
+// One entry of a range-like reply: member, then its score when withscores, the pair nested in an array of
+// two in RESP3 (the caller's header counts pairs there, and member + score in RESP2).
+void reply_zset_entry(CommandContext& ctx, std::string_view member, double score, bool withscores);
+// The header of a reply of n such entries.
+void reply_zset_entries_header(CommandContext& ctx, size_t n, bool withscores);
+
 // Deletes key when its sorted set has become empty (Redis never keeps an empty one).
 void drop_zset_if_empty(CommandContext& ctx, std::string_view key, const ds::ZSet& z);
 

@@ -19,16 +19,6 @@ constexpr uint64_t kSubStrategyMul = 3;
 // memory); absurd counts are refused instead, as SRANDMEMBER does here.
 constexpr uint64_t kMaxDraws = 100'000'000;
 
-void reply_entry(CommandContext& ctx, std::string_view member, double score, bool withscores) {
-  if (withscores && ctx.out.resp3()) {
-    ctx.out.array(2);
-  }
-  ctx.out.bulk(member);
-  if (withscores) {
-    reply_score(ctx, score);
-  }
-}
-
 void zrandmember_with_count(CommandContext& ctx, int64_t l, bool withscores) {
   const ds::ZSet* zp = zset_or_reply(ctx, ctx.arg(1), false, [&] { ctx.out.array(0); });
   if (zp == nullptr) {
@@ -44,34 +34,33 @@ void zrandmember_with_count(CommandContext& ctx, int64_t l, bool withscores) {
   const uint64_t count = unique ? static_cast<uint64_t>(l) : static_cast<uint64_t>(-l);
   rt::Random& rng = ctx.server.env().random;
   auto next = [&rng] { return rng.next_u64(); };
-  const auto reply_len = [&](uint64_t n) { ctx.out.array(withscores && !ctx.out.resp3() ? 2 * n : n); };
 
   if (!unique || count == 1) {
     if (count > kMaxDraws) {
       ctx.out.error("ERR value is out of range");
       return;
     }
-    reply_len(count);
+    reply_zset_entries_header(ctx, count, withscores);
     for (uint64_t i = 0; i < count; ++i) {
       const ds::ZSet::Entry x = z.random_entry(next);
-      reply_entry(ctx, x.member, x.score, withscores);
+      reply_zset_entry(ctx, x.member, x.score, withscores);
     }
     return;
   }
   if (count >= size) {
     // Redis's set iterator walks from the highest score down.
-    reply_len(size);
+    reply_zset_entries_header(ctx, size, withscores);
     z.range_by_rank(0, size - 1, true,
-                    [&](std::string_view m, double s) { reply_entry(ctx, m, s, withscores); });
+                    [&](std::string_view m, double s) { reply_zset_entry(ctx, m, s, withscores); });
     return;
   }
-  reply_len(count);
+  reply_zset_entries_header(ctx, count, withscores);
   if (count * kSubStrategyMul > size || z.encoding() == ds::ZEncoding::kListpack) {
     // Selection sampling: each entry is taken with probability needed / remaining.
     uint64_t needed = count, remaining = size;
     z.for_each([&](std::string_view m, double s) {
       if (needed > 0 && rng.uniform(0, remaining - 1) < needed) {
-        reply_entry(ctx, m, s, withscores);
+        reply_zset_entry(ctx, m, s, withscores);
         --needed;
       }
       --remaining;
@@ -93,7 +82,7 @@ void zrandmember_with_count(CommandContext& ctx, int64_t l, bool withscores) {
   }
   for (const size_t rank : order) {
     const ds::ZSet::Entry x = z.at_rank(rank);
-    reply_entry(ctx, x.member, x.score, withscores);
+    reply_zset_entry(ctx, x.member, x.score, withscores);
   }
 }
 

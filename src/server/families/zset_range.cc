@@ -119,17 +119,22 @@ const std::vector<ds::ZSet::Entry>& collect(const ds::ZSet& z, const ZRangeArgs&
   return out;
 }
 
-void reply_entries(CommandContext& ctx, const std::vector<ds::ZSet::Entry>& v, bool withscores) {
-  const bool nested = withscores && ctx.out.resp3();
-  ctx.out.array(withscores && !nested ? 2 * v.size() : v.size());
+// Rank ranges know their size and are written as they are walked; score and lex ranges are collected
+// first (Redis defers the length instead).
+void reply_range(CommandContext& ctx, const ds::ZSet& z, const ZRangeArgs& a) {
+  auto entry = [&](std::string_view m, double s) { reply_zset_entry(ctx, m, s, a.withscores); };
+  if (a.type == RangeType::kRank) {
+    const auto r = ds::normalize_rank_range(a.start, a.stop, z.size());
+    reply_zset_entries_header(ctx, r ? r->second - r->first + 1 : 0, a.withscores);
+    if (r) {
+      z.range_by_rank(r->first, r->second, a.reverse, entry);
+    }
+    return;
+  }
+  const auto& v = collect(z, a);
+  reply_zset_entries_header(ctx, v.size(), a.withscores);
   for (const auto& e : v) {
-    if (nested) {
-      ctx.out.array(2);
-    }
-    ctx.out.bulk(e.member);
-    if (withscores) {
-      reply_score(ctx, e.score);
-    }
+    entry(e.member, e.score);
   }
 }
 
@@ -139,7 +144,7 @@ void zrange_generic(CommandContext& ctx, RangeType type, Direction dir) {
     return;
   }
   if (const ds::ZSet* z = zset_or_reply(ctx, ctx.arg(1), false, [&] { ctx.out.array(0); })) {
-    reply_entries(ctx, collect(*z, a), a.withscores);
+    reply_range(ctx, *z, a);
   }
 }
 

@@ -71,6 +71,20 @@ void reply_score(CommandContext& ctx, double score) {
   ctx.out.set_double_format(saved);
 }
 
+void reply_zset_entry(CommandContext& ctx, std::string_view member, double score, bool withscores) {
+  if (withscores && ctx.out.resp3()) {
+    ctx.out.array(2);
+  }
+  ctx.out.bulk(member);
+  if (withscores) {
+    reply_score(ctx, score);
+  }
+}
+
+void reply_zset_entries_header(CommandContext& ctx, size_t n, bool withscores) {
+  ctx.out.array(withscores && !ctx.out.resp3() ? 2 * n : n);
+}
+
 void drop_zset_if_empty(CommandContext& ctx, std::string_view key, const ds::ZSet& z) {
   if (z.empty()) {
     ctx.db().remove(key);
