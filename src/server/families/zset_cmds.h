@@ -70,6 +70,9 @@ enum class ZPopReply : uint8_t {
 };
 
 // Pops from the first non-empty sorted set among the keys (up to a.count entries) and replies: true.
+// BZMPOP: parse_zmpop(ctx, 2, &a), then the timeout, then this with kMpop. BZPOPMIN/BZPOPMAX: the timeout
+// first (Redis reads it before any key), then ZPopArgs{.first_key = 1, .numkeys = argc - 2, .max = ...,
+// .count = 1} with kKeyFlat. Both block when it returns false with *replied false.
 // Sets *replied also when it replied WRONGTYPE (a key of another type before any sorted set); returns
 // false with nothing written when every key is missing. The caller replies the empty case (ZMPOP: a null
 // array) or blocks.
