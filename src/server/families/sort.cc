@@ -117,6 +117,11 @@ bool lookup_by_pattern(CommandContext& ctx, std::string_view pattern, std::strin
 // Redis parses sort weights with strtod over the whole C string: leading spaces, hex floats, "inf" pass;
 // trailing bytes, overflow/underflow (ERANGE) and NaN fail.
 bool parse_weight(std::string_view s, double* out) {
+  int64_t i;
+  if (resp::parse_ll(s, &i)) {  // Redis's int-encoded values skip strtod; the double is the same
+    *out = static_cast<double>(i);
+    return true;
+  }
   char small[64];
   std::string big;
   const char* p;
@@ -135,15 +140,10 @@ bool parse_weight(std::string_view s, double* out) {
   return *end == '\0' && errno != ERANGE && !std::isnan(*out);
 }
 
-// strcmp/strcoll (C.UTF-8 collates by code point = byte order): compares up to the first NUL.
-int compare_cstr(std::string_view a, std::string_view b) {
-  a = a.substr(0, a.find('\0'));
-  b = b.substr(0, b.find('\0'));
-  const int c = std::memcmp(a.data(), b.data(), std::min(a.size(), b.size()));
-  if (c != 0) {
-    return c;
-  }
-  return a.size() < b.size() ? -1 : (a.size() > b.size() ? 1 : 0);
+// strcmp/strcoll (C.UTF-8 collates by code point, which is byte order) stop at the first NUL: comparing
+// views cut there with memcmp gives the same order.
+std::string_view c_string(std::string_view s) {
+  return s.substr(0, s.find('\0'));
 }
 
 // Redis compareStringObjects (binary): memcmp, then length.
@@ -156,8 +156,8 @@ struct Item {
   explicit Item(std::string_view e) : elem(e) {}
   std::string_view elem;
   double score = 0;
-  std::string_view cmp;  // the BY value for ALPHA sorts
-  bool has_cmp = false;
+  std::string_view cmp;  // ALPHA: the bytes compared (the BY value or the element)
+  bool has_cmp = false;  // ALPHA BY: a value was found
 };
 
 void cmd_sort_generic(CommandContext& ctx, bool readonly) {
@@ -257,29 +257,25 @@ void cmd_sort_generic(CommandContext& ctx, bool readonly) {
         continue;  // a missing weight: score 0, or an ALPHA value that sorts first
       }
       if (a.alpha) {
-        if (a.has_by) {
-          it.cmp = by;
-          it.has_cmp = true;
-        }
+        // STORE compares whole strings (compareStringObjects), replies C strings (strcoll).
+        it.cmp = a.has_store ? by : c_string(by);
+        it.has_cmp = true;
       } else if (!parse_weight(by, &it.score)) {
         conversion_error = true;
       }
     }
-    const bool desc = a.desc, alpha = a.alpha, by = a.has_by, store = a.has_store;
-    auto compare = [alpha, by, store](const Item& x, const Item& y) {
+    const bool desc = a.desc, alpha = a.alpha;
+    auto compare = [alpha](const Item& x, const Item& y) {
       if (!alpha) {
         if (x.score != y.score) {
           return x.score < y.score ? -1 : 1;
         }
         return compare_binary(x.elem, y.elem);
       }
-      if (by) {
-        if (!x.has_cmp || !y.has_cmp) {
-          return x.has_cmp == y.has_cmp ? 0 : (x.has_cmp ? 1 : -1);
-        }
-        return store ? compare_binary(x.cmp, y.cmp) : compare_cstr(x.cmp, y.cmp);
+      if (!x.has_cmp || !y.has_cmp) {  // BY found no value: first
+        return x.has_cmp == y.has_cmp ? 0 : (x.has_cmp ? 1 : -1);
       }
-      return store ? compare_binary(x.elem, y.elem) : compare_cstr(x.elem, y.elem);
+      return compare_binary(x.cmp, y.cmp);
     };
     // glibc's qsort is a merge sort: stable, which decides the order of ALPHA BY ties.
     std::stable_sort(v.begin(), v.end(), [&](const Item& x, const Item& y) {
