@@ -58,6 +58,28 @@ Entry* find_hll(CommandContext& ctx, std::string_view key, bool* failed) {
   return e;
 }
 
+// PFADD into a dense value, in place (a dense value never changes size): raises each element's register.
+bool add_dense_in_place(CommandContext& ctx, Object& obj) {
+  auto* regs = reinterpret_cast<uint8_t*>(obj.str().data()) + hll::kHeaderSize;
+  bool changed = false;
+  for (size_t j = 2; j < ctx.argc(); ++j) {
+    const hll::Pattern p = hll::pattern_of(ctx.arg(j));
+    if (hll::fmt::dense_get(regs, p.index) < p.count) {
+      hll::fmt::dense_put(regs, p.index, p.count);
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+// The cached cardinality: eight little-endian bytes after the encoding, the top bit marking it stale.
+constexpr size_t kCardOffset = 8;
+
+void mark_stale(Object& obj) {
+  char& b = obj.str()[kCardOffset + 7];
+  b = static_cast<char>(static_cast<uint8_t>(b) | 0x80);
+}
+
 // PFADD key [element ...]
 void cmd_pfadd(CommandContext& ctx) {
   const std::string_view key = ctx.arg(1);
@@ -70,26 +92,33 @@ void cmd_pfadd(CommandContext& ctx) {
   } else if (!check_hll(ctx, *e)) {
     return;
   }
-  const bool invalid = edit_value(e->value, [&](std::string& v) {
-    for (size_t j = 2; j < ctx.argc(); ++j) {
-      switch (hll::add(v, ctx.arg(j), sparse_max(ctx))) {
-        case hll::AddOutcome::kChanged:
-          updated = true;
-          break;
-        case hll::AddOutcome::kInvalid:
-          return true;
-        case hll::AddOutcome::kUnchanged:
-          break;
+  bool invalid = false;
+  if (hll::is_dense(std::string_view(e->value.str()))) {
+    updated |= add_dense_in_place(ctx, e->value);
+  } else {
+    invalid = edit_value(e->value, [&](std::string& v) {
+      for (size_t j = 2; j < ctx.argc(); ++j) {
+        switch (hll::add(v, ctx.arg(j), sparse_max(ctx))) {
+          case hll::AddOutcome::kChanged:
+            updated = true;
+            break;
+          case hll::AddOutcome::kInvalid:
+            return true;
+          case hll::AddOutcome::kUnchanged:
+            break;
+        }
       }
-    }
-    if (updated) hll::invalidate_cache(v);
-    return false;
-  });
+      return false;
+    });
+  }
   if (invalid) {
     ctx.out.error(hll::kInvalidObjError);
     return;
   }
-  if (updated) ctx.touched(key);
+  if (updated) {
+    mark_stale(e->value);
+    ctx.touched(key);
+  }
   ctx.out.integer(updated ? 1 : 0);
 }
 
@@ -119,23 +148,23 @@ void cmd_pfcount(CommandContext& ctx) {
     ctx.out.integer(0);
     return;
   }
-  const bool was_cached = hll::cache_valid(std::string_view(e->value.str()));
-  std::optional<uint64_t> card;
-  if (was_cached) {
-    // Nothing to write: read it without the copy edit_value may make.
-    std::string_view v = e->value.str();
-    uint64_t c = 0;
-    for (int i = 7; i >= 0; --i) c = (c << 8) | static_cast<uint8_t>(v[8 + i]);
-    card = c;
+  const std::string_view v = e->value.str();
+  uint64_t card = 0;
+  if (hll::cache_valid(v)) {
+    for (size_t i = 8; i-- > 0;) card = (card << 8) | static_cast<uint8_t>(v[kCardOffset + i]);
   } else {
-    card = edit_value(e->value, [](std::string& v) { return hll::count(v); });
+    const std::optional<uint64_t> estimate = hll::estimate(v);
+    if (!estimate) {
+      ctx.out.error(hll::kInvalidObjError);
+      return;
+    }
+    // Written back in place (an estimate stays below 2^63, so the stale bit ends up clear): a change.
+    card = *estimate;
+    auto&& bytes = e->value.str();
+    for (size_t i = 0; i < 8; ++i) bytes[kCardOffset + i] = static_cast<char>((card >> (8 * i)) & 0xff);
+    ctx.touched(key);
   }
-  if (!card) {
-    ctx.out.error(hll::kInvalidObjError);
-    return;
-  }
-  if (!was_cached) ctx.touched(key);  // the refreshed cache is a change to the value
-  ctx.out.integer(static_cast<int64_t>(*card));
+  ctx.out.integer(static_cast<int64_t>(card));
 }
 
 // PFMERGE destkey [sourcekey ...]: the destination takes part in the union.
