@@ -124,6 +124,21 @@ void Server::touch_watched_db(int db) {
 
 namespace {
 
+// What C's "%.Ns" prints of an argument: up to the first NUL, at most n bytes.
+std::string_view c_prefix(std::string_view s, size_t n) {
+  return s.substr(0, std::min(n, s.find('\0')));
+}
+
+// Redis's rejectCommandFormat turns CR and LF into spaces, keeping the error one line.
+std::string one_line(std::string s) {
+  for (auto& ch : s) {
+    if (ch == '\r' || ch == '\n') {
+      ch = ' ';
+    }
+  }
+  return s;
+}
+
 // Redis: "unknown command '%.128s', with args beginning with: " then each argument as "'%.*s' " cut to
 // what is left of 128 characters, stopping once 128 are used.
 std::string unknown_command(std::span<const std::string_view> argv) {
@@ -131,11 +146,11 @@ std::string unknown_command(std::span<const std::string_view> argv) {
   for (size_t i = 1; i < argv.size() && args.size() < 128; ++i) {
     const size_t room = 128 - args.size();
     args += "'";
-    args += argv[i].substr(0, room);
+    args += c_prefix(argv[i], room);
     args += "' ";
   }
-  return "ERR unknown command '" + std::string(argv[0].substr(0, 128)) +
-         "', with args beginning with: " + args;
+  return one_line("ERR unknown command '" + std::string(c_prefix(argv[0], 128)) +
+                  "', with args beginning with: " + args);
 }
 
 std::string upper(std::string_view s) {
@@ -194,8 +209,8 @@ void Server::dispatch(Client& c, std::span<const std::string_view> argv, resp::R
     }
     const cmd::CommandSpec* sub = cmd::lookup_subcommand(*spec, argv[1]);
     if (sub == nullptr) {
-      reject("ERR unknown subcommand '" + std::string(argv[1].substr(0, 128)) + "'. Try " +
-             upper(spec->name) + " HELP.");
+      reject(one_line("ERR unknown subcommand '" + std::string(c_prefix(argv[1], 128)) + "'. Try " +
+                      upper(spec->name) + " HELP."));
       return;
     }
     spec = sub;

@@ -198,6 +198,9 @@ bool parse_cursor(std::string_view s, uint64_t* out) {
   if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
     negative = s[0] == '-';
     s.remove_prefix(1);
+    if (s.empty()) {
+      return false;  // a sign alone converts nothing: strtoul leaves the end pointer on it
+    }
   }
   uint64_t v = 0;
   for (char ch : s) {

@@ -17,7 +17,9 @@ void block_or_null(CommandContext& ctx, std::span<const std::string_view> keys, 
     null_array ? ctx.out.null_array() : ctx.out.null();
     return;
   }
-  ctx.server.block(ctx, keys, timeout_ms, static_cast<uint8_t>(ObjType::kList), null_array);
+  // A timeout answers a null array for every list command (Redis 7.0), BLMOVE included; only the
+  // at-once answer inside MULTI follows the command's own reply type.
+  ctx.server.block(ctx, keys, timeout_ms, static_cast<uint8_t>(ObjType::kList), true);
 }
 
 // BLPOP/BRPOP key [key ...] timeout

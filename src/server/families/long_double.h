@@ -16,8 +16,8 @@ namespace codis::server::ld {
 // Redis's MAX_LONG_DOUBLE_CHARS: longer operands are not numbers, and every result fits.
 inline constexpr size_t kMaxChars = 5 * 1024;
 
-// string2ld: strtold over the whole text (it stops at an embedded NUL, as Redis's C string does), no
-// leading space, no NaN; underflow to a denormal is accepted, overflow and underflow to zero are not.
+// string2ld: strtold over the whole text (all of it: an embedded NUL makes it not a number), no leading
+// space, no NaN; underflow to a denormal is accepted, overflow and underflow to zero are not.
 inline bool parse(std::string_view s, long double* out) {
   if (s.empty() || s.size() >= kMaxChars) {
     return false;
@@ -29,6 +29,7 @@ inline bool parse(std::string_view s, long double* out) {
   char* end = nullptr;
   long double v = std::strtold(buf, &end);
   if (std::isspace(static_cast<unsigned char>(buf[0])) || end[0] != '\0' ||
+      static_cast<size_t>(end - buf) != s.size() ||
       (errno == ERANGE && (std::isinf(v) || std::fpclassify(v) == FP_ZERO)) || errno == EINVAL ||
       std::isnan(v)) {
     return false;
