@@ -74,6 +74,26 @@ void reply_tips(CommandContext& ctx, const CommandSpec& c) {
   }
 }
 
+// One half of a key spec: {type: <type>, spec: {name: value, ...}} with integer values (the keyword,
+// a string, is written by the caller before the integers when `keyword` is set).
+void reply_spec_part(CommandContext& ctx, std::string_view type,
+                     std::initializer_list<std::pair<std::string_view, int64_t>> fields,
+                     std::string_view keyword = {}) {
+  ctx.out.map(2);
+  ctx.out.bulk("type");
+  ctx.out.bulk(type);
+  ctx.out.bulk("spec");
+  ctx.out.map(fields.size() + (keyword.empty() ? 0 : 1));
+  if (!keyword.empty()) {
+    ctx.out.bulk("keyword");
+    ctx.out.bulk(keyword);
+  }
+  for (const auto& [name, v] : fields) {
+    ctx.out.bulk(name);
+    ctx.out.integer(v);
+  }
+}
+
 void reply_key_specs(CommandContext& ctx, const CommandSpec& c) {
   auto specs = c.keys.view();
   ctx.out.set(specs.size());
@@ -86,61 +106,28 @@ void reply_key_specs(CommandContext& ctx, const CommandSpec& c) {
     ctx.out.bulk("flags");
     reply_bits(ctx, s.flags, cmd::kf::kCount, cmd::kf::kNames);
     ctx.out.bulk("begin_search");
-    ctx.out.map(2);
-    ctx.out.bulk("type");
     switch (s.begin) {
       case cmd::BeginSearch::kIndex:
-        ctx.out.bulk("index");
-        ctx.out.bulk("spec");
-        ctx.out.map(1);
-        ctx.out.bulk("index");
-        ctx.out.integer(s.index);
+        reply_spec_part(ctx, "index", {{"index", s.index}});
         break;
       case cmd::BeginSearch::kKeyword:
-        ctx.out.bulk("keyword");
-        ctx.out.bulk("spec");
-        ctx.out.map(2);
-        ctx.out.bulk("keyword");
-        ctx.out.bulk(s.keyword);
-        ctx.out.bulk("startfrom");
-        ctx.out.integer(s.index);
+        reply_spec_part(ctx, "keyword", {{"startfrom", s.index}}, s.keyword);
         break;
       case cmd::BeginSearch::kUnknown:
-        ctx.out.bulk("unknown");
-        ctx.out.bulk("spec");
-        ctx.out.map(0);
+        reply_spec_part(ctx, "unknown", {});
         break;
     }
     ctx.out.bulk("find_keys");
-    ctx.out.map(2);
-    ctx.out.bulk("type");
     switch (s.find) {
       case cmd::FindKeys::kRange:
-        ctx.out.bulk("range");
-        ctx.out.bulk("spec");
-        ctx.out.map(3);
-        ctx.out.bulk("lastkey");
-        ctx.out.integer(s.lastkey);
-        ctx.out.bulk("keystep");
-        ctx.out.integer(s.keystep);
-        ctx.out.bulk("limit");
-        ctx.out.integer(s.limit);
+        reply_spec_part(ctx, "range", {{"lastkey", s.lastkey}, {"keystep", s.keystep}, {"limit", s.limit}});
         break;
       case cmd::FindKeys::kKeynum:
-        ctx.out.bulk("keynum");
-        ctx.out.bulk("spec");
-        ctx.out.map(3);
-        ctx.out.bulk("keynumidx");
-        ctx.out.integer(s.keynumidx);
-        ctx.out.bulk("firstkey");
-        ctx.out.integer(s.firstkey);
-        ctx.out.bulk("keystep");
-        ctx.out.integer(s.keystep);
+        reply_spec_part(ctx, "keynum",
+                        {{"keynumidx", s.keynumidx}, {"firstkey", s.firstkey}, {"keystep", s.keystep}});
         break;
       case cmd::FindKeys::kUnknown:
-        ctx.out.bulk("unknown");
-        ctx.out.bulk("spec");
-        ctx.out.map(0);
+        reply_spec_part(ctx, "unknown", {});
         break;
     }
   }
