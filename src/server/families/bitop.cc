@@ -3,6 +3,7 @@
 #include <cstring>
 #include <vector>
 
+#include "server/encoding.h"
 #include "server/families/bit_cmds.h"
 #include "server/families/util.h"
 
@@ -100,7 +101,8 @@ void cmd_bitop(CommandContext& ctx) {
   const std::string_view dest = ctx.arg(2);
   if (maxlen > 0) {
     std::string res = compute(op, src, maxlen);
-    ctx.db().set(dest, Object(std::move(res)));
+    Entry& e = ctx.db().set(dest, Object(std::move(res)));
+    e.value.set_flags(enc::kRawString);  // Redis stores the result as a raw string, never int or embstr
     ctx.touched(dest);
   } else if (ctx.db().remove(dest)) {
     ctx.touched(dest);

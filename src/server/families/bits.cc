@@ -3,6 +3,7 @@
 #include <bit>
 #include <cstring>
 
+#include "server/encoding.h"
 #include "server/families/bit_cmds.h"
 #include "server/families/util.h"
 
@@ -34,6 +35,7 @@ Entry* string_for_bit_write(CommandContext& ctx, std::string_view key, uint64_t 
   if (e == nullptr) {
     e = &db.set(key, Object(std::string()));
     e->value.str().resize(need);
+    e->value.set_flags(enc::kRawString);
     *dirty = true;
     return e;
   }
@@ -41,6 +43,8 @@ Entry* string_for_bit_write(CommandContext& ctx, std::string_view key, uint64_t 
     ctx.out.error(err::kWrongType);
     return nullptr;
   }
+  // Redis unshares the value for the write: it is "raw" from now on, whether or not a bit changes.
+  e->value.set_flags(e->value.flags() | enc::kRawString);
   auto&& s = e->value.str();
   *dirty = s.size() < need;
   if (*dirty) s.resize(need);
