@@ -96,6 +96,10 @@ bool parse_zrange(CommandContext& ctx, size_t key, bool store, RangeType type, D
 // reused between calls so a range allocates nothing in the steady state.
 const std::vector<ds::ZSet::Entry>& collect(const ds::ZSet& z, const ZRangeArgs& a) {
   static thread_local std::vector<ds::ZSet::Entry> out;
+  // Keep a small buffer for the next call, not the memory of one huge range.
+  if (out.capacity() > 4096) {
+    out = {};
+  }
   out.clear();
   auto push = [](std::string_view m, double s) { out.push_back({m, s}); };
   if (a.type == RangeType::kRank) {

@@ -109,6 +109,9 @@ void cmd_zscan(CommandContext& ctx) {
   }
   const ds::ZSet& z = *zp;
   static thread_local std::vector<ds::ZSet::Entry> page;
+  if (page.capacity() > 4096) {
+    page = {};  // a huge COUNT once does not pin its memory
+  }
   page.clear();
   const uint64_t next = z.scan(a.cursor, static_cast<size_t>(a.count), [&](std::string_view m, double s) {
     if (!a.use_pattern || glob_match(a.pattern, m)) {
