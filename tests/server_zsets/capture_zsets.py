@@ -14,6 +14,7 @@ command's arguments separated by spaces, each plain or "h:" + hex, then " => " a
 CR, LF and the backslash written as \\r, \\n, \\\\ and other bytes outside printable ASCII as \\xHH.
 """
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -205,6 +206,23 @@ scenario("zadd z 1 a 2 b -0 c inf d", "dump z", BIG, "dump big", "zadd big 0.5 h
 scenario("config set zset-max-listpack-value 100", "zadd lp 1 " + "v" * 80 + " 2 w", "dump lp",
          "config set zset-max-listpack-value 64", "dump lp", "config set zset-max-listpack-entries 1",
          "dump lp")
+
+# Large inputs (skip lists) through the algebra, stores and range deletions, with DUMP of every result.
+_rnd = random.Random(9)
+_bulk = []
+for _k in ("a", "b", "c"):
+    _args = ["zadd", _k]
+    for _ in range(300):
+        _args += [_rnd.choice(["%d" % _rnd.randint(-20, 20), "%.3f" % _rnd.uniform(-5, 5), "inf", "-0"]),
+                  "m%d" % _rnd.randint(0, 500)]
+    _bulk.append(_args)
+scenario(*_bulk, ["sadd", "s"] + ["m%d" % i for i in range(0, 500, 3)],
+         "zunionstore u 3 a b c weights 1 -2 0.5", "zrange u 0 -1 withscores", "dump u",
+         "zinterstore i 3 a b s aggregate max", "zrange i 0 -1 withscores", "dump i",
+         "zdiffstore d 3 a b s", "dump d", "zunion 4 a b c s aggregate min withscores",
+         "zintercard 2 a b limit 10", "zintercard 2 a b", "zrangestore rs a -2 2 byscore limit 10 1000",
+         "dump rs", "zremrangebyscore a -1 1", "zremrangebyrank a 10 100", "dump a", "zpopmin b 200",
+         "dump b", "zrangebyscore c -3 +inf withscores limit 7 30", "zrevrange c 10 50 withscores")
 
 
 def main():
