@@ -4,7 +4,8 @@
 // value never crossed a limit and came back (Redis converts one way only: a hash that grew past
 // hash-max-listpack-entries stays "hashtable" after HDEL) and, for strings, as long as no command made
 // it raw (APPEND, SETRANGE, SETBIT, BITFIELD) or non-integer (INCRBYFLOAT). The Object flag bits below
-// record those one-way events; the commands that cause them set the bits (see kEnc* below).
+// record those one-way events; the commands that cause them set the bits through the mark_* / note_*
+// helpers below.
 #pragma once
 
 #include <cstdint>
@@ -36,5 +37,28 @@ std::string_view set_encoding(const SetValue& s, const Config& c, uint8_t flags 
 std::string_view hash_encoding(const HashValue& h, const Config& c, uint8_t flags = 0);
 
 std::string_view object_encoding(const Object& o, const Config& c);
+
+// What the writing commands call so OBJECT ENCODING keeps Redis's one-way conversions (all O(1)):
+// A string written in place (APPEND, SETRANGE, SETBIT, BITFIELD writes, BITOP's destination, PFADD/PFMERGE):
+// "raw" from now on.
+inline void mark_raw_string(Object& o) {
+  o.set_flags(static_cast<uint8_t>((o.flags() & ~enc::kNoInt) | enc::kRawString));
+}
+// INCRBYFLOAT's result: a fresh string object that is never "int".
+inline void mark_float_string(Object& o) {
+  o.set_flags(enc::kNoInt);
+}
+// INCR/DECR/INCRBY/DECRBY store a fresh integer object: whatever the string was, it is "int" again.
+inline void mark_int_string(Object& o) {
+  if (o.flags() != 0) {
+    o.set_flags(0);
+  }
+}
+// After adding `member` to a set (SADD, SMOVE's destination, the *STORE commands): a non-integer member or
+// more than set-max-intset-entries members converts it for good.
+void note_set_add(Object& o, std::string_view member, const Config& c);
+// After setting a hash field (HSET, HSETNX, HINCRBY[FLOAT]): too many fields or a field or value longer
+// than hash-max-listpack-value converts it for good.
+void note_hash_set(Object& o, std::string_view field, std::string_view value, const Config& c);
 
 }  // namespace codis::server

@@ -37,6 +37,37 @@ TEST(Encoding, ContainersFollowTheLimitsAndStayBigOnceConverted) {
   EXPECT_EQ(hash_encoding(h, c), "hashtable");
 }
 
+TEST(Encoding, MarksMakeConversionsSticky) {
+  Config c;
+  c.set_max_intset_entries = 2;
+  c.hash_max_listpack_entries = 2;
+  Object s = Object::set();
+  for (const char* m : {"1", "2", "3"}) {
+    s.set_value().insert(m);
+    note_set_add(s, m, c);
+  }
+  EXPECT_EQ(object_encoding(s, c), "hashtable");
+  s.set_value().erase("3");
+  EXPECT_EQ(object_encoding(s, c), "hashtable");  // Redis never converts back
+
+  Object h = Object::hash();
+  h.hash_value()["f"] = std::string(100, 'v');
+  note_hash_set(h, "f", std::string(100, 'v'), c);
+  h.hash_value()["f"] = "v";
+  EXPECT_EQ(object_encoding(h, c), "hashtable");
+
+  Object str("123");
+  EXPECT_EQ(object_encoding(str, c), "int");
+  mark_raw_string(str);
+  EXPECT_EQ(object_encoding(str, c), "raw");
+  mark_int_string(str);
+  EXPECT_EQ(object_encoding(str, c), "int");
+  mark_float_string(str);
+  EXPECT_EQ(object_encoding(str, c), "embstr");
+  Object copy = str.clone();
+  EXPECT_EQ(object_encoding(copy, c), "embstr");  // COPY keeps the encoding
+}
+
 TEST(Memory, MallocChunks) {
   EXPECT_EQ(malloc_chunk(0), 0u);
   EXPECT_EQ(malloc_chunk(1), 32u);

@@ -47,6 +47,27 @@ std::string_view hash_encoding(const HashValue& h, const Config& c, uint8_t flag
   return "listpack";
 }
 
+void note_set_add(Object& o, std::string_view member, const Config& c) {
+  if ((o.flags() & enc::kBig) != 0) {
+    return;
+  }
+  int64_t v;
+  if (static_cast<int64_t>(o.set_value().size()) > c.set_max_intset_entries || !resp::parse_ll(member, &v)) {
+    o.set_flags(static_cast<uint8_t>(o.flags() | enc::kBig));
+  }
+}
+
+void note_hash_set(Object& o, std::string_view field, std::string_view value, const Config& c) {
+  if ((o.flags() & enc::kBig) != 0) {
+    return;
+  }
+  const auto max = static_cast<size_t>(c.hash_max_listpack_value);
+  if (static_cast<int64_t>(o.hash_value().size()) > c.hash_max_listpack_entries || field.size() > max ||
+      value.size() > max) {
+    o.set_flags(static_cast<uint8_t>(o.flags() | enc::kBig));
+  }
+}
+
 std::string_view object_encoding(const Object& o, const Config& c) {
   switch (o.type()) {
     case ObjType::kString:
