@@ -123,6 +123,14 @@ std::string render_info(Server& s, std::span<const std::string_view> sections) {
   }
   if (on("cpu")) {
     header("CPU");
+    const auto [sys, user] = s.cpu_seconds();
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.6f", sys);
+    field("used_cpu_sys", buf);
+    std::snprintf(buf, sizeof buf, "%.6f", user);
+    field("used_cpu_user", buf);
+    field("used_cpu_sys_children", "0.000000");
+    field("used_cpu_user_children", "0.000000");
   }
   if (on("commandstats", false)) {
     header("Commandstats");

@@ -39,6 +39,9 @@ Entry& Db::set(std::string_view key, Object value, int64_t expire_ms) {
   } else if (e->has_expire()) {
     drop_expire(*e);
   }
+  if (lru_clock_ != nullptr) {
+    e->lru = *lru_clock_;
+  }
   e->value = std::move(value);
   if (expire_ms >= 0) {
     set_expire(*e, expire_ms);

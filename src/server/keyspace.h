@@ -53,6 +53,8 @@ class Db {
   size_t expire_some(int64_t now_ms, size_t max);
   // A key chosen by `pick` (a uniform draw in [0, n)), or empty when the db is empty.
   std::string random_key(const std::function<uint64_t(uint64_t)>& pick) const;
+  // The clock new entries are stamped with (seconds; the server's, updated per command).
+  void use_lru_clock(const uint32_t* clock) { lru_clock_ = clock; }
   // Called with each key the lazy or active expiry deletes (WATCH invalidation, keyspace events).
   void on_expired(std::function<void(std::string_view key)> fn) { expired_hook_ = std::move(fn); }
 
@@ -69,6 +71,7 @@ class Db {
   absl::btree_set<std::pair<int64_t, std::string_view>> expire_index_;
   size_t size_ = 0;
   std::function<void(std::string_view)> expired_hook_;
+  const uint32_t* lru_clock_ = nullptr;
 };
 
 }  // namespace codis::server

@@ -1,5 +1,6 @@
 // codis-server: starts like redis-server: `codis-server [redis.conf] [--option value ...]`.
 #include <malloc.h>
+#include <sys/resource.h>
 
 #include <cstdio>
 #include <fstream>
@@ -52,6 +53,12 @@ int main(int argc, char** argv) {
     server.set_memory_probe([] {
       struct mallinfo2 mi = mallinfo2();
       return mi.uordblks + mi.hblkhd;
+    });
+    server.set_cpu_probe([] {
+      rusage ru{};
+      getrusage(RUSAGE_SELF, &ru);
+      auto secs = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) + tv.tv_usec / 1e6; };
+      return std::pair<double, double>(secs(ru.ru_stime), secs(ru.ru_utime));
     });
     ok = rt.run_task(server.run([&config](const codis::rt::Endpoint& at) {
       if (config.port == 0) {

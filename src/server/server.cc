@@ -28,6 +28,7 @@ Server::Server(rt::Env& env, Config config, std::function<void()> on_shutdown)
     : env_(env), config_(std::move(config)), on_shutdown_(std::move(on_shutdown)) {
   dbs_ = std::vector<Db>(static_cast<size_t>(std::max<int64_t>(1, config_.databases)));
   for (size_t i = 0; i < dbs_.size(); ++i) {
+    dbs_[i].use_lru_clock(&lru_clock_);
     // Redis touches the watchers of a key that expires (EXEC then fails) and counts it.
     dbs_[i].on_expired([this, i](std::string_view key) {
       ++stats_.expired_keys;
@@ -182,6 +183,7 @@ void Server::dispatch(Client& c, std::span<const std::string_view> argv, resp::R
   if (argv.empty()) {
     return;
   }
+  out.set_double_format(resp::DoubleFormat::kRedis70);  // doubles as Redis 7.0 prints them (%.17g)
   const cmd::CommandSpec* spec = cmd::lookup(argv[0]);
   auto reject = [&](std::string_view msg) {
     if (c.in_multi && spec != nullptr && spec->name == "exec") {
@@ -203,17 +205,21 @@ void Server::dispatch(Client& c, std::span<const std::string_view> argv, resp::R
     return;
   }
   if (spec->is_container()) {
-    if (argv.size() < 2) {
-      reject("ERR wrong number of arguments for '" + std::string(spec->name) + "' command");
-      return;
+    // A container with a reply of its own (plain COMMAND) runs as itself when given no subcommand.
+    const bool runs_alone = argv.size() < 2 && registry_.find(spec) != nullptr && cmd::check_arity(*spec, 1);
+    if (!runs_alone) {
+      if (argv.size() < 2) {
+        reject("ERR wrong number of arguments for '" + std::string(spec->name) + "' command");
+        return;
+      }
+      const cmd::CommandSpec* sub = cmd::lookup_subcommand(*spec, argv[1]);
+      if (sub == nullptr) {
+        reject(one_line("ERR unknown subcommand '" + std::string(c_prefix(argv[1], 128)) + "'. Try " +
+                        upper(spec->name) + " HELP."));
+        return;
+      }
+      spec = sub;
     }
-    const cmd::CommandSpec* sub = cmd::lookup_subcommand(*spec, argv[1]);
-    if (sub == nullptr) {
-      reject(one_line("ERR unknown subcommand '" + std::string(c_prefix(argv[1], 128)) + "'. Try " +
-                      upper(spec->name) + " HELP."));
-      return;
-    }
-    spec = sub;
   }
   Handler h = registry_.find(spec);
   if (h == nullptr) {
@@ -250,12 +256,16 @@ void Server::dispatch(Client& c, std::span<const std::string_view> argv, resp::R
   }
   c.last_command = spec->name;
   CommandContext ctx{*this, c, argv, *spec, out, now_ms()};
+  lru_clock_ = static_cast<uint32_t>(ctx.now_ms / 1000);
   const rt::MonoTime t0 = env_.clock.mono();
   const size_t before = out.out().size();
   ++depth_;
   h(ctx);
   --depth_;
   const auto usec = std::chrono::duration_cast<std::chrono::microseconds>(env_.clock.mono() - t0).count();
+  if (!spec->has(cmd::flag::kSkipSlowlog)) {
+    slowlog_.record(config_, usec, argv, c.peer.to_string(), c.name, ctx.now_ms / 1000);
+  }
   ++stats_.commands_processed;
   auto& cs = command_stats(spec);
   ++cs.calls;
@@ -445,6 +455,7 @@ bool Server::serve_blocked(Client& c) {
   const int saved_db = c.db;
   c.db = c.block.db;
   resp::ReplyWriter w(&c.outbox, c.protocol);
+  w.set_double_format(resp::DoubleFormat::kRedis70);
   const size_t before = c.outbox.size();
   CommandContext ctx{*this, c, views, *spec, w, now_ms()};
   c.reprocessing = true;

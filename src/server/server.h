@@ -19,6 +19,7 @@
 #include "server/keyspace.h"
 #include "server/pubsub.h"
 #include "server/registry.h"
+#include "server/slowlog.h"
 
 namespace codis::server {
 
@@ -76,6 +77,7 @@ class Server {
   void touch_watched_db(int db);
   uint16_t port() const { return port_; }
   PubSub& pubsub() { return pubsub_; }
+  Slowlog& slowlog() { return slowlog_; }
 
   // Blocking commands. A command that found nothing to serve calls block() instead of replying;
   // timeout_ms 0 blocks forever. Inside MULTI/EXEC it must reply at once instead (can_block() false).
@@ -90,6 +92,11 @@ class Server {
   // Bytes allocated by the process (INFO used_memory, maxmemory); 0 when no probe is installed.
   size_t used_memory() const { return memory_probe_ ? memory_probe_() : 0; }
   void set_memory_probe(std::function<size_t()> probe) { memory_probe_ = std::move(probe); }
+  // CPU seconds used by the process (system, user) for INFO cpu; zeros when no probe is installed.
+  std::pair<double, double> cpu_seconds() const {
+    return cpu_probe_ ? cpu_probe_() : std::pair<double, double>{};
+  }
+  void set_cpu_probe(std::function<std::pair<double, double>()> probe) { cpu_probe_ = std::move(probe); }
   // maxmemory: evicts per maxmemory-policy until under the limit; false when a write must be refused.
   bool make_room();
 
@@ -107,7 +114,9 @@ class Server {
   std::vector<Db> dbs_;
   Registry registry_;
   PubSub pubsub_;
+  Slowlog slowlog_;
   Stats stats_;
+  uint32_t lru_clock_ = 0;  // seconds of the wall clock at the current command; entries stamp it on access
   std::map<uint64_t, Client*> clients_;
   uint64_t last_client_id_ = 0;
   rt::MonoTime started_{};
@@ -118,6 +127,7 @@ class Server {
   std::vector<std::pair<int, std::string>> ready_;
   size_t blocked_count_ = 0;
   std::function<size_t()> memory_probe_;
+  std::function<std::pair<double, double>()> cpu_probe_;
   std::unordered_map<const cmd::CommandSpec*, CommandStats*> stats_by_spec_;  // looked up only
 };
 

@@ -46,7 +46,7 @@ class Slowlog {
   int64_t next_id_ = 0;
 };
 
-// The server's slow log. Until Server holds one (Server::slowlog()), a store per Server object.
+// The server's slow log (Server::slowlog()).
 Slowlog& slowlog_of(Server& s);
 
 }  // namespace codis::server

@@ -93,3 +93,32 @@ TEST(Blocking, WrongTypeAndBadTimeouts) {
 
 }  // namespace
 }  // namespace codis::server::testing
+
+namespace codis::server::testing {
+namespace {
+
+TEST(ZBlocking, PopsAtOnceOrBlocksUntilZadd) {
+  ServerFixture f;
+  f.cmd("zadd z 1 a 2 b");
+  EXPECT_EQ(f.cmd("bzpopmin z 0"), "['z', 'a', '1']");
+  EXPECT_EQ(f.raw({"bzpopmax", "y", "0"}, 1), "");
+  EXPECT_EQ(f.cmd("zadd y 5 m 7 n"), ":2");
+  EXPECT_EQ(f.client(1).outbox, "*3\r\n$1\r\ny\r\n$1\r\nn\r\n$1\r\n7\r\n");
+  EXPECT_EQ(f.raw({"bzmpop", "0", "1", "x", "min", "count", "5"}, 2), "");
+  EXPECT_EQ(f.cmd("zadd x 1 p 2 q"), ":2");
+  EXPECT_EQ(f.client(2).outbox,
+            "*2\r\n$1\r\nx\r\n*2\r\n*2\r\n$1\r\np\r\n$1\r\n1\r\n*2\r\n$1\r\nq\r\n$1\r\n2\r\n");
+  EXPECT_EQ(f.cmd("exists x"), ":0");
+}
+
+TEST(ZBlocking, ListPushDoesNotServeAZsetWaiter) {
+  ServerFixture f;
+  f.raw({"bzpopmin", "k", "0"}, 1);
+  f.cmd("rpush k v");
+  EXPECT_EQ(f.client(1).outbox, "");
+  EXPECT_EQ(f.server().blocked_clients(), 1u);
+  EXPECT_EQ(f.cmd("bzpopmin q 0.5x"), "-ERR timeout is not a float or out of range");
+}
+
+}  // namespace
+}  // namespace codis::server::testing

@@ -199,7 +199,11 @@ void cmd_restore(CommandContext& ctx) {
     ctx.out.ok();
     return;
   }
-  db.set(ctx.arg(1), std::move(o), expire);
+  Entry& e = db.set(ctx.arg(1), std::move(o), expire);
+  if (lru_idle >= 0) {
+    // objectSetLRUOrLFU: the key reads as idle for that long (OBJECT IDLETIME).
+    e.lru = static_cast<uint32_t>(std::max<int64_t>(0, ctx.now_ms / 1000 - lru_idle));
+  }
   ctx.touched(ctx.arg(1));
   ctx.out.ok();
 }

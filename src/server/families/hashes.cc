@@ -3,6 +3,7 @@
 #include <cmath>
 #include <string>
 
+#include "server/encoding.h"
 #include "server/families/hash_cmds.h"
 #include "server/families/long_double.h"
 #include "server/families/util.h"
@@ -57,6 +58,18 @@ bool set_field(HashValue& h, std::string_view field, std::string_view value) {
   return true;
 }
 
+// OBJECT ENCODING's one-way conversion: once a write crosses a listpack limit the hash stays "hashtable".
+// argv[first], argv[first+1], ... are the (field, value) pairs just written.
+void note_writes(CommandContext& ctx, std::string_view key, size_t first) {
+  Entry* e = ctx.db().find(key, ctx.now_ms);
+  if (e == nullptr || !e->value.is(ObjType::kHash)) {
+    return;
+  }
+  for (size_t i = first; i + 1 < ctx.argc(); i += 2) {
+    note_hash_set(e->value, ctx.arg(i), ctx.arg(i + 1), ctx.server.config());
+  }
+}
+
 // HSET key field value [field value ...] replies the number of new fields; HMSET replies OK.
 void hset_common(CommandContext& ctx, bool hmset) {
   if (ctx.argc() % 2 != 0) {
@@ -75,6 +88,7 @@ void hset_common(CommandContext& ctx, bool hmset) {
   for (size_t i = 2; i + 1 < ctx.argc(); i += 2) {
     added += set_field(*h, ctx.arg(i), ctx.arg(i + 1)) ? 1 : 0;
   }
+  note_writes(ctx, ctx.arg(1), 2);
   ctx.touched(ctx.arg(1));
   if (hmset) {
     ctx.out.ok();
@@ -97,6 +111,7 @@ void cmd_hsetnx(CommandContext& ctx) {
     return;
   }
   if (h != nullptr && h->find(ctx.arg(2)) != h->end()) {
+    note_writes(ctx, ctx.arg(1), 2);  // Redis converts on the lengths before it looks for the field
     ctx.out.integer(0);
     return;
   }
@@ -104,6 +119,7 @@ void cmd_hsetnx(CommandContext& ctx) {
     h = &create_hash(ctx, ctx.arg(1));
   }
   set_field(*h, ctx.arg(2), ctx.arg(3));
+  note_writes(ctx, ctx.arg(1), 2);
   ctx.touched(ctx.arg(1));
   ctx.out.integer(1);
 }
@@ -237,6 +253,9 @@ void store(CommandContext& ctx, HashValue* h, std::string value) {
     it->second = std::move(value);
   } else {
     h->emplace(std::string(ctx.arg(2)), std::move(value));
+  }
+  if (Entry* e = ctx.db().find(ctx.arg(1), ctx.now_ms)) {
+    note_hash_set(e->value, ctx.arg(2), h->find(ctx.arg(2))->second, ctx.server.config());
   }
   ctx.touched(ctx.arg(1));
 }

@@ -414,6 +414,54 @@ void cmd_info(CommandContext& ctx) {
   ctx.out.verbatim(render_info(ctx.server, sections));
 }
 
+// DEBUG PROTOCOL <type>: one reply of each RESP3 type, as client libraries' tests expect them.
+void debug_protocol(CommandContext& ctx, std::string_view name) {
+  auto& o = ctx.out;
+  if (iequals(name, "string")) {
+    o.bulk("Hello World");
+  } else if (iequals(name, "integer")) {
+    o.integer(12345);
+  } else if (iequals(name, "double")) {
+    o.double_value(3.141);
+  } else if (iequals(name, "bignum")) {
+    o.big_number("1234567999999999999999999999999999999");
+  } else if (iequals(name, "null")) {
+    o.null();
+  } else if (iequals(name, "array") || iequals(name, "set")) {
+    iequals(name, "set") ? o.set(3) : o.array(3);
+    for (int j = 0; j < 3; ++j) {
+      o.integer(j);
+    }
+  } else if (iequals(name, "map")) {
+    o.map(3);
+    for (int j = 0; j < 3; ++j) {
+      o.integer(j);
+      o.boolean(j == 1);
+    }
+  } else if (iequals(name, "attrib")) {
+    if (o.attribute(1)) {
+      o.bulk("key-popularity");
+      o.array(2);
+      o.bulk("key:123");
+      o.integer(90);
+    }
+    o.bulk("Some real reply following the attribute");
+  } else if (iequals(name, "push")) {
+    o.push(2);
+    o.bulk("server-cpu-usage");
+    o.integer(42);
+    o.bulk("Some real reply following the push reply");
+  } else if (iequals(name, "true") || iequals(name, "false")) {
+    o.boolean(iequals(name, "true"));
+  } else if (iequals(name, "verbatim")) {
+    o.verbatim("This is a verbatim\nstring", "txt");
+  } else {
+    o.error(
+        "ERR Wrong protocol type name. Please use one of the following: "
+        "string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false");
+  }
+}
+
 void cmd_debug(CommandContext& ctx) {
   if (iequals(ctx.arg(1), "sleep") && ctx.argc() == 3) {
     // DEBUG SLEEP blocks the whole server in Redis; tests use it to let time pass. We cannot block the
@@ -421,6 +469,11 @@ void cmd_debug(CommandContext& ctx) {
     ctx.out.ok();
   } else if (iequals(ctx.arg(1), "set-active-expire") && ctx.argc() == 3) {
     ctx.out.ok();
+  } else if (iequals(ctx.arg(1), "protocol") && ctx.argc() == 3) {
+    debug_protocol(ctx, ctx.arg(2));
+  } else if (iequals(ctx.arg(1), "reload") || iequals(ctx.arg(1), "quicklist-packed-threshold") ||
+             iequals(ctx.arg(1), "change-repl-id")) {
+    ctx.out.ok();  // nothing is persisted or replicated: the data set is what a reload would load
   } else {
     ctx.out.error("ERR DEBUG subcommand not supported by codis-server: " + std::string(ctx.arg(1)));
   }

@@ -3,6 +3,7 @@
 // set_scan.cc.
 #include <iterator>
 
+#include "server/encoding.h"
 #include "server/families/set_util.h"
 
 namespace codis::server {
@@ -66,6 +67,7 @@ void cmd_sadd(CommandContext& ctx) {
   int64_t added = 0;
   for (size_t i = 2; i < ctx.argc(); ++i) {
     added += s.emplace(ctx.arg(i)).second ? 1 : 0;
+    note_set_add(e->value, ctx.arg(i), ctx.server.config());
   }
   if (added > 0) {
     ctx.touched(ctx.arg(1));
@@ -174,6 +176,7 @@ void cmd_smove(CommandContext& ctx) {
     de = &db.set(dst, Object::set());
   }
   if (de->value.set_value().emplace(member).second) {
+    note_set_add(de->value, member, ctx.server.config());
     ctx.touched(dst);
   }
   ctx.out.integer(1);

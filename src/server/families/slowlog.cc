@@ -44,13 +44,7 @@ void Slowlog::record(const Config& c, int64_t duration_us, std::span<const std::
 }
 
 Slowlog& slowlog_of(Server& s) {
-  // Stand-in until Server owns its slow log: keyed by the Server's address.
-  static std::map<const Server*, std::unique_ptr<Slowlog>> stores;
-  auto& p = stores[&s];
-  if (p == nullptr) {
-    p = std::make_unique<Slowlog>();
-  }
-  return *p;
+  return s.slowlog();
 }
 
 namespace {

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "server/encoding.h"
 #include "server/families/expire_args.h"
 #include "server/families/long_double.h"
 #include "server/families/util.h"
@@ -302,6 +303,7 @@ void cmd_append(CommandContext& ctx) {
       return;
     }
     e->value.str().append(ctx.arg(2));
+    mark_raw_string(e->value);  // grown in place: "raw" (a new key keeps SET's encoding)
     ctx.out.integer(static_cast<int64_t>(e->value.str().size()));
   }
   ctx.touched(ctx.arg(1));
@@ -334,9 +336,10 @@ void incr_by(CommandContext& ctx, int64_t delta) {
   char buf[24];
   size_t n = resp::format_i64(v, buf);
   if (e == nullptr) {
-    ctx.db().set(ctx.arg(1), Object(std::string(buf, n)));
+    ctx.db().set(ctx.arg(1), Object(std::string_view(buf, n)));
   } else {
     e->value.str().assign(buf, n);
+    mark_int_string(e->value);
   }
   ctx.touched(ctx.arg(1));
   ctx.out.integer(v);
@@ -383,11 +386,11 @@ void cmd_incrbyfloat(CommandContext& ctx) {
     return;
   }
   std::string s = ld::format_human(v);
-  if (e == nullptr) {
-    ctx.db().set(ctx.arg(1), Object(s));
-  } else {
-    e->value.str() = s;
+  Object& o = e == nullptr ? ctx.db().set(ctx.arg(1), Object(s)).value : e->value;
+  if (e != nullptr) {
+    o.str() = s;
   }
+  mark_float_string(o);
   ctx.touched(ctx.arg(1));
   ctx.out.bulk(s);
 }
@@ -447,7 +450,7 @@ void cmd_setrange(CommandContext& ctx) {
     }
     std::string s(static_cast<size_t>(offset), '\0');
     s.append(value);
-    ctx.db().set(ctx.arg(1), Object(s));
+    mark_raw_string(ctx.db().set(ctx.arg(1), Object(s)).value);
     ctx.touched(ctx.arg(1));
     ctx.out.integer(static_cast<int64_t>(s.size()));
     return;
@@ -464,6 +467,7 @@ void cmd_setrange(CommandContext& ctx) {
     s.resize(static_cast<size_t>(offset) + value.size());
   }
   std::memcpy(s.data() + offset, value.data(), value.size());
+  mark_raw_string(e->value);
   ctx.touched(ctx.arg(1));
   ctx.out.integer(static_cast<int64_t>(s.size()));
 }

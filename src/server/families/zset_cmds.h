@@ -82,5 +82,6 @@ void register_zset_range(Registry& r);
 void register_zset_algebra(Registry& r);
 void register_zset_random(Registry& r);
 void register_zset_scan(Registry& r);
+void register_zset_blocking(Registry& r);  // zset_blocking.cc
 
 }  // namespace codis::server

@@ -470,6 +470,7 @@ void register_zset_family(Registry& r) {
   register_zset_algebra(r);
   register_zset_random(r);
   register_zset_scan(r);
+  register_zset_blocking(r);
 }
 
 }  // namespace codis::server
