@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The one test command (README quick start; .ci/run calls it): installs dependencies, builds warning-free
 # with -Werror, runs every ctest (unit tests, contract tests, RapidCheck properties, fuzz corpus replay),
-# the determinism lint, a bounded batch of simulator seeds, an ASan+UBSan pass over the runtimes and the
-# simulator, and bounded libFuzzer runs. Budget: well under 40 minutes on 2 cores.
+# the determinism lint, thousands of differential streams against redis-server, a bounded batch of
+# simulator seeds, an ASan+UBSan pass over the runtimes, the simulator and the server engine, and bounded
+# libFuzzer runs. Budget: well under 40 minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIM_SECONDS=${SIM_SECONDS:-60}
@@ -25,14 +26,20 @@ cmake --build --preset ci
 step "ctest"
 ctest --test-dir build --output-on-failure -j2 --timeout 600
 
+step "differential: codis-server against redis-server (${DIFF_STREAMS:=2000} random streams)"
+build/tests/server_diff/server_diff --subject=build/src/server/codis-server --streams="$DIFF_STREAMS" \
+  --families=strings,keys,lists,hashes,sets,zsets,hll,db,object,tx --protocol=mixed | tail -3
+
 step "simulator seeds"
 ci/sim.sh build "$SIM_SECONDS"
 
-step "ASan+UBSan: runtimes and simulator"
+step "ASan+UBSan: runtimes, simulator and the server engine"
 cmake --preset asan -DCODIS_WERROR=ON >/dev/null
-cmake --build --preset asan --target codis-sim task_test sim_test rt_contract_test rt_asio_test
+server_tests="server_core_test server_lists_test server_hashes_test server_sets_test server_zsets_test"
+cmake --build --preset asan --target codis-sim task_test sim_test rt_contract_test rt_asio_test $server_tests
 for t in task_test sim_test; do ./build-asan/tests/sim/$t; done
 for t in rt_contract_test rt_asio_test; do ./build-asan/tests/rt/$t; done
+for t in $server_tests; do "$(find build-asan/tests -name "$t" -type f | head -1)" --gtest_brief=1; done
 ./build-asan/sim/codis-sim --scenario=echo --seeds=1..20
 
 step "fuzzers (${FUZZ_SECONDS}s per target)"
