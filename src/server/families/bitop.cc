@@ -102,7 +102,7 @@ void cmd_bitop(CommandContext& ctx) {
   if (maxlen > 0) {
     std::string res = compute(op, src, maxlen);
     Entry& e = ctx.db().set(dest, Object(std::move(res)));
-    e.value.set_flags(enc::kRawString);  // Redis stores the result as a raw string, never int or embstr
+    mark_raw_string(e.value);  // Redis stores the result as a raw string, never int or embstr
     ctx.touched(dest);
   } else if (ctx.db().remove(dest)) {
     ctx.touched(dest);

@@ -35,7 +35,7 @@ Entry* string_for_bit_write(CommandContext& ctx, std::string_view key, uint64_t 
   if (e == nullptr) {
     e = &db.set(key, Object(std::string()));
     e->value.str().resize(need);
-    e->value.set_flags(enc::kRawString);
+    mark_raw_string(e->value);
     *dirty = true;
     return e;
   }
@@ -44,7 +44,7 @@ Entry* string_for_bit_write(CommandContext& ctx, std::string_view key, uint64_t 
     return nullptr;
   }
   // Redis unshares the value for the write: it is "raw" from now on, whether or not a bit changes.
-  e->value.set_flags(e->value.flags() | enc::kRawString);
+  mark_raw_string(e->value);
   auto&& s = e->value.str();
   *dirty = s.size() < need;
   if (*dirty) s.resize(need);

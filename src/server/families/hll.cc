@@ -5,6 +5,7 @@
 
 #include "server/ds/hll.h"
 #include "server/ds/hll_format.h"
+#include "server/encoding.h"
 #include "server/families/util.h"
 
 namespace codis::server {
@@ -92,6 +93,7 @@ void cmd_pfadd(CommandContext& ctx) {
   } else if (!check_hll(ctx, *e)) {
     return;
   }
+  mark_raw_string(e->value);  // Redis unshares the value before writing: "raw" from now on
   bool invalid = false;
   if (hll::is_dense(std::string_view(e->value.str()))) {
     updated |= add_dense_in_place(ctx, e->value);
@@ -148,6 +150,7 @@ void cmd_pfcount(CommandContext& ctx) {
     ctx.out.integer(0);
     return;
   }
+  mark_raw_string(e->value);  // unshared for the cache write-back, as Redis does
   const std::string_view v = e->value.str();
   uint64_t card = 0;
   if (hll::cache_valid(v)) {
@@ -187,6 +190,7 @@ void cmd_pfmerge(CommandContext& ctx) {
   const std::string_view key = ctx.arg(1);
   Entry* dest = db.find(key, ctx.now_ms);
   if (dest == nullptr) dest = &db.set(key, Object(hll::create()));
+  mark_raw_string(dest->value);
   const bool ok = edit_value(
       dest->value, [&](std::string& v) { return hll::store_merged(v, regs, use_dense, sparse_max(ctx)); });
   if (!ok) {
