@@ -97,6 +97,7 @@ size_t Object::str_size() const {
 // slack, like sds) so that repeated APPENDs are amortised O(1); `keep` = preserve the bytes.
 void Object::str_resize(size_t n, bool keep) {
   const size_t old = str_size();
+  const uint8_t flags = p_ == nullptr ? 0 : p_->flags;  // the owner's bits survive a new block
   if (p_ == nullptr || n > capacity_of(p_)) {
     size_t want = n;
     if (p_ != nullptr && n > old) {
@@ -111,7 +112,7 @@ void Object::str_resize(size_t n, bool keep) {
       std::free(p_);
     }
     if (p_ == nullptr || !keep) {
-      mem = new (mem) ValueHeader{ObjType::kString};
+      mem = new (mem) ValueHeader{ObjType::kString, flags};
     }
     p_ = static_cast<ValueHeader*>(mem);
   }

@@ -98,9 +98,24 @@ void Server::expire_cycle() {
   }
 }
 
+void Server::watching(Client& c) {
+  if (std::find(watchers_.begin(), watchers_.end(), &c) == watchers_.end()) {
+    watchers_.push_back(&c);
+  }
+}
+
+// Only clients that ever watched are looked at (a write must not walk every connection); those whose
+// watches are gone (EXEC, DISCARD, UNWATCH, RESET) drop out here.
 void Server::touch_watched(int db, std::string_view key) {
-  for (auto& [id, c] : clients_) {
-    if (c->watched.empty() || c->watch_dirty) {
+  for (size_t i = 0; i < watchers_.size();) {
+    Client* c = watchers_[i];
+    if (c->watched.empty()) {
+      watchers_[i] = watchers_.back();
+      watchers_.pop_back();
+      continue;
+    }
+    ++i;
+    if (c->watch_dirty) {
       continue;
     }
     for (const auto& [wdb, wkey] : c->watched) {
@@ -113,7 +128,7 @@ void Server::touch_watched(int db, std::string_view key) {
 }
 
 void Server::touch_watched_db(int db) {
-  for (auto& [id, c] : clients_) {
+  for (Client* c : watchers_) {
     for (const auto& w : c->watched) {
       if (db < 0 || w.first == db) {
         c->watch_dirty = true;

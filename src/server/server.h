@@ -2,6 +2,7 @@
 // runs every complete command in each read synchronously and writes the replies back in one batch.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -68,13 +69,18 @@ class Server {
   const std::map<uint64_t, Client*>& clients() const { return clients_; }
   uint64_t next_client_id() { return ++last_client_id_; }
   void add_client(Client* c) { clients_[c->id] = c; }
-  void remove_client(Client* c) { clients_.erase(c->id); }
+  void remove_client(Client* c) {
+    clients_.erase(c->id);
+    watchers_.erase(std::remove(watchers_.begin(), watchers_.end(), c), watchers_.end());
+  }
   void shutdown();
   // Active expiry: deletes keys whose time has passed, a bounded amount per call.
   void expire_cycle();
   // WATCH bookkeeping: a write to (db, key) makes every client watching it fail its EXEC.
   void touch_watched(int db, std::string_view key);
   void touch_watched_db(int db);
+  // WATCH registers the client so that writes look at its watched keys.
+  void watching(Client& c);
   uint16_t port() const { return port_; }
   PubSub& pubsub() { return pubsub_; }
   Slowlog& slowlog() { return slowlog_; }
@@ -118,6 +124,7 @@ class Server {
   Stats stats_;
   uint32_t lru_clock_ = 0;  // seconds of the wall clock at the current command; entries stamp it on access
   std::map<uint64_t, Client*> clients_;
+  std::vector<Client*> watchers_;  // clients that watched keys (some may have unwatched since)
   uint64_t last_client_id_ = 0;
   rt::MonoTime started_{};
   uint16_t port_ = 0;

@@ -8,11 +8,6 @@ std::string_view string_encoding(std::string_view s, uint8_t flags) {
   if ((flags & enc::kRawString) != 0) {
     return "raw";
   }
-  // HyperLogLogs are made raw by PFADD/PFMERGE; until those set kRawString, know them by their header
-  // ("HYLL", encoding byte, 3 unused, 8 cardinality bytes).
-  if (s.size() >= 16 && s.substr(0, 4) == "HYLL") {
-    return "raw";
-  }
   int64_t v;
   // string2l: canonical and within a long; at most 20 bytes.
   if ((flags & enc::kNoInt) == 0 && s.size() <= 20 && resp::parse_ll(s, &v)) {

@@ -569,6 +569,7 @@ void cmd_watch(CommandContext& ctx) {
       ctx.client.watched.push_back(std::move(w));
     }
   }
+  ctx.server.watching(ctx.client);
   ctx.out.ok();
 }
 
