@@ -13,6 +13,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${CODIS_FUZZ_BUILD:-$root/build-fuzz}"
 out="${CODIS_FUZZ_OUT:-$root/fuzz-out}"
 max_len="${CODIS_FUZZ_MAX_LEN:-65536}"
+# UBSan findings fail the run like ASan ones (by default UBSan prints and goes on).
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}"
 
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 \
   -DCODIS_FUZZ=ON -DCODIS_TESTS=OFF -DCODIS_BENCH=OFF >/dev/null

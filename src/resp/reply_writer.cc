@@ -63,7 +63,9 @@ void ReplyWriter::bulk(std::string_view s) {
   buf[len++] = '\r';
   buf[len++] = '\n';
   if (s.size() <= sizeof(buf) - len - 2) {
-    std::memcpy(buf + len, s.data(), s.size());
+    if (!s.empty()) {  // an empty view may have no data pointer, which memcpy must not see
+      std::memcpy(buf + len, s.data(), s.size());
+    }
     len += s.size();
     buf[len++] = '\r';
     buf[len++] = '\n';

@@ -9,7 +9,7 @@ Entry* Db::find(std::string_view key, int64_t now_ms) {
   if (e == nullptr) {
     return nullptr;
   }
-  if (e->has_expire() && expire_of(*e) <= now_ms) {
+  if (e->has_expire() && expire_of(*e) < now_ms) {
     std::string k(key);  // the entry's key bytes die with it
     erase(t, e, h);
     if (expired_hook_) {
@@ -23,7 +23,7 @@ Entry* Db::find(std::string_view key, int64_t now_ms) {
 
 const Entry* Db::peek(std::string_view key, int64_t now_ms) const {
   const Entry* e = table(key).find(key);
-  if (e == nullptr || (e->has_expire() && expire_of(*e) <= now_ms)) {
+  if (e == nullptr || (e->has_expire() && expire_of(*e) < now_ms)) {
     return nullptr;
   }
   return e;
@@ -131,7 +131,7 @@ size_t Db::expire_some(int64_t now_ms, size_t max) {
   std::string k;
   while (n < max && !expire_index_.empty()) {
     auto it = expire_index_.begin();
-    if (it->first > now_ms) {
+    if (it->first >= now_ms) {
       break;
     }
     k.assign(it->second);

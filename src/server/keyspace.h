@@ -40,7 +40,8 @@ class Db {
   // -1 removes the expiry.
   void set_expire(std::string_view key, Entry& e, int64_t expire_ms);
   void set_expire(Entry& e, int64_t expire_ms) { set_expire(e.key(), e, expire_ms); }
-  bool is_expired(const Entry& e, int64_t now_ms) const { return e.has_expire() && expire_of(e) <= now_ms; }
+  // Redis's keyIsExpired: a key lives through its deadline millisecond (PTTL answers 0 there).
+  bool is_expired(const Entry& e, int64_t now_ms) const { return e.has_expire() && expire_of(e) < now_ms; }
   void clear();
   void swap(Db& other);
 
@@ -49,7 +50,7 @@ class Db {
   size_t slot_size(uint32_t slot) const { return slots_[slot].size(); }
   const SlotTable& slot_table(uint32_t slot) const { return slots_[slot]; }
 
-  // Deletes up to `max` keys whose expiry is <= now; returns how many it deleted.
+  // Deletes up to `max` keys whose expiry has passed (< now); returns how many it deleted.
   size_t expire_some(int64_t now_ms, size_t max);
   // A key chosen by `pick` (a uniform draw in [0, n)), or empty when the db is empty.
   std::string random_key(const std::function<uint64_t(uint64_t)>& pick) const;

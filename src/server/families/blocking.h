@@ -25,6 +25,11 @@ inline bool parse_block_timeout(CommandContext& ctx, std::string_view arg, int64
     ctx.out.error("ERR timeout is out of range");
     return false;
   }
+  // ceil first: a timeout in (-1 ms, 0) rounds to 0 and blocks forever, as in Redis.
+  if (v <= -1.0L) {
+    ctx.out.error("ERR timeout is negative");
+    return false;
+  }
   const auto t = static_cast<int64_t>(std::ceil(v));
   if (t < 0) {
     ctx.out.error("ERR timeout is negative");

@@ -33,36 +33,6 @@ using Field = HashValue::value_type;
 
 constexpr size_t kMinShare = 64;  // a call returns at least n / kMinShare
 
-// Redis's parseScanCursorOrReply: strtoul(base 10) over the whole text. So "" is 0, "+5" is 5, "-1" wraps
-// to 2^64-1, and a leading space, trailing junk or a value past 2^64-1 is "invalid cursor". Like the C
-// string Redis reads, the text ends at an embedded NUL.
-bool parse_cursor(std::string_view s, uint64_t* out) {
-  size_t i = 0;
-  bool neg = false;
-  if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
-    neg = s[i] == '-';
-    ++i;
-  }
-  const size_t digits_at = i;
-  uint64_t v = 0;
-  for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
-    const uint64_t d = static_cast<uint64_t>(s[i] - '0');
-    if (v > (UINT64_MAX - d) / 10) {
-      return false;  // ERANGE
-    }
-    v = v * 10 + d;
-  }
-  if (i == digits_at) {
-    // No digits: strtoul leaves the end pointer at the start, which is fine only for an empty text.
-    return s.empty() || s[0] == '\0';
-  }
-  if (i < s.size() && s[i] != '\0') {
-    return false;
-  }
-  *out = neg ? 0 - v : v;
-  return true;
-}
-
 bool listpack_sized(const HashValue& h, const Config& c) {
   if (static_cast<int64_t>(h.size()) > c.hash_max_listpack_entries) {
     return false;
@@ -123,7 +93,7 @@ void reply(CommandContext& ctx, uint64_t next, const std::vector<const Field*>& 
 
 void cmd_hscan(CommandContext& ctx) {
   uint64_t cursor = 0;
-  if (!parse_cursor(ctx.arg(2), &cursor)) {
+  if (!parse_scan_cursor(ctx.arg(2), &cursor)) {
     ctx.out.error("ERR invalid cursor");
     return;
   }

@@ -191,38 +191,12 @@ void cmd_keys(CommandContext& ctx) {
   }
 }
 
-// Redis reads the cursor with strtoul: an optional sign, digits, nothing else, no leading space; "-1" is
-// ULONG_MAX and "" is 0. Any value past our cursor space ends the scan.
-bool parse_cursor(std::string_view s, uint64_t* out) {
-  bool negative = false;
-  if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
-    negative = s[0] == '-';
-    s.remove_prefix(1);
-    if (s.empty()) {
-      return false;  // a sign alone converts nothing: strtoul leaves the end pointer on it
-    }
-  }
-  uint64_t v = 0;
-  for (char ch : s) {
-    if (ch < '0' || ch > '9') {
-      return false;
-    }
-    const uint64_t d = static_cast<uint64_t>(ch - '0');
-    if (v > (UINT64_MAX - d) / 10) {
-      return false;  // ERANGE
-    }
-    v = v * 10 + d;
-  }
-  *out = negative ? 0 - v : v;
-  return true;
-}
-
 // SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]. The cursor is (bucket cursor << 10) | slot: slots
 // are walked in order, each with Redis's reverse-binary bucket cursor, so every key present for the whole
 // scan is returned even while tables grow or shrink.
 void cmd_scan(CommandContext& ctx) {
   uint64_t ucursor = 0;
-  if (!parse_cursor(ctx.arg(1), &ucursor)) {
+  if (!parse_scan_cursor(ctx.arg(1), &ucursor)) {
     ctx.out.error("ERR invalid cursor");
     return;
   }

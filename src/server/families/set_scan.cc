@@ -30,41 +30,6 @@ uint64_t scan_position(std::string_view member) {
   return (static_cast<uint64_t>(StrHash{}(member)) >> 1) + 1;
 }
 
-// Redis reads the cursor with strtoul and rejects leading space, trailing bytes and overflow; so a sign is
-// allowed ("-1" wraps around) and the empty string is cursor 0. Bytes after a NUL are unseen by strtoul.
-bool parse_cursor(std::string_view s, uint64_t* out) {
-  s = s.substr(0, s.find('\0'));
-  if (s.empty()) {
-    *out = 0;
-    return true;
-  }
-  if (std::isspace(static_cast<unsigned char>(s[0]))) {
-    return false;
-  }
-  size_t i = 0;
-  bool negative = false;
-  if (s[0] == '+' || s[0] == '-') {
-    negative = s[0] == '-';
-    ++i;
-  }
-  if (i == s.size()) {
-    return false;
-  }
-  uint64_t v = 0;
-  for (; i < s.size(); ++i) {
-    if (s[i] < '0' || s[i] > '9') {
-      return false;
-    }
-    const auto d = static_cast<uint64_t>(s[i] - '0');
-    if (v > (UINT64_MAX - d) / 10) {
-      return false;  // ERANGE
-    }
-    v = v * 10 + d;
-  }
-  *out = negative ? 0 - v : v;
-  return true;
-}
-
 struct ScanArgs {
   uint64_t cursor = 0;
   std::string_view pattern;
@@ -134,7 +99,7 @@ std::vector<Positioned> next_page(const SetValue& s, uint64_t cursor, uint64_t c
 
 void cmd_sscan(CommandContext& ctx) {
   ScanArgs a;
-  if (!parse_cursor(ctx.arg(2), &a.cursor)) {
+  if (!parse_scan_cursor(ctx.arg(2), &a.cursor)) {
     ctx.out.error("ERR invalid cursor");
     return;
   }

@@ -19,7 +19,7 @@ Entry* get_string(CommandContext& ctx, std::string_view key, bool* wrong) {
 }
 
 bool check_length(CommandContext& ctx, uint64_t len) {
-  if (static_cast<int64_t>(len) > ctx.server.config().proto_max_bulk_len) {
+  if (len > static_cast<uint64_t>(ctx.server.config().proto_max_bulk_len)) {
     ctx.out.error(err::kStringTooLong);
     return false;
   }
