@@ -2,6 +2,7 @@
 // and Redis in both directions. Slot migration (SLOTSRESTORE) will reuse the same conversion.
 #include <algorithm>
 
+#include "server/encoding.h"
 #include "server/families/util.h"
 #include "server/families/zset_cmds.h"
 #include "server/rdb/decoder.h"
@@ -185,6 +186,18 @@ void cmd_restore(CommandContext& ctx) {
   if (!from_dump_value(std::move(*decoded), zset_limits(ctx), &o)) {
     ctx.out.error("ERR Bad data format");
     return;
+  }
+  // Loading converts one way as the inserts would (rdbLoadObject): a set with a non-integer member or
+  // too many members, a hash with too many or too long fields, stays large after later removals.
+  const Config& cfg = ctx.server.config();
+  if (o.is(ObjType::kSet)) {
+    for (const auto& m : o.set_value()) {
+      note_set_add(o, m, cfg);
+    }
+  } else if (o.is(ObjType::kHash)) {
+    for (const auto& [f, v] : o.hash_value()) {
+      note_hash_set(o, f, v, cfg);
+    }
   }
   int64_t expire = -1;
   if (ttl > 0) {
