@@ -92,8 +92,8 @@ void reply(CommandContext& ctx, uint64_t next, const std::vector<const Field*>& 
 }  // namespace
 
 void cmd_hscan(CommandContext& ctx) {
-  uint64_t cursor = 0;
-  if (!parse_scan_cursor(ctx.arg(2), &cursor)) {
+  ScanArgs a;
+  if (!parse_scan_cursor(ctx.arg(2), &a.cursor)) {
     ctx.out.error("ERR invalid cursor");
     return;
   }
@@ -106,27 +106,13 @@ void cmd_hscan(CommandContext& ctx) {
     reply(ctx, 0, {});  // Redis answers a missing key before it looks at the options
     return;
   }
-  std::string_view pattern;
-  bool use_pattern = false;
-  int64_t count = 10;
-  for (size_t i = 3; i < ctx.argc(); i += 2) {
-    const bool has_value = i + 1 < ctx.argc();
-    if (iequals(ctx.arg(i), "count") && has_value) {
-      if (!parse_int(ctx, ctx.arg(i + 1), &count)) {
-        return;
-      }
-      if (count < 1) {
-        ctx.out.error(err::kSyntax);
-        return;
-      }
-    } else if (iequals(ctx.arg(i), "match") && has_value) {
-      pattern = ctx.arg(i + 1);
-      use_pattern = pattern != "*";
-    } else {
-      ctx.out.error(err::kSyntax);
-      return;
-    }
+  if (!parse_scan_options(ctx, &a)) {
+    return;
   }
+  const uint64_t cursor = a.cursor;
+  const std::string_view pattern = a.pattern;
+  const bool use_pattern = a.use_pattern;
+  const int64_t count = a.count;
   const HashValue& h = e->value.hash_value();
   std::vector<const Field*> found;
   if (listpack_sized(h, ctx.server.config())) {

@@ -30,36 +30,6 @@ uint64_t scan_position(std::string_view member) {
   return (static_cast<uint64_t>(StrHash{}(member)) >> 1) + 1;
 }
 
-struct ScanArgs {
-  uint64_t cursor = 0;
-  std::string_view pattern;
-  bool use_pattern = false;
-  int64_t count = 10;
-};
-
-// Options after the cursor, read in order as Redis's scanGenericCommand does (TYPE is SCAN's only).
-bool parse_scan_options(CommandContext& ctx, ScanArgs* a) {
-  for (size_t i = 3; i < ctx.argc(); i += 2) {
-    const bool has_value = i + 1 < ctx.argc();
-    if (has_value && iequals(ctx.arg(i), "count")) {
-      if (!parse_int(ctx, ctx.arg(i + 1), &a->count)) {
-        return false;
-      }
-      if (a->count < 1) {
-        ctx.out.error(err::kSyntax);
-        return false;
-      }
-    } else if (has_value && iequals(ctx.arg(i), "match")) {
-      a->pattern = ctx.arg(i + 1);
-      a->use_pattern = a->pattern != "*";
-    } else {
-      ctx.out.error(err::kSyntax);
-      return false;
-    }
-  }
-  return true;
-}
-
 struct Positioned {
   uint64_t pos;
   const std::string* member;

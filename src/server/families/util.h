@@ -96,4 +96,36 @@ inline bool parse_scan_cursor(std::string_view s, uint64_t* out) {
   return true;
 }
 
+// HSCAN/SSCAN/ZSCAN key cursor [MATCH pattern] [COUNT count]: the cursor, then the options in order as
+// Redis's scanGenericCommand reads them (COUNT below 1 is a syntax error; MATCH "*" means no pattern).
+struct ScanArgs {
+  uint64_t cursor = 0;
+  std::string_view pattern;
+  bool use_pattern = false;
+  int64_t count = 10;
+};
+
+// The options from argv[3] on; replies the error and returns false on bad input.
+inline bool parse_scan_options(CommandContext& ctx, ScanArgs* a) {
+  for (size_t i = 3; i < ctx.argc(); i += 2) {
+    const bool has_value = i + 1 < ctx.argc();
+    if (has_value && iequals(ctx.arg(i), "count")) {
+      if (!parse_int(ctx, ctx.arg(i + 1), &a->count)) {
+        return false;
+      }
+      if (a->count < 1) {
+        ctx.out.error(err::kSyntax);
+        return false;
+      }
+    } else if (has_value && iequals(ctx.arg(i), "match")) {
+      a->pattern = ctx.arg(i + 1);
+      a->use_pattern = a->pattern != "*";
+    } else {
+      ctx.out.error(err::kSyntax);
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace codis::server

@@ -17,36 +17,6 @@ namespace codis::server {
 
 namespace {
 
-struct ZScanArgs {
-  uint64_t cursor = 0;
-  std::string_view pattern;
-  bool use_pattern = false;
-  int64_t count = 10;
-};
-
-// Options after the cursor, in order, as Redis's scanGenericCommand reads them (TYPE is SCAN's only).
-bool parse_options(CommandContext& ctx, ZScanArgs* a) {
-  for (size_t i = 3; i < ctx.argc(); i += 2) {
-    const bool has_value = i + 1 < ctx.argc();
-    if (has_value && iequals(ctx.arg(i), "count")) {
-      if (!parse_int(ctx, ctx.arg(i + 1), &a->count)) {
-        return false;
-      }
-      if (a->count < 1) {
-        ctx.out.error(err::kSyntax);
-        return false;
-      }
-    } else if (has_value && iequals(ctx.arg(i), "match")) {
-      a->pattern = ctx.arg(i + 1);
-      a->use_pattern = a->pattern != "*";
-    } else {
-      ctx.out.error(err::kSyntax);
-      return false;
-    }
-  }
-  return true;
-}
-
 void reply_scan_score(CommandContext& ctx, double score, bool compact) {
   char buf[resp::kMaxDoubleChars];
   int64_t ll;
@@ -58,7 +28,7 @@ void reply_scan_score(CommandContext& ctx, double score, bool compact) {
 }
 
 void cmd_zscan(CommandContext& ctx) {
-  ZScanArgs a;
+  ScanArgs a;
   if (!parse_scan_cursor(ctx.arg(2), &a.cursor)) {
     ctx.out.error("ERR invalid cursor");
     return;
@@ -69,7 +39,7 @@ void cmd_zscan(CommandContext& ctx) {
     ctx.out.bulk("0");
     ctx.out.array(0);
   });
-  if (zp == nullptr || !parse_options(ctx, &a)) {
+  if (zp == nullptr || !parse_scan_options(ctx, &a)) {
     return;
   }
   const ds::ZSet& z = *zp;
