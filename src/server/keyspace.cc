@@ -2,7 +2,7 @@
 
 namespace codis::server {
 
-Entry* Db::find(std::string_view key, int64_t now_ms) {
+Entry* Db::find(std::string_view key, int64_t now_ms, Touch touch) {
   SlotTable& t = table(key);
   const uint64_t h = SlotTable::hash(key);
   Entry* e = t.find(key, h);
@@ -17,7 +17,9 @@ Entry* Db::find(std::string_view key, int64_t now_ms) {
     }
     return nullptr;
   }
-  e->lru = static_cast<uint32_t>(now_ms / 1000);
+  if (touch == Touch::kYes) {
+    e->lru = static_cast<uint32_t>(now_ms / 1000);
+  }
   return e;
 }
 

@@ -25,10 +25,15 @@ class Db {
   Db(Db&&) = default;
   Db& operator=(Db&&) = default;
 
-  // Looks a key up and records the access; an expired key is deleted first (lazy expiry) and reported
-  // missing.
-  Entry* find(std::string_view key, int64_t now_ms);
-  // Like find, without deleting expired keys or touching the access clock (OBJECT, replicas' reads).
+  // Whether a lookup counts as an access of the key (its LRU clock, OBJECT IDLETIME). kNo is Redis's
+  // LOOKUP_NOTOUCH: TYPE, EXISTS, TTL and the rest of the TTL family, OBJECT, SCAN's TYPE filter and
+  // RANDOMKEY look without touching.
+  enum class Touch : uint8_t { kYes, kNo };
+  // Looks a key up and, unless `touch` is kNo, records the access; an expired key is deleted first (lazy
+  // expiry) and reported missing.
+  Entry* find(std::string_view key, int64_t now_ms, Touch touch = Touch::kYes);
+  // Like find, without deleting expired keys or touching the access clock (reads that must not change the
+  // keyspace, replicas' reads).
   const Entry* peek(std::string_view key, int64_t now_ms) const;
   // Inserts or overwrites (keeping nothing of the old value, expiry included). Returns the entry.
   Entry& set(std::string_view key, Object value, int64_t expire_ms = -1);

@@ -167,3 +167,66 @@ TEST(Object, IdletimeCountsFromTheLastAccessAndObjectDoesNotTouch) {
 
 }  // namespace
 }  // namespace codis::server::testing
+
+namespace codis::server::testing {
+namespace {
+
+// Redis 7.0 looks keys up with LOOKUP_NOTOUCH in TYPE, EXISTS, the TTL family, OBJECT, and SCAN/KEYS/
+// RANDOMKEY: none of them resets OBJECT IDLETIME; a read such as GET does.
+TEST(NoTouch, IdletimeIsNotResetByNoTouchLookups) {
+  ServerFixture f;
+  f.cmd("set k hello");
+  f.cmd("expire k 1000");
+  f.advance(std::chrono::seconds(7));
+  for (const char* c : {"type k", "exists k", "exists k k", "ttl k", "pttl k", "expiretime k",
+                        "pexpiretime k", "object encoding k", "object refcount k", "object freq k", "scan 0",
+                        "scan 0 type string", "keys *", "randomkey"}) {
+    f.cmd(c);
+    EXPECT_EQ(f.cmd("object idletime k"), ":7") << c;
+  }
+  f.cmd("get k");
+  EXPECT_EQ(f.cmd("object idletime k"), ":0");
+}
+
+TEST(NoTouch, IdletimeIsResetByReadsAndWrites) {
+  ServerFixture f;
+  for (const char* c : {"get k", "strlen k", "touch k", "dump k", "persist k", "append k x"}) {
+    f.cmd("set k hello");
+    f.advance(std::chrono::seconds(3));
+    ASSERT_EQ(f.cmd("object idletime k"), ":3") << c;
+    f.cmd(c);
+    EXPECT_EQ(f.cmd("object idletime k"), ":0") << c;
+  }
+}
+
+// Not touching is not skipping lazy expiry: each of these lookups deletes the expired key it meets.
+TEST(NoTouch, LookupsStillExpireKeys) {
+  ServerFixture f;
+  for (const char* c : {"type k", "exists k", "ttl k", "pttl k", "expiretime k", "pexpiretime k",
+                        "object idletime k", "object encoding k"}) {
+    f.cmd("set k v px 100");
+    f.advance(std::chrono::milliseconds(200));
+    ASSERT_EQ(f.cmd("dbsize"), ":1") << c;  // no cron in the fixture: only a lookup expires
+    f.cmd(c);
+    EXPECT_EQ(f.cmd("dbsize"), ":0") << c;
+  }
+}
+
+// SCAN deletes the expired keys it walks over once they pass MATCH (scanGenericCommand's expireIfNeeded);
+// KEYS only leaves them out.
+TEST(NoTouch, ScanExpiresTheKeysItMatchesAndKeysDoesNot) {
+  ServerFixture f;
+  f.cmd("set a:1 v px 100");
+  f.cmd("set b:1 v px 100");
+  f.cmd("set a:2 v");
+  f.advance(std::chrono::milliseconds(200));
+  EXPECT_EQ(f.cmd("keys *"), "['a:2']");
+  EXPECT_EQ(f.cmd("dbsize"), ":3");
+  EXPECT_EQ(f.cmd("scan 0 match a:* count 1000"), "['0', ['a:2']]");
+  EXPECT_EQ(f.cmd("dbsize"), ":2");
+  EXPECT_EQ(f.cmd("scan 0 type string count 1000"), "['0', ['a:2']]");
+  EXPECT_EQ(f.cmd("dbsize"), ":1");
+}
+
+}  // namespace
+}  // namespace codis::server::testing

@@ -2,6 +2,8 @@
 // commands (SELECT, SWAPDB, MOVE, DBSIZE, FLUSHDB, FLUSHALL).
 #include <algorithm>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "server/families/expire_args.h"
 #include "server/families/util.h"
@@ -22,16 +24,25 @@ void cmd_del(CommandContext& ctx) {
   ctx.out.integer(n);
 }
 
-void cmd_exists(CommandContext& ctx) {
+int64_t count_existing(CommandContext& ctx, Db::Touch touch) {
   int64_t n = 0;
   for (size_t i = 1; i < ctx.argc(); ++i) {
-    n += ctx.db().find(ctx.arg(i), ctx.now_ms) != nullptr ? 1 : 0;
+    n += ctx.db().find(ctx.arg(i), ctx.now_ms, touch) != nullptr ? 1 : 0;
   }
-  ctx.out.integer(n);
+  return n;
+}
+
+// EXISTS, TYPE and the TTL family look without touching the key's access clock (LOOKUP_NOTOUCH), so
+// OBJECT IDLETIME is not reset by them; TOUCH is the same count made as an access.
+void cmd_exists(CommandContext& ctx) {
+  ctx.out.integer(count_existing(ctx, Db::Touch::kNo));
+}
+void cmd_touch(CommandContext& ctx) {
+  ctx.out.integer(count_existing(ctx, Db::Touch::kYes));
 }
 
 void cmd_type(CommandContext& ctx) {
-  Entry* e = ctx.db().find(ctx.arg(1), ctx.now_ms);
+  Entry* e = ctx.db().find(ctx.arg(1), ctx.now_ms, Db::Touch::kNo);
   ctx.out.simple(e == nullptr ? "none" : type_name(e->value.type()));
 }
 
@@ -105,7 +116,7 @@ void cmd_pexpireat(CommandContext& ctx) {
 }
 
 void ttl_generic(CommandContext& ctx, bool ms, bool absolute) {
-  Entry* e = ctx.db().find(ctx.arg(1), ctx.now_ms);
+  Entry* e = ctx.db().find(ctx.arg(1), ctx.now_ms, Db::Touch::kNo);
   if (e == nullptr) {
     ctx.out.integer(-2);
   } else if (!e->has_expire()) {
@@ -235,10 +246,19 @@ void cmd_scan(CommandContext& ctx) {
   uint64_t slot = ucursor & (cmd::kSlots - 1);
   uint64_t bucket = ucursor >> 10;
   size_t visited = 0;
+  // Redis's scanGenericCommand expires (deletes) the keys it skips as expired once they passed MATCH;
+  // they are deleted after the walk, which must not see its table change.
+  std::vector<std::string> expired;
   auto visit = [&](const Entry& e) {
     ++visited;
-    if (db.is_expired(e, ctx.now_ms) || (have_pattern && !glob_match(pattern, e.key())) ||
-        (have_type && !iequals(type_name(e.value.type()), type))) {
+    if (have_pattern && !glob_match(pattern, e.key())) {
+      return;
+    }
+    if (db.is_expired(e, ctx.now_ms)) {
+      expired.emplace_back(e.key());
+      return;
+    }
+    if (have_type && !iequals(type_name(e.value.type()), type)) {
       return;
     }
     found.push_back(e.key());
@@ -267,6 +287,9 @@ void cmd_scan(CommandContext& ctx) {
   for (auto k : found) {
     ctx.out.bulk(k);
   }
+  for (const std::string& k : expired) {
+    db.find(k, ctx.now_ms, Db::Touch::kNo);
+  }
 }
 
 void cmd_randomkey(CommandContext& ctx) {
@@ -274,7 +297,7 @@ void cmd_randomkey(CommandContext& ctx) {
   rt::Random& r = ctx.server.env().random;
   for (int tries = 0; tries < 100 && db.size() > 0; ++tries) {
     std::string k = db.random_key([&r](uint64_t n) { return r.uniform(0, n - 1); });
-    if (db.find(k, ctx.now_ms) != nullptr) {
+    if (db.find(k, ctx.now_ms, Db::Touch::kNo) != nullptr) {  // dbRandomKey only expires, never touches
       ctx.out.bulk(k);
       return;
     }
@@ -453,7 +476,7 @@ void register_key_family(Registry& r) {
   r.add("del", cmd_del);
   r.add("unlink", cmd_del);
   r.add("exists", cmd_exists);
-  r.add("touch", cmd_exists);
+  r.add("touch", cmd_touch);
   r.add("type", cmd_type);
   r.add("expire", cmd_expire);
   r.add("pexpire", cmd_pexpire);

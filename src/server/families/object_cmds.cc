@@ -10,11 +10,10 @@ namespace codis::server {
 namespace {
 
 // objectCommandLookupOrReply: a missing key answers null. LOOKUP_NOTOUCH: the access clock stays as it
-// was (peek), though an expired key is still deleted (find).
+// was, though an expired key is still deleted.
 const Entry* object_lookup(CommandContext& ctx) {
-  const Entry* e = ctx.db().peek(ctx.arg(2), ctx.now_ms);
+  const Entry* e = ctx.db().find(ctx.arg(2), ctx.now_ms, Db::Touch::kNo);
   if (e == nullptr) {
-    ctx.db().find(ctx.arg(2), ctx.now_ms);
     ++ctx.server.stats().keyspace_misses;
     ctx.out.null();
     return nullptr;
