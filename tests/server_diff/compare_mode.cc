@@ -57,7 +57,7 @@ const ModeRule kRules[] = {
     {"PTTL", "", nullptr, Mode::kTolerance, 250, "milliseconds left"},
     {"EXPIRETIME", "", nullptr, Mode::kTolerance, 1, "set from a relative TTL"},
     {"PEXPIRETIME", "", nullptr, Mode::kTolerance, 250, "set from a relative TTL"},
-    {"OBJECT", "IDLETIME", nullptr, Mode::kTolerance, 2, "seconds since last access"},
+    {"OBJECT", "IDLETIME", nullptr, Mode::kIdleTime, 2, "seconds since last access"},
     // Implementation details a client cannot rely on.
     {"OBJECT", "REFCOUNT", nullptr, Mode::kTypeOnly, 0, "shared objects"},
     {"DUMP", "", nullptr, Mode::kDump, 0, "payload bytes follow hash table order; checked by RESTORE"},
@@ -107,6 +107,8 @@ std::string_view mode_name(Mode mode) {
       return "type-only";
     case Mode::kTolerance:
       return "tolerance";
+    case Mode::kIdleTime:
+      return "idle-time";
     case Mode::kApprox:
       return "approx-percent";
     case Mode::kRandomMembers:
@@ -127,7 +129,7 @@ std::string_view mode_name(Mode mode) {
 
 bool needs_runner_steps(Mode mode) {
   return mode == Mode::kRandomMembers || mode == Mode::kRandomPairs || mode == Mode::kPopRestore ||
-         mode == Mode::kScan || mode == Mode::kDump || mode == Mode::kLexRange;
+         mode == Mode::kScan || mode == Mode::kDump || mode == Mode::kLexRange || mode == Mode::kIdleTime;
 }
 
 }  // namespace codis::diff

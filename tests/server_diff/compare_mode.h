@@ -17,6 +17,9 @@ enum class Mode : uint8_t {
   kUnorderedPairs,  // same kind, same multiset of (field, value) pairs (HGETALL)
   kTypeOnly,        // same kind (errors still compared exactly): RANDOMKEY, OBJECT REFCOUNT
   kTolerance,       // integers within `param` (negative codes such as -1/-2 exact): TTL, PTTL
+  kIdleTime,        // OBJECT IDLETIME: kTolerance, but not compared for a key both servers report as
+                    // holding a shared integer (OBJECT REFCOUNT 2147483647), whose one access clock in
+                    // Redis every key holding the same integer moves
   kApprox,          // integers within `param` percent (at least 1): PFCOUNT estimates
   kRandomMembers,   // same kind and size, every element in the key's content, distinct if count >= 0
   kRandomPairs,     // the same with (member, score) or (field, value) pairs

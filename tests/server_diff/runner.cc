@@ -15,6 +15,14 @@ std::string shorten(std::string s, size_t max) {
   return s;
 }
 
+// ZUNION parses its weight with string2d, which sets errno to 0; the key is never used by a stream.
+const std::vector<std::string> kErrnoReset = {"ZUNION", "1", "{server_diff}none", "WEIGHTS", "1"};
+
+bool clears_errno_first(const std::vector<std::string>& argv) {
+  const std::string name = to_upper(argv[0]);
+  return name == "SORT" || name == "SORT_RO";
+}
+
 bool is_simple(const Value& v, std::string_view text) {
   return v.kind == Kind::kSimpleString && v.str == text;
 }
@@ -36,6 +44,7 @@ StreamOutcome Runner::run(const std::vector<Command>& stream, int protocol) {
   records_.clear();
   queued_.clear();
   in_multi_ = false;
+  ref_resets_.clear();
   ref_dump_.clear();
   sub_dump_.clear();
   if (!setup(protocol, out)) return out;
@@ -108,13 +117,20 @@ bool Runner::run_batch(const std::vector<const Command*>& batch, StreamOutcome& 
   std::string error;
   const char* who = "reference";
   bool ok = true;
-  for (const Command* c : batch) {
+  std::vector<bool> reset(batch.size());
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const Command* c = batch[i];
     std::vector<std::string> ref_argv = c->argv, sub_argv = c->argv;
     resolve_dumps(*c, ref_argv, sub_argv);
+    reset[i] = clears_errno_first(c->argv);
+    if (reset[i]) ok = ok && ref_.send(kErrnoReset, error);
     ok = ok && ref_.send(ref_argv, error) && sub_.send(sub_argv, error);
   }
-  std::vector<Value> r(batch.size()), s(batch.size());
-  for (size_t i = 0; ok && i < batch.size(); ++i) ok = ref_.read(r[i], error);
+  std::vector<Value> r(batch.size()), s(batch.size()), resets(batch.size());
+  for (size_t i = 0; ok && i < batch.size(); ++i) {
+    if (reset[i]) ok = ref_.read(resets[i], error);
+    ok = ok && ref_.read(r[i], error);
+  }
   if (ok) who = "subject";
   for (size_t i = 0; ok && i < batch.size(); ++i) ok = sub_.read(s[i], error);
   out.exchanges += batch.size();
@@ -127,7 +143,7 @@ bool Runner::run_batch(const std::vector<const Command*>& batch, StreamOutcome& 
     return false;
   }
   for (size_t i = 0; i < batch.size(); ++i) {
-    if (process(*batch[i], r[i], s[i], out)) continue;
+    if (process(*batch[i], r[i], s[i], out, reset[i] ? &resets[i] : nullptr)) continue;
     if (i + 1 < batch.size()) {
       out.report += "  (pipelined: the next " + std::to_string(batch.size() - i - 1) +
                     " commands of the stream had also run, up to " + to_display(*batch.back()) + ")\n";
@@ -219,6 +235,8 @@ bool Runner::step(const Command& c, StreamOutcome& out) {
         return random_step(c, mode, out);
       case Mode::kLexRange:
         return lex_step(c, mode, out);
+      case Mode::kIdleTime:
+        return idle_step(c, mode, out);
       default:
         break;
     }
@@ -229,10 +247,15 @@ bool Runner::step(const Command& c, StreamOutcome& out) {
   return exchange(ref_argv, sub_argv, r, s, out) && process(c, r, s, out);
 }
 
-bool Runner::process(const Command& c, const Value& r, const Value& s, StreamOutcome& out) {
+bool Runner::process(const Command& c, const Value& r, const Value& s, StreamOutcome& out,
+                     const Value* reset) {
   const std::string name = to_upper(c.argv[0]);
   const ModeChoice mode = mode_for(c.argv);
   if (in_multi_ && name != "EXEC" && name != "DISCARD") {
+    // The reference queued a kErrnoReset just before this command.
+    if (reset != nullptr && is_simple(*reset, "QUEUED")) {
+      ref_resets_.push_back(queued_.size() + ref_resets_.size());
+    }
     // Queued: the reply is +QUEUED or an immediate error; the real replies come with EXEC.
     if (!check(to_display(c), "", r, s, compare_replies({}, c.argv, r, s, nullptr), {}, out)) return false;
     if (is_simple(r, "QUEUED")) queued_.push_back({c.argv, mode});
@@ -247,14 +270,23 @@ bool Runner::process(const Command& c, const Value& r, const Value& s, StreamOut
   if (name == "MULTI" && is_simple(r, "OK")) {
     in_multi_ = true;
     queued_.clear();
+    ref_resets_.clear();
   } else if (name == "DISCARD") {
     in_multi_ = false;
+    ref_resets_.clear();
   }
   return true;
 }
 
-bool Runner::exec_replies(const Command& c, const Value& r, const Value& s, StreamOutcome& out) {
+bool Runner::exec_replies(const Command& c, const Value& ref, const Value& s, StreamOutcome& out) {
   in_multi_ = false;
+  Value r = ref;
+  if (r.is_aggregate() && r.elems.size() == queued_.size() + ref_resets_.size()) {
+    for (auto at = ref_resets_.rbegin(); at != ref_resets_.rend(); ++at) {
+      r.elems.erase(r.elems.begin() + static_cast<std::ptrdiff_t>(*at));
+    }
+  }
+  ref_resets_.clear();
   std::string why;
   if (r.is_aggregate() && s.is_aggregate() && r.kind == s.kind && r.elems.size() == queued_.size() &&
       s.elems.size() == queued_.size()) {
@@ -352,6 +384,24 @@ bool Runner::lex_step(const Command& c, ModeChoice mode, StreamOutcome& out) {
   }
   if (!exchange(c.argv, c.argv, r, s, out)) return false;
   return check(to_display(c), "", r, s, compare_replies({}, c.argv, r, s, nullptr), mode, out);
+}
+
+bool Runner::idle_step(const Command& c, ModeChoice mode, StreamOutcome& out) {
+  Value r, s;
+  if (!exchange(c.argv, c.argv, r, s, out)) return false;
+  const std::string why = compare_replies(mode, c.argv, r, s, nullptr);
+  if (why.empty() || c.argv.size() != 3) return check(to_display(c), "", r, s, why, mode, out);
+  // Redis stores the integers 0..9999 as shared objects: the one access clock of each moves with every
+  // key holding that integer (and starts at server start), so such a key has no idle time of its own.
+  const std::vector<std::string> query = {"OBJECT", "REFCOUNT", c.argv[2]};
+  Value rq, sq;
+  if (!exchange(query, query, rq, sq, out)) return false;
+  if (rq.kind != Kind::kInteger || rq.num != 2147483647 || !(rq == sq)) {
+    return check(to_display(c), "", r, s, why, mode, out);
+  }
+  records_.push_back({to_display(c), "(not compared: a shared integer)", shorten(resp::to_display(r), 300),
+                      shorten(resp::to_display(s), 300)});
+  return check(to_display(Command{query}), "(shared?)", rq, sq, "", {Mode::kTypeOnly, 0}, out);
 }
 
 bool Runner::scan_step(const Command& c, StreamOutcome& out) {

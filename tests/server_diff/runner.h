@@ -2,7 +2,11 @@
 // every reply under its mode (compare_mode.h). Commands that need only their own replies are pipelined
 // (both servers work at once); the others take runner steps: a content query before random commands and
 // lex ranges, putting SPOP's members back, iterating SCAN cursors to the end, keeping DUMP payloads for
-// RESTORE, and checking EXEC replies element by element with each queued command's mode.
+// RESTORE, asking OBJECT REFCOUNT when OBJECT IDLETIME differs, and checking EXEC replies element by
+// element with each queued command's mode.
+// Redis's SORT reads errno after strtod without clearing it first, so an ERANGE left by an earlier command
+// of the same pipeline fails it ("One or more scores can't be converted into double"); the reference gets
+// kErrnoReset, a read of nothing that clears errno, right before every SORT, and its reply is dropped.
 #pragma once
 
 #include <string>
@@ -57,7 +61,9 @@ class Runner {
   bool step(const Command& c, StreamOutcome& out);
   // Compares the replies of a command already sent (queued in MULTI, EXEC, or by its mode) and tracks
   // the transaction state and DUMP payloads.
-  bool process(const Command& c, const resp::Value& r, const resp::Value& s, StreamOutcome& out);
+  // `reset` is the reply to the kErrnoReset sent to the reference before c, if one was.
+  bool process(const Command& c, const resp::Value& r, const resp::Value& s, StreamOutcome& out,
+               const resp::Value* reset = nullptr);
   void resolve_dumps(const Command& c, std::vector<std::string>& ref_argv,
                      std::vector<std::string>& sub_argv) const;
   bool exchange(const std::vector<std::string>& ref_argv, const std::vector<std::string>& sub_argv,
@@ -70,6 +76,7 @@ class Runner {
                       StreamOutcome& out);
   bool scan_step(const Command& c, StreamOutcome& out);
   bool lex_step(const Command& c, ModeChoice mode, StreamOutcome& out);
+  bool idle_step(const Command& c, ModeChoice mode, StreamOutcome& out);
   bool scan_all(Client& client, std::vector<std::string> argv, size_t cursor_at, bool pairs,
                 resp::Value& result, StreamOutcome& out, const char* who);
   bool exec_replies(const Command& c, const resp::Value& r, const resp::Value& s, StreamOutcome& out);
@@ -83,6 +90,8 @@ class Runner {
   std::vector<Record> records_;
   bool in_multi_ = false;
   std::vector<Queued> queued_;
+  // Where the reference's EXEC reply has the replies of kErrnoReset commands queued before SORTs.
+  std::vector<size_t> ref_resets_;
   std::string ref_dump_, sub_dump_;
 };
 

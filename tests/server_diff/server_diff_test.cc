@@ -32,7 +32,7 @@ TEST(CompareModes, TableDecidesPerCommand) {
   EXPECT_EQ(mode_for({"HRANDFIELD", "k", "3"}).mode, Mode::kRandomMembers);
   EXPECT_EQ(mode_for({"SORT", "k", "BY", "nosort"}).mode, Mode::kUnordered);
   EXPECT_EQ(mode_for({"SORT", "k"}).mode, Mode::kExact);
-  EXPECT_EQ(mode_for({"OBJECT", "IDLETIME", "k"}).mode, Mode::kTolerance);
+  EXPECT_EQ(mode_for({"OBJECT", "IDLETIME", "k"}).mode, Mode::kIdleTime);
   EXPECT_EQ(mode_for({"OBJECT", "ENCODING", "k"}).mode, Mode::kExact);
   EXPECT_EQ(mode_for({"GET", "k"}).mode, Mode::kExact);
 }
