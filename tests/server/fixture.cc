@@ -39,11 +39,14 @@ Client& ServerFixture::client(size_t n) {
 }
 
 std::string ServerFixture::raw(std::initializer_list<std::string_view> argv, size_t n) {
+  return raw_args(std::vector<std::string_view>(argv), n);
+}
+
+std::string ServerFixture::raw_args(const std::vector<std::string_view>& argv, size_t n) {
   std::string out;
   Client& c = client(n);
   resp::ReplyWriter w(&out, c.protocol);
-  std::vector<std::string_view> v(argv);
-  server_->execute(c, v, w);
+  server_->execute(c, argv, w);
   return out;
 }
 

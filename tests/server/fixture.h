@@ -29,6 +29,7 @@ class ServerFixture {
   std::string cmd(std::string_view line, size_t n = 0);
   // Raw RESP bytes of one command's reply.
   std::string raw(std::initializer_list<std::string_view> argv, size_t n = 0);
+  std::string raw_args(const std::vector<std::string_view>& argv, size_t n = 0);
   // Moves virtual time (the wall clock EXPIRE/TTL read) forward.
   void advance(rt::Duration d);
   int64_t now_ms() const { return server_->now_ms(); }

@@ -1,13 +1,15 @@
 // Replays data/bits_cases.txt as captured from redis-server 7.0.15 (data/bits_redis70.txt, made by
 // data/capture_bits.py): every case on a fresh codis-server, in RESP2 and RESP3, every raw reply compared
 // (long replies, such as dense HyperLogLog bytes, by length and MurmurHash64A).
+#include <gtest/gtest.h>
+
 #include <cstdio>
 #include <fstream>
 #include <memory>
 #include <sstream>
 
 #include "server/ds/hll.h"
-#include "tests/server_bits/bits_fixture.h"
+#include "tests/server/fixture.h"
 
 namespace codis::server::testing {
 namespace {
@@ -56,7 +58,7 @@ std::vector<std::string> parse_cmd(std::istringstream& words) {
 TEST(BitsRedisTest, RepliesMatchRedis70) {
   std::ifstream in(std::string(CODIS_BITS_TESTDATA) + "/bits_redis70.txt");
   ASSERT_TRUE(in.good());
-  std::unique_ptr<BitsServer> s;
+  std::unique_ptr<ServerFixture> s;
   std::string case_name, line, last_cmd, got;
   int cases = 0, replies = 0;
   while (std::getline(in, line)) {
@@ -67,13 +69,13 @@ TEST(BitsRedisTest, RepliesMatchRedis70) {
       int proto;
       ls >> case_name >> proto;
       case_name += " (RESP" + std::to_string(proto) + ")";
-      s = std::make_unique<BitsServer>();
-      s->set_protocol(proto);
+      s = std::make_unique<ServerFixture>();
+      s->client().protocol = proto;
       ++cases;
     } else if (kind == "cmd") {
       std::vector<std::string> argv = parse_cmd(ls);
       std::vector<std::string_view> views(argv.begin(), argv.end());
-      got = s->run_vec(views);
+      got = s->raw_args(views);
       last_cmd.clear();
       for (const auto& a : argv) last_cmd += (last_cmd.empty() ? "" : " ") + printable(a);
     } else if (kind == "reply") {

@@ -3,10 +3,12 @@
 // and what counts as a change (dirty counter, WATCH).
 #include <random>
 
-#include "tests/server_bits/bits_fixture.h"
+#include "tests/server/raw_fixture.h"
 
 namespace codis::server::testing {
 namespace {
+
+using BitsTest = RawServerTest;
 
 std::string random_bytes(std::mt19937_64& rng, size_t n, int density) {
   std::string s(n, '\0');

@@ -2,12 +2,13 @@
 // error texts as redis-server 7.0.15 gives them.
 #include <algorithm>
 
-#include "tests/server_hashes/server_fixture.h"
+#include "tests/server/raw_fixture.h"
+#include "tests/server/resp_expect.h"
 
 namespace codis::server::testing {
 namespace {
 
-using HashBasic = ServerFixture;
+using HashBasic = RawServerTest;
 
 TEST_F(HashBasic, HsetCountsNewFieldsAndOverwrites) {
   EXPECT_EQ(run({"hset", "h", "a", "1", "b", "2"}), integer(2));
@@ -72,7 +73,7 @@ TEST_F(HashBasic, GetAllKeysVals) {
 }
 
 TEST_F(HashBasic, Resp3Shapes) {
-  client_.protocol = 3;
+  client().protocol = 3;
   run({"hset", "h", "a", "1"});
   EXPECT_EQ(run({"hgetall", "h"}), "%1\r\n" + bulk("a") + bulk("1"));
   EXPECT_EQ(run({"hgetall", "nokey"}), "%0\r\n");
@@ -97,7 +98,7 @@ TEST_F(HashBasic, TypeIsHash) {
 
 TEST_F(HashBasic, WrongType) {
   run({"set", "s", "x"});
-  const std::string wt = err(kWrongType);
+  const std::string wt = kWrongType;
   for (const auto& cmd : std::vector<std::vector<std::string>>{
            {"hset", "s", "a", "1"},
            {"hmset", "s", "a", "1"},

@@ -1,10 +1,11 @@
 // HINCRBY and HINCRBYFLOAT: Redis's check order, error texts and long double formatting.
-#include "tests/server_hashes/server_fixture.h"
+#include "tests/server/raw_fixture.h"
+#include "tests/server/resp_expect.h"
 
 namespace codis::server::testing {
 namespace {
 
-using HashCounter = ServerFixture;
+using HashCounter = RawServerTest;
 
 TEST_F(HashCounter, Hincrby) {
   EXPECT_EQ(run({"hincrby", "h", "n", "5"}), integer(5));

@@ -3,14 +3,15 @@
 #include <map>
 #include <set>
 
-#include "tests/server_hashes/server_fixture.h"
+#include "tests/server/raw_fixture.h"
+#include "tests/server/resp_expect.h"
 
 namespace codis::server::testing {
 namespace {
 
-using HashRandom = ServerFixture;
+using HashRandom = RawServerTest;
 
-class HashRandomFilled : public ServerFixture {
+class HashRandomFilled : public RawServerTest {
  protected:
   // n fields f0..f(n-1) with values v0..v(n-1).
   void fill(std::string key, int n) {
@@ -47,7 +48,7 @@ TEST_F(HashRandom, MissingKey) {
   EXPECT_EQ(run({"hrandfield", "nokey"}), "$-1\r\n");
   EXPECT_EQ(run({"hrandfield", "nokey", "5"}), "*0\r\n");
   EXPECT_EQ(run({"hrandfield", "nokey", "-5", "withvalues"}), "*0\r\n");
-  client_.protocol = 3;
+  client().protocol = 3;
   EXPECT_EQ(run({"hrandfield", "nokey"}), "_\r\n");
   EXPECT_EQ(run({"hrandfield", "nokey", "5", "withvalues"}), "*0\r\n");
 }
@@ -124,7 +125,7 @@ TEST_F(HashRandomFilled, WithValuesResp2IsFlat) {
 
 TEST_F(HashRandomFilled, WithValuesResp3IsPairs) {
   fill("h", 10);
-  client_.protocol = 3;
+  client().protocol = 3;
   for (std::string count : {"1", "3", "-20", "100"}) {
     resp::Value v = value({"hrandfield", "h", count, "withvalues"});
     ASSERT_EQ(v.kind, resp::Kind::kArray);
@@ -142,33 +143,23 @@ TEST_F(HashRandomFilled, WithValuesResp3IsPairs) {
 
 TEST_F(HashRandomFilled, HugeNegativeCountClosesTheClient) {
   fill("h", 3);
-  server_->config().obuf_normal_hard = 1 << 20;
+  server().config().obuf_normal_hard = 1 << 20;
   EXPECT_EQ(run({"hrandfield", "h", "-9223372036854775807"}), "");  // no partial reply
-  EXPECT_TRUE(client_.killed);
+  EXPECT_TRUE(client().killed);
 }
 
 TEST_F(HashRandomFilled, SameSeedSameDraws) {
   fill("h", 100);
   auto a = run({"hrandfield", "h", "-50"});
   // Another world with the same seed replays the same draws.
-  sim::testing::Harness h2;
-  auto& p2 = h2.w.add_process(*h2.host, "srv", [](rt::Env&) -> rt::Task<void> { co_return; });
-  Server s2(p2.env(), Config{});
-  Client c2;
-  auto exec = [&](std::vector<std::string> args) {
-    std::vector<std::string_view> argv(args.begin(), args.end());
-    std::string out;
-    resp::ReplyWriter w(&out, 2);
-    s2.execute(c2, argv, w);
-    return out;
-  };
+  ServerFixture other;
   std::vector<std::string> args{"hset", "h"};
   for (int i = 0; i < 100; ++i) {
     args.push_back("f" + std::to_string(i));
     args.push_back("v" + std::to_string(i));
   }
-  exec(args);
-  EXPECT_EQ(exec({"hrandfield", "h", "-50"}), a);
+  other.raw_args(std::vector<std::string_view>(args.begin(), args.end()));
+  EXPECT_EQ(other.raw({"hrandfield", "h", "-50"}), a);
 }
 
 }  // namespace

@@ -4,12 +4,13 @@
 #include <map>
 #include <set>
 
-#include "tests/server_hashes/server_fixture.h"
+#include "tests/server/raw_fixture.h"
+#include "tests/server/resp_expect.h"
 
 namespace codis::server::testing {
 namespace {
 
-class HashScan : public ServerFixture {
+class HashScan : public RawServerTest {
  protected:
   void fill(std::string key, int from, int to) {
     std::vector<std::string> args{"hset", key};
@@ -145,7 +146,7 @@ TEST_F(HashScan, GuaranteesHoldWhileTheHashChanges) {
 // The cursor after a rehash relies on the table placing a field in bucket StrHash(field) % bucket_count.
 TEST_F(HashScan, BucketOfAFieldIsItsHashModuloBuckets) {
   fill("h", 0, 3000);
-  const Entry* e = server_->db(0).find("h", server_->now_ms());
+  const Entry* e = server().db(0).find("h", server().now_ms());
   ASSERT_NE(e, nullptr);
   const HashValue& h = e->value.hash_value();
   for (const auto& [f, v] : h) {
@@ -156,7 +157,7 @@ TEST_F(HashScan, BucketOfAFieldIsItsHashModuloBuckets) {
 TEST_F(HashScan, GuaranteesHoldAcrossManyRehashes) {
   fill("h", 0, 200);
   auto buckets = [this] {
-    return server_->db(0).find("h", server_->now_ms())->value.hash_value().bucket_count();
+    return server().db(0).find("h", server().now_ms())->value.hash_value().bucket_count();
   };
   const size_t before = buckets();
   // Each call is followed by 50 new fields: the table rehashes several times during the scan.

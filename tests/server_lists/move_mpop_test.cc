@@ -1,8 +1,11 @@
 // LMOVE, RPOPLPUSH and LMPOP.
-#include "tests/server_lists/list_fixture.h"
+#include "tests/server/raw_fixture.h"
+#include "tests/server/resp_expect.h"
 
 namespace codis::server::testing {
 namespace {
+
+using ListTest = RawServerTest;
 
 TEST_F(ListTest, LmoveAllDirections) {
   exec({"rpush", "src", "a", "b", "c", "d"});

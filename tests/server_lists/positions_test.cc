@@ -1,8 +1,11 @@
 // LLEN, LRANGE, LINDEX, LSET, LINSERT, LREM, LTRIM, LPOS.
-#include "tests/server_lists/list_fixture.h"
+#include "tests/server/raw_fixture.h"
+#include "tests/server/resp_expect.h"
 
 namespace codis::server::testing {
 namespace {
+
+using ListTest = RawServerTest;
 
 const std::string kNotInt = err("ERR value is not an integer or out of range");
 

@@ -1,8 +1,11 @@
 // LPUSH/RPUSH/LPUSHX/RPUSHX and LPOP/RPOP with and without COUNT, in RESP2 and RESP3.
-#include "tests/server_lists/list_fixture.h"
+#include "tests/server/raw_fixture.h"
+#include "tests/server/resp_expect.h"
 
 namespace codis::server::testing {
 namespace {
+
+using ListTest = RawServerTest;
 
 TEST_F(ListTest, PushReturnsLengthAndKeepsOrder) {
   EXPECT_EQ(run({"rpush", "l", "a", "b"}), integer(2));

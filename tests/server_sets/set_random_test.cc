@@ -1,12 +1,14 @@
 // SPOP and SRANDMEMBER: counts, errors, every strategy (few/many asked for), and rough fairness.
 #include <map>
 
-#include "tests/server_sets/sets_fixture.h"
+#include "tests/server/raw_fixture.h"
+#include "tests/server/resp_expect.h"
 
 namespace codis::server::testing {
 namespace {
 
 using V = std::vector<std::string>;
+using SetsTest = RawServerTest;
 
 class SetRandomTest : public SetsTest {
  protected:
@@ -119,21 +121,13 @@ TEST_F(SetRandomTest, SameSeedSameAnswers) {
   // Randomness comes from the process's seeded rt::Random, so a second server on the same seed replays it.
   fill("s", 300);
   std::string a = run({"srandmember", "s", "-20"}) + run({"spop", "s", "7"}) + run({"spop", "s"});
-  sim::testing::Harness h2;
-  sim::Process& p2 = h2.spawn([](rt::Env&) -> rt::Task<void> { co_return; });
-  Server s2(p2.env(), Config{});
-  Client c2;
-  auto exec2 = [&](std::vector<std::string_view> argv) {
-    std::string out;
-    resp::ReplyWriter w(&out);
-    s2.execute(c2, argv, w);
-    return out;
-  };
+  ServerFixture other;
   for (int i = 0; i < 300; ++i) {
     std::string m = "m" + std::to_string(i);
-    exec2({"sadd", "s", m});
+    other.raw({"sadd", "s", m});
   }
-  std::string b = exec2({"srandmember", "s", "-20"}) + exec2({"spop", "s", "7"}) + exec2({"spop", "s"});
+  std::string b =
+      other.raw({"srandmember", "s", "-20"}) + other.raw({"spop", "s", "7"}) + other.raw({"spop", "s"});
   EXPECT_EQ(a, b);
 }
 

@@ -1,11 +1,13 @@
 // SSCAN: small sets whole with cursor 0, large sets in pages that cover every member exactly once even
 // when the set is rehashed between calls, MATCH/COUNT, and Redis's cursor and option errors.
-#include "tests/server_sets/sets_fixture.h"
+#include "tests/server/raw_fixture.h"
+#include "tests/server/resp_expect.h"
 
 namespace codis::server::testing {
 namespace {
 
 using V = std::vector<std::string>;
+using SetsTest = RawServerTest;
 
 class SetScanTest : public SetsTest {
  protected:

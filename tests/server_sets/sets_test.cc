@@ -1,13 +1,13 @@
 // SADD, SREM, SMEMBERS, SISMEMBER, SMISMEMBER, SCARD, SMOVE and the set algebra, replies compared with
 // what redis-server 7.0.15 sends.
-#include "tests/server_sets/sets_fixture.h"
+#include "tests/server/raw_fixture.h"
+#include "tests/server/resp_expect.h"
 
 namespace codis::server::testing {
 namespace {
 
 using V = std::vector<std::string>;
-constexpr std::string_view kWrongType =
-    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
+using SetsTest = RawServerTest;
 
 TEST_F(SetsTest, AddRemoveCardinality) {
   EXPECT_EQ(run({"sadd", "s", "a", "b", "a"}), ":2\r\n");

@@ -5,10 +5,12 @@
 #include <string>
 #include <vector>
 
-#include "tests/server_zsets/zsets_fixture.h"
+#include "tests/server/raw_fixture.h"
 
 namespace codis::server::testing {
 namespace {
+
+using ZSetsTest = RawServerTest;
 
 std::string unhex(std::string_view h) {
   std::string out;
@@ -62,7 +64,7 @@ TEST_F(ZSetsTest, RepliesMatchRedis70) {
     ++lineno;
     if (line.empty() || line[0] == '#') continue;
     if (line == "P2" || line == "P3") {
-      client_.protocol = line == "P3" ? 3 : 2;
+      client().protocol = line == "P3" ? 3 : 2;
       run({"flushall"});
       run({"config", "set", "zset-max-listpack-entries", "128"});
       run({"config", "set", "zset-max-listpack-value", "64"});
@@ -73,7 +75,7 @@ TEST_F(ZSetsTest, RepliesMatchRedis70) {
     const std::vector<std::string> args = split_args(std::string_view(line).substr(0, arrow));
     std::vector<std::string_view> argv(args.begin(), args.end());
     EXPECT_EQ(run_vec(argv), unescape(std::string_view(line).substr(arrow + 4)))
-        << "line " << lineno << " (RESP" << client_.protocol << "): " << line.substr(0, arrow);
+        << "line " << lineno << " (RESP" << client().protocol << "): " << line.substr(0, arrow);
     ++compared;
   }
   EXPECT_GT(compared, 800u);

@@ -7,10 +7,13 @@
 
 #include "cmd/table.h"
 #include "server/families/zset_cmds.h"
-#include "tests/server_zsets/zsets_fixture.h"
+#include "tests/server/raw_fixture.h"
+#include "tests/server/resp_expect.h"
 
 namespace codis::server::testing {
 namespace {
+
+using ZSetsTest = RawServerTest;
 
 class ZSetsMoreTest : public ZSetsTest {
  protected:
@@ -67,7 +70,7 @@ TEST_F(ZSetsMoreTest, RandMemberDistinctAndRepeated) {
 TEST_F(ZSetsMoreTest, RandMemberWithScoresBothProtocols) {
   fill("z", 200);
   for (int proto : {2, 3}) {
-    client_.protocol = proto;
+    client().protocol = proto;
     for (const char* count : {"7", "150", "-9"}) {
       const auto ps = pairs(value({"zrandmember", "z", count, "withscores"}));
       EXPECT_EQ(ps.size(), static_cast<size_t>(std::abs(std::stoi(count))));
@@ -133,8 +136,8 @@ class PopCoreTest : public ZSetsMoreTest {
   std::string try_pop(std::vector<std::string_view> argv, size_t numkeys_at, ZPopReply shape, bool* popped,
                       bool* replied) {
     std::string out;
-    resp::ReplyWriter w(&out, client_.protocol);
-    CommandContext ctx{server_, client_, argv, *cmd::lookup(argv[0]), w, 0};
+    resp::ReplyWriter w(&out, client().protocol);
+    CommandContext ctx{server(), client(), argv, *cmd::lookup(argv[0]), w, 0};
     ZPopArgs a;
     if (!parse_zmpop(ctx, numkeys_at, &a)) {
       *popped = false;
@@ -158,7 +161,7 @@ TEST_F(PopCoreTest, WritesNothingWhenEveryKeyIsEmpty) {
   EXPECT_TRUE(popped);
   EXPECT_EQ(run({"exists", "b"}), ":0\r\n");
   run({"zadd", "b", "1.5", "x", "2", "y"});
-  client_.protocol = 3;
+  client().protocol = 3;
   EXPECT_EQ(try_pop({"bzpopmin", "2", "a", "b", "min"}, 1, ZPopReply::kKeyFlat, &popped, &replied),
             "*3\r\n$1\r\nb\r\n$1\r\nx\r\n,1.5\r\n");
   run({"set", "a", "str"});
