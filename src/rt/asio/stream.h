@@ -1,11 +1,11 @@
 // Internal (includes Boost.Asio): rt::Stream over a TCP socket.
 //
-// Reads and writes are readiness-based: try the non-blocking call first, and only when the kernel says "would
-// block" await the socket becoming ready (async_wait through rt/asio/op.h). So bytes are only ever moved by
-// a running coroutine that returns them, which makes cancellation lossless for reads (a read cancelled by
-// with_timeout consumed nothing; the stream stays usable) and means Asio never holds a pointer into a
-// caller's buffer. A read or write that finds the kernel ready completes without suspending and without
-// allocating.
+// Writes are readiness-based: try the non-blocking call first, and only when the kernel says "would block"
+// await the socket becoming writable (async_wait through rt/asio/op.h). Reads try a direct non-blocking read
+// while the connection is busy, and otherwise wait on an async_read_some into a small read-ahead buffer owned
+// by the Sock (an async_wait would cost an epoll_ctl per wait). Either way a cancelled read consumed nothing
+// (bytes that arrive for it wait in the read-ahead buffer; with_timeout(read) leaves the stream usable) and
+// Asio never holds a pointer into a caller's buffer.
 //
 // The socket lives in a shared Sock that every pending operation also holds, so destroying or closing the
 // Stream while a read or write is pending is safe: the pending wait is aborted and the operation returns
@@ -13,12 +13,14 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
 #include "rt/executor.h"
 #include "rt/net.h"
+#include "rt/wake.h"
 
 namespace codis::rt::asio {
 
@@ -30,6 +32,16 @@ struct Sock {
   bool reset = false;    // the connection died: later reads say kConnReset, not end of stream
   bool wr_shut = false;  // we shut down our sending side (EPIPE then means that, not a dead peer)
   unsigned streak = 0;   // reads in a row that found data at once (see kMaxReadStreak in stream.cc)
+  bool eof = false;      // the peer shut down writing
+  bool hot = true;       // the last read filled its buffer: try a direct read before waiting
+  // Read-ahead (see read_task in stream.cc): an async_read_some in flight fills this buffer.
+  std::vector<char> ahead;
+  size_t ahead_want = 1024;
+  size_t ahead_pos = 0;
+  size_t ahead_len = 0;
+  bool ahead_pending = false;
+  boost::system::error_code ahead_err;
+  Waker ahead_waiter;
 };
 
 class AsioStream final : public Stream {
