@@ -270,15 +270,21 @@ void Server::dispatch(Client& c, std::span<const std::string_view> argv, resp::R
     return;
   }
   c.last_command = spec->name;
-  CommandContext ctx{*this, c, argv, *spec, out, now_ms()};
+  // Like Redis, the wall clock both dates the command and times it (ustime()). In a pipelined batch the
+  // previous command's end reading is this one's start, so each command costs one clock reading.
+  const int64_t t0 = batch_clock_us_ >= 0 ? batch_clock_us_ : now_us();
+  CommandContext ctx{*this, c, argv, *spec, out, t0 / 1000};
   lru_clock_ = static_cast<uint32_t>(ctx.now_ms / 1000);
-  const rt::MonoTime t0 = env_.clock.mono();
   const size_t before = out.out().size();
   ++depth_;
   h(ctx);
   --depth_;
-  const auto usec = std::chrono::duration_cast<std::chrono::microseconds>(env_.clock.mono() - t0).count();
-  if (!spec->has(cmd::flag::kSkipSlowlog)) {
+  const int64_t t1 = now_us();
+  const int64_t usec = std::max<int64_t>(0, t1 - t0);
+  if (in_batch_ && depth_ == 0) {
+    batch_clock_us_ = t1;
+  }
+  if (!spec->has(cmd::flag::kSkipSlowlog) && Slowlog::wants(config_, usec)) {
     slowlog_.record(config_, usec, argv, c.peer.to_string(), c.name, ctx.now_ms / 1000);
   }
   ++stats_.commands_processed;
@@ -510,6 +516,39 @@ rt::Task<bool> wait_wake(rt::Executor& ex, rt::Event* e, rt::Duration d, bool fo
 
 }  // namespace
 
+// One read's worth of commands, run back to back without suspending (so a pipelined batch shares clock
+// readings, see dispatch). False when the client must be dropped.
+bool Server::run_buffered(Client& c, resp::RequestParser& parser, IoBuf& in, resp::ReplyWriter& writer,
+                          const std::string& out) {
+  const BatchScope batch(*this);
+  while (!c.block.active) {
+    resp::ParseResult r = parser.parse(in.data());
+    in.consume(r.consumed);
+    if (r.status == resp::ParseStatus::kOk) {
+      writer.set_protocol(c.protocol);
+      dispatch(c, parser.args(), writer);
+      parser.set_authenticated(c.authenticated);
+      if (config_.obuf_normal_hard > 0 && c.subscriptions() == 0 &&
+          static_cast<int64_t>(out.size()) > config_.obuf_normal_hard) {
+        // client-output-buffer-limit normal: this client alone is disconnected, its replies dropped.
+        env_.log.warning("Client id=" + std::to_string(c.id) +
+                         " scheduled to be closed ASAP for overcoming of output buffer limits.");
+        return false;
+      }
+      if (c.close_after_reply) {
+        break;
+      }
+      continue;
+    }
+    if (r.status == resp::ParseStatus::kError) {
+      writer.error("ERR " + std::string(parser.error_message()));
+      c.close_after_reply = true;
+    }
+    break;
+  }
+  return true;
+}
+
 rt::Task<void> Server::serve_client(rt::StreamPtr s) {
   Client c;
   c.id = next_client_id();
@@ -546,30 +585,8 @@ rt::Task<void> Server::serve_client(rt::StreamPtr s) {
     }
     // Run every complete command already buffered, then send all their replies in one write. A blocked
     // client runs nothing more until it is served (its later commands wait in the buffer, as in Redis).
-    while (!c.block.active) {
-      resp::ParseResult r = parser.parse(in.data());
-      in.consume(r.consumed);
-      if (r.status == resp::ParseStatus::kOk) {
-        writer.set_protocol(c.protocol);
-        dispatch(c, parser.args(), writer);
-        parser.set_authenticated(c.authenticated);
-        if (config_.obuf_normal_hard > 0 && c.subscriptions() == 0 &&
-            static_cast<int64_t>(out.size()) > config_.obuf_normal_hard) {
-          // client-output-buffer-limit normal: this client alone is disconnected, its replies dropped.
-          env_.log.warning("Client id=" + std::to_string(c.id) +
-                           " scheduled to be closed ASAP for overcoming of output buffer limits.");
-          co_return;
-        }
-        if (c.close_after_reply) {
-          break;
-        }
-        continue;
-      }
-      if (r.status == resp::ParseStatus::kError) {
-        writer.error("ERR " + std::string(parser.error_message()));
-        c.close_after_reply = true;
-      }
-      break;
+    if (!run_buffered(c, parser, in, writer, out)) {
+      co_return;
     }
     if (!c.outbox.empty()) {
       out.append(c.outbox);  // messages published to this client

@@ -22,7 +22,13 @@
 #include "server/registry.h"
 #include "server/slowlog.h"
 
+namespace codis::resp {
+class RequestParser;
+}
+
 namespace codis::server {
+
+class IoBuf;
 
 struct CommandStats {
   uint64_t calls = 0;
@@ -65,6 +71,10 @@ class Server {
   Stats& stats() { return stats_; }
   const Registry& registry() const { return registry_; }
   int64_t now_ms() const { return rt::unix_ms(env_.clock.wall()); }
+  int64_t now_us() const {
+    return std::chrono::duration_cast<std::chrono::microseconds>(env_.clock.wall().time_since_epoch())
+        .count();
+  }
   rt::MonoTime started() const { return started_; }
   const std::map<uint64_t, Client*>& clients() const { return clients_; }
   uint64_t next_client_id() { return ++last_client_id_; }
@@ -112,6 +122,8 @@ class Server {
   CommandStats& command_stats(const cmd::CommandSpec* spec);
   bool serve_blocked(Client& c);
   rt::Task<void> serve_client(rt::StreamPtr s);
+  bool run_buffered(Client& c, resp::RequestParser& parser, IoBuf& in, resp::ReplyWriter& writer,
+                    const std::string& out);
   rt::Task<void> cron();
 
   rt::Env& env_;
@@ -129,6 +141,18 @@ class Server {
   rt::MonoTime started_{};
   uint16_t port_ = 0;
   int depth_ = 0;  // nesting of dispatch (EXEC runs commands inside EXEC)
+  // While serve_client runs one read's commands back to back (no suspension in between), the last
+  // command's end time, reused as the next one's start; -1 outside such a batch.
+  bool in_batch_ = false;
+  int64_t batch_clock_us_ = -1;
+  struct BatchScope {
+    explicit BatchScope(Server& s) : s(&s) { s.in_batch_ = true; }
+    ~BatchScope() {
+      s->in_batch_ = false;
+      s->batch_clock_us_ = -1;
+    }
+    Server* s;
+  };
   // Blocked clients by (db, key), first blocked first served; keys written since the last command.
   std::map<std::pair<int, std::string>, std::vector<Client*>, std::less<>> blocking_;
   std::vector<std::pair<int, std::string>> ready_;

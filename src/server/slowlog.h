@@ -33,6 +33,11 @@ class Slowlog {
 
   // Records the command if the config asks for it (slowlog-log-slower-than >= 0 and duration at least
   // that), then trims to slowlog-max-len. The caller leaves out commands flagged skip_slowlog.
+  // Whether a command that took this long goes into the log (asked first, so the peer address is only
+  // formatted for commands that are logged).
+  static bool wants(const Config& c, int64_t duration_us) {
+    return c.slowlog_log_slower_than >= 0 && duration_us >= c.slowlog_log_slower_than;
+  }
   void record(const Config& c, int64_t duration_us, std::span<const std::string_view> argv,
               std::string_view peer, std::string_view name, int64_t now_unix_s);
   // Applies a lowered slowlog-max-len (Redis trims on the next record; so does this).
