@@ -1,14 +1,15 @@
-// The hash containers of the keyspace and of hash/set values. Their iteration order must depend only on
-// the operations applied (SCAN, KEYS, RANDOMKEY, SPOP... must replay identically in the simulator), which
-// rules out absl's tables (they salt probing with the table's address). std::unordered_* with a fixed hash
-// is deterministic; a compact Redis-style dict with SCAN cursors can replace these aliases later.
+// The hash containers of hash and set values. Their iteration order must depend only on the operations
+// applied (HSCAN, SSCAN, SPOP, HRANDFIELD... must replay identically in the simulator), which rules out
+// absl's tables (they salt probing with the table's address); ChainedDict with a fixed hash is
+// deterministic.
 #pragma once
 
 #include <functional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
-#include <unordered_set>
+#include <utility>
+
+#include "server/chained_dict.h"
 
 namespace codis::server {
 
@@ -21,8 +22,18 @@ struct StrEq {
   bool operator()(std::string_view a, std::string_view b) const noexcept { return a == b; }
 };
 
+struct SetKeyOf {
+  std::string_view operator()(std::string_view s) const { return s; }
+};
+struct MapKeyOf {
+  template <class P>
+  std::string_view operator()(const P& p) const {
+    return p.first;
+  }
+};
+
 template <class V>
-using StrMap = std::unordered_map<std::string, V, StrHash, StrEq>;
-using StrSet = std::unordered_set<std::string, StrHash, StrEq>;
+using StrMap = ChainedDict<std::pair<const std::string, V>, MapKeyOf, StrHash>;
+using StrSet = ChainedDict<std::string, SetKeyOf, StrHash>;
 
 }  // namespace codis::server
