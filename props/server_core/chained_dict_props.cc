@@ -1,0 +1,225 @@
+// ChainedDict (the table of hash and set values): random sequences of its operations agree with a
+// std::map model (contents, size, find), the bucket interface and iteration cover every element exactly
+// once, elements never move while other keys come and go or the table rehashes, and erase(iterator) hands
+// back the next element. The model property also runs over a hash with few distinct values, so chains are
+// long and many keys share a bucket.
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <algorithm>
+#include <bit>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "props/server_core/dict_gen.h"
+#include "server/dict.h"
+
+namespace codis::server {
+namespace {
+
+using props::CollidingHash;
+using props::key_of;
+using props::set_of;
+
+using Map = StrMap<std::string>;
+using CollidingMap = ChainedDict<std::pair<const std::string, std::string>, MapKeyOf, CollidingHash>;
+using Model = std::map<std::string, std::string>;
+
+// Contents, size, iteration (each element once), find, and the bucket interface agree with the model.
+template <class D>
+void check_matches(const D& d, const Model& model) {
+  RC_ASSERT(d.size() == model.size());
+  RC_ASSERT(d.empty() == model.empty());
+  Model seen;
+  for (const auto& [k, v] : d) {
+    RC_ASSERT(seen.emplace(k, v).second);  // never twice
+  }
+  RC_ASSERT(seen == model);
+  for (const auto& [k, v] : model) {
+    auto it = d.find(k);
+    RC_ASSERT(it != d.end());
+    RC_ASSERT(it->first == k);
+    RC_ASSERT(it->second == v);
+    RC_ASSERT(d.contains(k));
+    RC_ASSERT(d.count(k) == 1u);
+  }
+  RC_ASSERT(d.find("absent") == d.end());
+  RC_ASSERT(d.count("absent") == 0u);
+  // Buckets: the sizes add up to size(), local iteration covers exactly the elements, each in bucket(key).
+  size_t total = 0;
+  Model local;
+  for (size_t b = 0; b < d.bucket_count(); ++b) {
+    size_t n = 0;
+    for (auto it = d.begin(b); it != d.end(b); ++it, ++n) {
+      RC_ASSERT(d.bucket(it->first) == b);
+      RC_ASSERT(local.emplace(it->first, it->second).second);
+    }
+    RC_ASSERT(n == d.bucket_size(b));
+    total += n;
+  }
+  RC_ASSERT(total == d.size());
+  RC_ASSERT(local == model);
+  if (d.bucket_count() != 0) {
+    RC_ASSERT(std::has_single_bit(d.bucket_count()));
+    RC_ASSERT(d.size() <= d.bucket_count());  // grows at load 1
+  }
+}
+
+template <class D>
+void operations_match_a_model() {
+  D d;
+  Model model;
+  std::map<std::string, const std::string*> where;  // the address each present key's value had when added
+  const int keys = *rc::gen::inRange(1, 300);
+  const int steps = *rc::gen::inRange(0, 600);
+  for (int step = 0; step < steps; ++step) {
+    const std::string k = key_of(*rc::gen::inRange(0, keys));
+    const std::string v = "v" + std::to_string(step);
+    switch (*rc::gen::inRange(0, 14)) {
+      case 0: {
+        const auto [it, added] = d.emplace(k, v);
+        RC_ASSERT(added == model.emplace(k, v).second);
+        RC_ASSERT(it->first == k);
+        RC_ASSERT(it->second == model[k]);
+        break;
+      }
+      case 1: {
+        const auto [it, added] = d.insert(std::pair<const std::string, std::string>(k, v));
+        RC_ASSERT(added == model.emplace(k, v).second);
+        RC_ASSERT(it->second == model[k]);
+        break;
+      }
+      case 2: {
+        const auto [it, added] = d.insert_or_assign(k, v);
+        RC_ASSERT(added == (model.count(k) == 0));
+        model[k] = v;
+        RC_ASSERT(it->second == v);
+        break;
+      }
+      case 3:
+        d[k] = v;
+        model[k] = v;
+        break;
+      case 4:
+        RC_ASSERT(d.erase(k) == model.erase(k));
+        where.erase(k);
+        break;
+      case 5: {
+        auto it = d.find(k);
+        RC_ASSERT((it != d.end()) == (model.count(k) == 1));
+        if (it != d.end()) {
+          d.erase(it);
+          model.erase(k);
+          where.erase(k);
+        }
+        break;
+      }
+      case 6:
+        d.rehash(static_cast<size_t>(*rc::gen::inRange(0, 1000)));
+        break;
+      case 7:
+        d.reserve(static_cast<size_t>(*rc::gen::inRange(0, 1000)));
+        RC_ASSERT(d.bucket_count() >= d.size());
+        break;
+      case 8:
+        if (*rc::gen::inRange(0, 10) == 0) {
+          d.clear();
+          model.clear();
+          where.clear();
+        }
+        break;
+      case 9: {  // copies are equal and independent
+        D c(d);
+        check_matches(c, model);
+        D a;
+        a = c;
+        c.clear();
+        check_matches(a, model);
+        break;
+      }
+      case 10: {  // moves keep the nodes
+        D m(std::move(d));
+        RC_ASSERT(d.empty());  // NOLINT(bugprone-use-after-move): a moved-from dict is empty
+        check_matches(m, model);
+        d = std::move(m);
+        break;
+      }
+      case 11: {  // erasing while iterating visits every element once
+        const int mod = *rc::gen::inRange(1, 4);
+        const size_t before = d.size();
+        size_t visited = 0;
+        for (auto it = d.begin(); it != d.end();) {
+          ++visited;
+          if (std::hash<std::string>{}(it->first) % mod == 0) {
+            model.erase(it->first);
+            where.erase(it->first);
+            it = d.erase(it);
+          } else {
+            ++it;
+          }
+        }
+        RC_ASSERT(visited == before);
+        RC_ASSERT(d.size() == model.size());
+        break;
+      }
+      default: {
+        auto it = d.find(k);
+        RC_ASSERT((it != d.end()) == (model.count(k) == 1));
+        break;
+      }
+    }
+    RC_ASSERT(d.size() == model.size());
+    // Every value stays where it was first built, whatever was added, erased or rehashed since.
+    for (const auto& [key, value] : model) {
+      const std::string* at = &d.find(key)->second;
+      const auto [w, fresh] = where.emplace(key, at);
+      RC_ASSERT(fresh || w->second == at);
+    }
+    if (step % 16 == 0) {
+      check_matches(d, model);
+    }
+  }
+  check_matches(d, model);
+}
+
+RC_GTEST_PROP(ChainedDict, OperationsMatchAMapModel, ()) {
+  operations_match_a_model<Map>();
+}
+RC_GTEST_PROP(ChainedDict, OperationsMatchAMapModelWithCollidingHashes, ()) {
+  operations_match_a_model<CollidingMap>();
+}
+
+// erase(iterator) returns the element after the erased one, so erasing everything in one loop visits
+// each element once and leaves nothing.
+RC_GTEST_PROP(ChainedDict, EraseEverythingWhileIterating, ()) {
+  const int n = *rc::gen::inRange(0, 500);
+  StrSet s = set_of(n);
+  std::set<std::string> visited;
+  for (auto it = s.begin(); it != s.end();) {
+    RC_ASSERT(visited.insert(*it).second);
+    it = s.erase(it);
+  }
+  RC_ASSERT(visited.size() == static_cast<size_t>(n));
+  RC_ASSERT(s.empty());
+  RC_ASSERT(s.begin() == s.end());
+}
+
+// rehash(n): at least n and size() buckets, the smallest power of two (at least 4) that is; rehash(0) of
+// an empty dict gives the buckets back.
+RC_GTEST_PROP(ChainedDict, RehashPicksTheSmallestPowerOfTwo, ()) {
+  const int n = *rc::gen::inRange(0, 500);
+  StrSet s = set_of(n);
+  const size_t want = static_cast<size_t>(*rc::gen::inRange(0, 3000));
+  s.rehash(want);
+  if (n == 0 && want == 0) {
+    RC_ASSERT(s.bucket_count() == 0u);
+  } else {
+    RC_ASSERT(s.bucket_count() == std::max<size_t>({std::bit_ceil(want), std::bit_ceil(s.size()), 4}));
+  }
+}
+
+}  // namespace
+}  // namespace codis::server
