@@ -8,9 +8,10 @@
 // grows to twice the size when the load passes 1, shrinks only on rehash(). New nodes go to the front of
 // their chain. Iteration is bucket by bucket, so its order depends only on the operations applied (the
 // simulator replays it), and nodes never move: pointers and references to elements stay valid until the
-// element is erased.
+// element is erased. scan() is Redis's dictScan cursor (HSCAN, SSCAN).
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -256,6 +257,29 @@ class ChainedDict {
   const_local_iterator end(size_t) const { return const_local_iterator(); }
   float load_factor() const {
     return bucket_count() == 0 ? 0.0F : static_cast<float>(size_) / bucket_count();
+  }
+
+  // Redis's dictScan: calls fn on each element of bucket `cursor & mask` and returns the next cursor, 0
+  // once the walk is done. The cursor counts in reverse binary (the highest bucket bit changes fastest),
+  // so the buckets already visited stay a prefix of the order when the table doubles or halves between
+  // calls: an element present for the whole walk is passed to fn at least once, whatever growth or
+  // rehash() happened between calls (after a shrink some may come twice). fn must not change the dict.
+  template <class Fn>
+  uint64_t scan(uint64_t cursor, Fn&& fn) const {
+    if (size_ == 0) {
+      return 0;
+    }
+    for (const Node* n = buckets_[cursor & mask_]; n != nullptr; n = n->next) {
+      fn(static_cast<const Value&>(n->value));
+    }
+    // Increment the bit-reversed cursor: set the bits above the mask, then the highest zero bit becomes
+    // one and every bit above it zero (a carry running downwards). No zero bit left: the walk is over.
+    const uint64_t v = cursor | ~static_cast<uint64_t>(mask_);
+    if (v == ~uint64_t{0}) {
+      return 0;
+    }
+    const uint64_t top = uint64_t{1} << (std::bit_width(~v) - 1);
+    return (v & (top - 1)) | top;
   }
 
   // At least n buckets and at least size() (load <= 1); rehash(0) shrinks to fit.

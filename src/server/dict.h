@@ -36,4 +36,15 @@ template <class V>
 using StrMap = ChainedDict<std::pair<const std::string, V>, MapKeyOf, StrHash>;
 using StrSet = ChainedDict<std::string, SetKeyOf, StrHash>;
 
+// Redis's htNeedsResize + dictResize, which Redis runs after every deletion from a hash or set: a table of
+// more than 4 buckets filled below 10% shrinks to the smallest power of two that holds its elements
+// (ChainedDict never shrinks by itself). Keeps the bucket count, and so SCAN's steps and random draws'
+// hit rate, what Redis's would be.
+template <class Dict>
+void shrink_if_sparse(Dict& d) {
+  if (d.bucket_count() > 4 && d.size() * 100 / d.bucket_count() < 10) {
+    d.rehash(0);
+  }
+}
+
 }  // namespace codis::server
