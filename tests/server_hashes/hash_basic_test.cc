@@ -91,6 +91,35 @@ TEST_F(HashBasic, HdelDeletesTheKeyWhenEmpty) {
   EXPECT_EQ(run({"type", "h"}), "+none\r\n");
 }
 
+// Like Redis's hashTypeDelete (htNeedsResize + dictResize), HDEL shrinks a table filled below 10% to the
+// smallest power of two that holds the rest, checking after each deleted field.
+TEST_F(HashBasic, HdelShrinksASparseTable) {
+  std::vector<std::string> args{"hset", "h"};
+  for (int i = 0; i < 1000; ++i) {
+    args.push_back("f" + std::to_string(i));
+    args.push_back("v");
+  }
+  run(args);
+  auto buckets = [this] {
+    return server().db(0).find("h", server().now_ms())->value.hash_value().bucket_count();
+  };
+  EXPECT_EQ(buckets(), 1024u);
+  args = {"hdel", "h"};
+  for (int i = 0; i < 897; ++i) {
+    args.push_back("f" + std::to_string(i));
+  }
+  run(args);
+  EXPECT_EQ(buckets(), 1024u);  // 103 fields: 10.06% full
+  EXPECT_EQ(run({"hdel", "h", "f897"}), integer(1));
+  EXPECT_EQ(buckets(), 128u);  // 102 fields: below 10%, shrunk to fit
+  args = {"hdel", "h"};
+  for (int i = 898; i < 990; ++i) {
+    args.push_back("f" + std::to_string(i));
+  }
+  run(args);
+  EXPECT_EQ(buckets(), 16u);  // shrunk again on reaching 12 fields (9.4% of 128)
+}
+
 TEST_F(HashBasic, TypeIsHash) {
   run({"hset", "h", "a", "1"});
   EXPECT_EQ(run({"type", "h"}), "+hash\r\n");

@@ -1,5 +1,5 @@
 // HSCAN: Redis's cursor parsing and option errors, small hashes in one call, and for large hashes
-// Redis's COUNT and the SCAN guarantees (every field present throughout is returned, none twice while the
+// Redis's COUNT and the SCAN guarantees (every field present throughout is returned; none twice while the
 // table only grows) across writes between calls.
 #include <functional>
 #include <map>
@@ -156,6 +156,34 @@ TEST_F(HashScan, CountIsFieldsVisited) {
   const uint64_t cursor = std::stoull(v.elems[0].str);
   EXPECT_LT(cursor, 1024u);
   EXPECT_EQ(cursor % 2, 0u);  // fewer than 512 buckets walked: the lowest bit has not been reached
+}
+
+// The table grows while fields are added and shrinks (HDEL below 10% fill) while they are deleted, between
+// calls: every field present throughout is still returned (a shrink may return some twice, as in Redis).
+TEST_F(HashScan, GuaranteesHoldWhileTheTableGrowsAndShrinks) {
+  fill("h", 0, 200);
+  auto buckets = [this] {
+    return server().db(0).find("h", server().now_ms())->value.hash_value().bucket_count();
+  };
+  EXPECT_EQ(buckets(), 256u);
+  std::set<size_t> sizes;
+  auto seen = full_scan("h", {"count", "5"}, [&](int n) {
+    fill("h", 100000, 104000);
+    sizes.insert(buckets());
+    std::vector<std::string> del{"hdel", "h"};
+    for (int i = 100000; i < 104000; ++i) {
+      del.push_back("f" + std::to_string(i));
+    }
+    if (n % 2 == 0) {
+      run(del);  // back to 200 fields: shrunk to 1024 buckets on reaching 819 (below 10% of 8192)
+      sizes.insert(buckets());
+    }
+  });
+  EXPECT_EQ(sizes, (std::set<size_t>{1024, 8192}));
+  std::set<std::string> uniq(seen.begin(), seen.end());
+  for (int i = 0; i < 200; ++i) {
+    EXPECT_EQ(uniq.count("f" + std::to_string(i)), 1u) << i;
+  }
 }
 
 TEST_F(HashScan, GuaranteesHoldAcrossManyRehashes) {

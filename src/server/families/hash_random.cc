@@ -27,8 +27,8 @@ constexpr size_t kWalkMax = 256;
 
 // One uniformly drawn field. For big hashes a random non-empty bucket of the table, then a random entry
 // of that bucket: O(1) expected, and close to uniform because the table keeps its load factor <= 1
-// (Redis's dictGetFairRandomKey makes the same trade). A table left sparse by deletions falls back to
-// the walk after a few empty buckets.
+// (Redis's dictGetFairRandomKey makes the same trade). HDEL keeps the table at least 10% full
+// (shrink_if_sparse, as Redis), so 32 draws rarely all miss; when they do, the walk answers.
 const Field& pick_one(const HashValue& h, rt::Random& rnd) {
   const size_t n = h.size();
   if (n > kWalkMax) {

@@ -203,6 +203,7 @@ void cmd_hdel(CommandContext& ctx) {
       auto it = h->find(ctx.arg(i));
       if (it != h->end()) {
         h->erase(it);
+        shrink_if_sparse(*h);  // after each deletion, as Redis's hashTypeDelete does
         ++deleted;
       }
     }

@@ -6,10 +6,10 @@ namespace codis::server {
 
 namespace {
 
-// libstdc++ node containers: one node per element (the next pointer, then the value; StrHash is "fast",
-// so no cached hash code) and a bucket array of pointers.
-constexpr size_t kSetNode = sizeof(void*) + sizeof(std::string);
-constexpr size_t kHashNode = sizeof(void*) + 2 * sizeof(std::string);
+// ChainedDict: one node per element (the next pointer and the hash, then the value) and a bucket array of
+// pointers.
+constexpr size_t kSetNode = SetValue::kNodeOverhead + sizeof(std::string);
+constexpr size_t kHashNode = HashValue::kNodeOverhead + 2 * sizeof(std::string);
 // std::deque<std::string>: 512-byte blocks of 16 strings and a map of block pointers.
 constexpr size_t kDequeBlock = 512;
 constexpr size_t kPerDequeBlock = kDequeBlock / sizeof(std::string);
@@ -43,14 +43,14 @@ size_t value_bytes(const Object& o, size_t samples) {
     }
     case ObjType::kSet: {
       const SetValue& s = o.set_value();
-      bytes += malloc_chunk(s.bucket_count() * sizeof(void*));
+      bytes += malloc_chunk(s.bucket_bytes());
       bytes += sampled(s, samples,
                        [](const std::string& m) { return malloc_chunk(kSetNode) + string_heap(m.size()); });
       return bytes;
     }
     case ObjType::kHash: {
       const HashValue& h = o.hash_value();
-      bytes += malloc_chunk(h.bucket_count() * sizeof(void*));
+      bytes += malloc_chunk(h.bucket_bytes());
       bytes += sampled(h, samples, [](const auto& kv) {
         return malloc_chunk(kHashNode) + string_heap(kv.first.size()) + string_heap(kv.second.size());
       });

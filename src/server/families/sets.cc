@@ -19,10 +19,14 @@ void after_removals(CommandContext& ctx, std::string_view key, SetValue& s) {
     ctx.db().remove(key);
     return;
   }
-  // std::unordered_set never shrinks by itself; mostly-empty buckets would make random_member's bucket
-  // draws miss, so give them back as Redis's dict resize does after deletions.
+  // ChainedDict never shrinks by itself. Redis shrinks a set's table below 10% fill (shrink_if_sparse);
+  // random_member also wants large tables at least 1/4 full so its bucket draws hit (see there), so those
+  // shrink earlier. rehash(0) gives the smallest power of two >= size(), as Redis's dictResize does, and
+  // SSCAN's reverse-binary cursor stays valid across it.
   if (s.bucket_count() > 64 && s.bucket_count() > 4 * s.size()) {
     s.rehash(0);
+  } else {
+    shrink_if_sparse(s);
   }
 }
 
@@ -169,7 +173,8 @@ void cmd_smove(CommandContext& ctx) {
     return;
   }
   s.erase(it);
-  // Erasing another key of the table leaves `de` valid (unordered_map erase invalidates only the erased).
+  // Erasing another key of the table leaves `de` valid (the keyspace table's erase invalidates only the
+  // erased entry).
   after_removals(ctx, src, s);
   ctx.touched(src);
   if (de == nullptr) {
