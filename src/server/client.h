@@ -67,6 +67,10 @@ struct Client {
   std::set<std::string, std::less<>> channels;
   std::set<std::string, std::less<>> patterns;
   std::string outbox;
+  // CLIENT PAUSE / DEBUG SLEEP: a command that arrived while it had to wait (run when the pause ends), and
+  // the time (unix ms) before which this client's replies are held back (the DEBUG SLEEP caller).
+  std::vector<std::string> postponed;
+  int64_t hold_replies_until_ms = 0;
   rt::Event* wakeup = nullptr;  // set when the outbox fills or the client is killed
   size_t subscriptions() const { return channels.size() + patterns.size(); }
 };

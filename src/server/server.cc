@@ -37,6 +37,7 @@ Server::Server(rt::Env& env, Config config, std::function<void()> on_shutdown)
   }
   register_all_families(registry_);
   started_ = env_.clock.mono();
+  pause_changed_ = std::make_unique<rt::Event>(env_.exec);
 }
 
 Server::~Server() = default;
@@ -253,6 +254,14 @@ void Server::dispatch(Client& c, std::span<const std::string_view> argv, resp::R
   if (!config_.requirepass.empty() && !c.authenticated && !spec->has(cmd::flag::kNoAuth)) {
     reject(err::kNoAuth);
     return;
+  }
+  if (pause_until_ms_ != 0 && depth_ == 0 && !c.reprocessing) {
+    if (pause_until_ms_ <= now_ms()) {
+      unpause_clients();  // the pause ran out
+    } else if (postpones(c, *spec)) {
+      c.postponed.assign(argv.begin(), argv.end());  // run by serve_client when the pause ends
+      return;
+    }
   }
   if (c.in_multi && !allowed_in_multi(spec->name)) {
     if (spec->has(cmd::flag::kNoMulti)) {
@@ -497,6 +506,46 @@ bool Server::serve_blocked(Client& c) {
   return true;
 }
 
+void Server::pause_clients(int64_t until_ms, bool writes_only) {
+  if (pause_until_ms_ == 0) {
+    pause_writes_only_ = writes_only;
+  } else {
+    pause_writes_only_ = pause_writes_only_ && writes_only;
+  }
+  pause_until_ms_ = std::max(pause_until_ms_, until_ms);
+  pause_changed_->reset();
+}
+
+void Server::unpause_clients() {
+  pause_until_ms_ = 0;
+  pause_writes_only_ = false;
+  pause_changed_->set();
+}
+
+// Redis postpones every command of a normal client under a full pause, and under a write pause those that
+// may write or be replicated, EXEC counting as such when one of its queued commands is.
+bool Server::postpones(const Client& c, const cmd::CommandSpec& spec) const {
+  if (pause_until_ms_ <= now_ms()) {
+    return false;
+  }
+  if (!pause_writes_only_) {
+    return true;
+  }
+  const auto may_write = [](const cmd::CommandSpec& s) {
+    return s.has(cmd::flag::kWrite) || s.has(cmd::flag::kMayReplicate);
+  };
+  if (spec.name == "exec") {
+    for (const QueuedCommand& q : c.queued) {
+      const cmd::CommandSpec* qs = q.argv.empty() ? nullptr : cmd::lookup(q.argv[0]);
+      if (qs != nullptr && may_write(*qs)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  return may_write(spec);
+}
+
 namespace {
 
 // Waits for the event (true) or, unless forever, for d to pass (false).
@@ -535,7 +584,7 @@ bool Server::run_buffered(Client& c, resp::RequestParser& parser, IoBuf& in, res
                          " scheduled to be closed ASAP for overcoming of output buffer limits.");
         return false;
       }
-      if (c.close_after_reply) {
+      if (c.close_after_reply || !c.postponed.empty() || c.hold_replies_until_ms != 0) {
         break;
       }
       continue;
@@ -547,6 +596,24 @@ bool Server::run_buffered(Client& c, resp::RequestParser& parser, IoBuf& in, res
     break;
   }
   return true;
+}
+
+rt::Task<void> Server::wait_until_unpaused(const Client& c) {
+  for (;;) {
+    const cmd::CommandSpec* spec = cmd::lookup(c.postponed[0]);
+    if (spec != nullptr && spec->is_container() && c.postponed.size() > 1) {
+      if (const cmd::CommandSpec* sub = cmd::lookup_subcommand(*spec, c.postponed[1])) {
+        spec = sub;
+      }
+    }
+    if (pause_until_ms_ == 0 || spec == nullptr || !postpones(c, *spec)) {
+      if (pause_until_ms_ != 0 && pause_until_ms_ <= now_ms()) {
+        unpause_clients();  // the pause ran out
+      }
+      co_return;
+    }
+    co_await wait_wake(env_.exec, pause_changed_.get(), rt::milliseconds(pause_until_ms_ - now_ms()), false);
+  }
 }
 
 rt::Task<void> Server::serve_client(rt::StreamPtr s) {
@@ -585,8 +652,32 @@ rt::Task<void> Server::serve_client(rt::StreamPtr s) {
     }
     // Run every complete command already buffered, then send all their replies in one write. A blocked
     // client runs nothing more until it is served (its later commands wait in the buffer, as in Redis).
-    if (!run_buffered(c, parser, in, writer, out)) {
+    if (!c.postponed.empty()) {
+      // Paused (CLIENT PAUSE, DEBUG SLEEP): this client's next command waits, and so does everything after
+      // it.
+      ++postponed_count_;
+      co_await wait_until_unpaused(c);
+      --postponed_count_;
+      std::vector<std::string> argv = std::move(c.postponed);
+      c.postponed.clear();
+      std::vector<std::string_view> views(argv.begin(), argv.end());
+      writer.set_protocol(c.protocol);
+      {
+        const BatchScope batch(*this);
+        dispatch(c, views, writer);
+      }
+      parser.set_authenticated(c.authenticated);
+    }
+    if (c.postponed.empty() && !run_buffered(c, parser, in, writer, out)) {
       co_return;
+    }
+    if (c.hold_replies_until_ms != 0) {
+      // DEBUG SLEEP: the server is paused until then; the caller's reply waits too.
+      const int64_t left = c.hold_replies_until_ms - now_ms();
+      c.hold_replies_until_ms = 0;
+      if (left > 0) {
+        co_await rt::sleep_for(env_.exec, rt::milliseconds(left));
+      }
     }
     if (!c.outbox.empty()) {
       out.append(c.outbox);  // messages published to this client
@@ -610,6 +701,9 @@ rt::Task<void> Server::serve_client(rt::StreamPtr s) {
     if (static_cast<int64_t>(in.size()) > config_.client_query_buffer_limit) {
       env_.log.warning("Closing client that reached max query buffer length");
       co_return;
+    }
+    if (!c.postponed.empty()) {
+      continue;  // waits for the pause to end at the top of the loop
     }
     if (c.block.active) {
       // Blocked: keep reading (to see the connection close) while waiting to be served or timed out.

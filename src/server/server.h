@@ -95,6 +95,15 @@ class Server {
   PubSub& pubsub() { return pubsub_; }
   Slowlog& slowlog() { return slowlog_; }
 
+  // CLIENT PAUSE and DEBUG SLEEP (Redis's pauseClients): until `until_ms` (unix ms) commands of every
+  // client, or with writes_only those that may write, are postponed: they wait, in arrival order per
+  // client, and run when the pause ends. A second pause keeps the later end and the wider mode.
+  void pause_clients(int64_t until_ms, bool writes_only);
+  void unpause_clients();
+  bool paused() const { return pause_until_ms_ != 0; }
+  // Waits (in serve_client) until c's postponed command may run.
+  rt::Task<void> wait_until_unpaused(const Client& c);
+
   // Blocking commands. A command that found nothing to serve calls block() instead of replying;
   // timeout_ms 0 blocks forever. Inside MULTI/EXEC it must reply at once instead (can_block() false).
   bool can_block(const Client& c) const { return !c.in_exec; }
@@ -103,7 +112,7 @@ class Server {
   void unblock(Client& c);
   // A write to (db, key): blocked clients waiting on it get a chance to be served after this command.
   void signal_key(int db, std::string_view key);
-  size_t blocked_clients() const { return blocked_count_; }
+  size_t blocked_clients() const { return blocked_count_ + postponed_count_; }
 
   // Bytes allocated by the process (INFO used_memory, maxmemory); 0 when no probe is installed.
   size_t used_memory() const { return memory_probe_ ? memory_probe_() : 0; }
@@ -143,6 +152,11 @@ class Server {
   int depth_ = 0;  // nesting of dispatch (EXEC runs commands inside EXEC)
   // While serve_client runs one read's commands back to back (no suspension in between), the last
   // command's end time, reused as the next one's start; -1 outside such a batch.
+  bool postpones(const Client& c, const cmd::CommandSpec& spec) const;
+  int64_t pause_until_ms_ = 0;  // 0: not paused
+  bool pause_writes_only_ = false;
+  std::unique_ptr<rt::Event> pause_changed_;  // set when a pause ends early (CLIENT UNPAUSE)
+  size_t postponed_count_ = 0;                // clients waiting on a pause (counted as blocked, as in Redis)
   bool in_batch_ = false;
   int64_t batch_clock_us_ = -1;
   struct BatchScope {

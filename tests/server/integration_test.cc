@@ -391,6 +391,25 @@ int64_t info_field(redisContext* c, const std::string& name) {
   return v;
 }
 
+// Sends a command without waiting for its reply.
+void send_only(redisContext* c, const char* cmd) {
+  redisAppendCommand(c, cmd);
+  int done = 0;
+  while (done == 0) {
+    ASSERT_EQ(redisBufferWrite(c, &done), REDIS_OK);
+  }
+}
+
+std::string next_reply(redisContext* c) {
+  void* rep = nullptr;
+  if (redisGetReply(c, &rep) != REDIS_OK) {
+    return "<error>";
+  }
+  std::string s = render_reply(static_cast<redisReply*>(rep));
+  freeReplyObject(rep);
+  return s;
+}
+
 TEST(IntegrationBlocking, TimeoutServedAcrossConnectionsAndDisconnect) {
   ServerProcess s;
   ASSERT_GT(s.port(), 0);
@@ -401,33 +420,20 @@ TEST(IntegrationBlocking, TimeoutServedAcrossConnectionsAndDisconnect) {
   EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(150));
 
   // Blocked, with a PING pipelined behind it: the PING waits until the BLPOP is served.
-  redisAppendCommand(a.get(), "BLPOP q 10");
-  redisAppendCommand(a.get(), "PING");
-  int done = 0;
-  while (done == 0) {
-    ASSERT_EQ(redisBufferWrite(a.get(), &done), REDIS_OK);
-  }
+  send_only(a.get(), "BLPOP q 10");
+  send_only(a.get(), "PING");
   for (int i = 0; i < 100 && info_field(b.get(), "blocked_clients") != 1; ++i) {
     usleep(10000);
   }
   EXPECT_EQ(info_field(b.get(), "blocked_clients"), 1);
   EXPECT_EQ(call(b.get(), {"RPUSH", "q", "v"}), ":1");
-  void* rep = nullptr;
-  ASSERT_EQ(redisGetReply(a.get(), &rep), REDIS_OK);
-  EXPECT_EQ(render_reply(static_cast<redisReply*>(rep)), "['q', 'v']");
-  freeReplyObject(rep);
-  ASSERT_EQ(redisGetReply(a.get(), &rep), REDIS_OK);
-  EXPECT_EQ(render_reply(static_cast<redisReply*>(rep)), "+PONG");
-  freeReplyObject(rep);
+  EXPECT_EQ(next_reply(a.get()), "['q', 'v']");
+  EXPECT_EQ(next_reply(a.get()), "+PONG");
 
   // A client that disconnects while blocked must not swallow a later push.
   {
     Conn gone = connect(s.port());
-    redisAppendCommand(gone.get(), "BLPOP q2 0");
-    done = 0;
-    while (done == 0) {
-      ASSERT_EQ(redisBufferWrite(gone.get(), &done), REDIS_OK);
-    }
+    send_only(gone.get(), "BLPOP q2 0");
     for (int i = 0; i < 100 && info_field(b.get(), "blocked_clients") != 1; ++i) {
       usleep(10000);
     }
@@ -481,6 +487,57 @@ TEST(IntegrationLimits, MaxmemoryRefusesThenEvicts) {
   EXPECT_GT(info_field(c.get(), "evicted_keys"), 10000);
   EXPECT_LE(info_field(c.get(), "used_memory"), 16 * 1024 * 1024 * 11 / 10);
   EXPECT_EQ(call(c.get(), {"EXISTS", "n19999"}), ":1") << "the newest key survives";
+}
+
+TEST(IntegrationPause, WritePauseHoldsWritesUntilUnpauseAndReadsGoOn) {
+  ServerProcess s;
+  ASSERT_GT(s.port(), 0);
+  Conn a = connect(s.port()), b = connect(s.port());
+  ASSERT_TRUE(a && a->err == 0 && b && b->err == 0);
+  EXPECT_EQ(call(a.get(), {"CLIENT", "PAUSE", "100000", "WRITE"}), "+OK");
+  EXPECT_EQ(call(b.get(), {"GET", "k"}), "(nil)");  // reads are not paused
+  // A write waits, and so does what is pipelined behind it (even a read).
+  send_only(b.get(), "SET k v");
+  send_only(b.get(), "GET k");
+  for (int i = 0; i < 100 && info_field(a.get(), "blocked_clients") != 1; ++i) {
+    usleep(10000);
+  }
+  EXPECT_EQ(info_field(a.get(), "blocked_clients"), 1);
+  EXPECT_EQ(call(a.get(), {"GET", "k"}), "(nil)") << "the paused SET must not have run";
+  EXPECT_EQ(call(a.get(), {"CLIENT", "UNPAUSE"}), "+OK");
+  EXPECT_EQ(next_reply(b.get()), "+OK");
+  EXPECT_EQ(next_reply(b.get()), "'v'");
+  EXPECT_EQ(info_field(a.get(), "blocked_clients"), 0);
+
+  // A transaction of reads runs during a write pause; one with a write waits at EXEC.
+  EXPECT_EQ(call(a.get(), {"CLIENT", "PAUSE", "100000", "WRITE"}), "+OK");
+  EXPECT_EQ(call(b.get(), {"MULTI"}), "+OK");
+  EXPECT_EQ(call(b.get(), {"GET", "k"}), "+QUEUED");
+  EXPECT_EQ(call(b.get(), {"EXEC"}), "['v']");
+  EXPECT_EQ(call(a.get(), {"CLIENT", "UNPAUSE"}), "+OK");
+
+  // A pause ends by itself when its time is up.
+  EXPECT_EQ(call(a.get(), {"CLIENT", "PAUSE", "200", "ALL"}), "+OK");
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(call(b.get(), {"PING"}), "+PONG");
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(150));
+  EXPECT_EQ(call(a.get(), {"CLIENT", "PAUSE", "-1"}), "-ERR timeout is negative");
+  EXPECT_EQ(call(a.get(), {"CLIENT", "PAUSE", "10", "SOME"}), "-ERR CLIENT PAUSE mode must be WRITE or ALL");
+  EXPECT_TRUE(s.alive());
+}
+
+TEST(IntegrationPause, DebugSleepStallsEveryClient) {
+  ServerProcess s;
+  ASSERT_GT(s.port(), 0);
+  Conn a = connect(s.port()), b = connect(s.port());
+  ASSERT_TRUE(a && a->err == 0 && b && b->err == 0);
+  const auto t0 = std::chrono::steady_clock::now();
+  send_only(a.get(), "DEBUG SLEEP 0.3");
+  usleep(50000);
+  EXPECT_EQ(call(b.get(), {"PING"}), "+PONG");
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(250));
+  EXPECT_EQ(next_reply(a.get()), "+OK");
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(290));
 }
 
 }  // namespace

@@ -1,6 +1,9 @@
 // Connection and server commands: PING, ECHO, QUIT, AUTH, HELLO, RESET, CLIENT, CONFIG,
 // TIME, LASTSAVE, INFO, DEBUG SLEEP, SHUTDOWN, and transactions (MULTI, EXEC, DISCARD, WATCH, UNWATCH).
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
 
 #include "cmd/table.h"
 #include "server/families/util.h"
@@ -298,6 +301,41 @@ void cmd_client_kill(CommandContext& ctx) {
   }
   ctx.out.integer(static_cast<int64_t>(victims.size()));
 }
+// CLIENT PAUSE timeout [WRITE|ALL]
+void cmd_client_pause(CommandContext& ctx) {
+  if (ctx.argc() > 4) {
+    ctx.out.error("ERR unknown subcommand or wrong number of arguments for 'pause'. Try CLIENT HELP.");
+    return;
+  }
+  bool writes_only = false;
+  if (ctx.argc() == 4) {
+    if (iequals(ctx.arg(3), "write")) {
+      writes_only = true;
+    } else if (!iequals(ctx.arg(3), "all")) {
+      ctx.out.error("ERR CLIENT PAUSE mode must be WRITE or ALL");
+      return;
+    }
+  }
+  int64_t ms = 0;
+  if (!resp::parse_ll(ctx.arg(2), &ms)) {
+    ctx.out.error("ERR timeout is not an integer or out of range");
+    return;
+  }
+  if (ms < 0) {
+    ctx.out.error("ERR timeout is negative");
+    return;
+  }
+  if (ms > 0) {
+    ctx.server.pause_clients(ms > INT64_MAX - ctx.now_ms ? INT64_MAX : ctx.now_ms + ms, writes_only);
+  }
+  ctx.out.ok();
+}
+
+void cmd_client_unpause(CommandContext& ctx) {
+  ctx.server.unpause_clients();
+  ctx.out.ok();
+}
+
 void cmd_client_no_evict(CommandContext& ctx) {
   if (!iequals(ctx.arg(2), "on") && !iequals(ctx.arg(2), "off")) {
     ctx.out.error(err::kSyntax);
@@ -464,8 +502,15 @@ void debug_protocol(CommandContext& ctx, std::string_view name) {
 
 void cmd_debug(CommandContext& ctx) {
   if (iequals(ctx.arg(1), "sleep") && ctx.argc() == 3) {
-    // DEBUG SLEEP blocks the whole server in Redis; tests use it to let time pass. We cannot block the
-    // loop without the seam, so it replies at once: time-sensitive tests should sleep client-side.
+    // Redis stops its whole event loop. Here every client's commands are postponed until then (a full
+    // pause) and the caller's +OK is held back as long, which is what clients can observe.
+    const double seconds = std::strtod(std::string(ctx.arg(2)).c_str(), nullptr);
+    const int64_t ms =
+        std::isfinite(seconds) && seconds > 0 ? static_cast<int64_t>(std::min(seconds, 1e9) * 1000) : 0;
+    if (ms > 0) {
+      ctx.server.pause_clients(ctx.now_ms + ms, false);
+      ctx.client.hold_replies_until_ms = ctx.now_ms + ms;
+    }
     ctx.out.ok();
   } else if (iequals(ctx.arg(1), "set-active-expire") && ctx.argc() == 3) {
     ctx.out.ok();
@@ -595,6 +640,8 @@ void register_server_family(Registry& r) {
   r.add("client|info", cmd_client_info);
   r.add("client|kill", cmd_client_kill);
   r.add("client|no-evict", cmd_client_no_evict);
+  r.add("client|pause", cmd_client_pause);
+  r.add("client|unpause", cmd_client_unpause);
   r.add("config|get", cmd_config_get);
   r.add("config|set", cmd_config_set);
   r.add("config|resetstat", cmd_config_resetstat);
