@@ -13,6 +13,7 @@
 #   CODIS_SERVER_ARGS=...  extra subject arguments (default: --port/--bind/--dir/--logfile only)
 #   REDIS_SERVER=path      the reference (default: redis-server on $PATH)
 #   BENCH_TESTS, BENCH_PIPELINES ("1 16"), BENCH_REQUESTS, BENCH_MEMORY_KEYS (1000000),
+#   BENCH_ROUNDS (3: each figure is the median of that many runs, see report.py),
 #   BENCH_SERVER_CPU (0), BENCH_CLIENT_CPU (1), BENCH_ENFORCE=1 (exit 1 when a target is missed)
 # Output: the table and `bench.server ...` summary lines on stdout, also saved in
 # bench/server/results/latest.txt (ignored by git). Every process started here is killed by PID on exit.
@@ -28,6 +29,7 @@ esac
 TESTS=${BENCH_TESTS:-set,get,incr,lpush,rpop,sadd,hset,zadd,lrange_100,mset}
 PIPELINES=${BENCH_PIPELINES:-1 16}
 MEM_KEYS=${BENCH_MEMORY_KEYS:-1000000}
+ROUNDS=${BENCH_ROUNDS:-3}
 SERVER_CPU=${BENCH_SERVER_CPU:-0}
 CLIENT_CPU=${BENCH_CLIENT_CPU:-1}
 REDIS=${REDIS_SERVER:-$(command -v redis-server || true)}
@@ -155,7 +157,7 @@ memory_test() {
   stop_server "$pid"
 }
 
-echo "bench: mode $MODE, -n $N, tests $TESTS, pipelines $PIPELINES, server CPU $SERVER_CPU, client CPU $CLIENT_CPU"
+echo "bench: mode $MODE, -n $N, $ROUNDS round(s), tests $TESTS, pipelines $PIPELINES, server CPU $SERVER_CPU, client CPU $CLIENT_CPU"
 [[ $SUBJECT_IS_REDIS == 1 ]] && echo "bench: the 'codis' column is $SUBJECT (redis-server against itself)"
 : >"$WORK/raw.txt"
 start_server redis "$REDIS"
@@ -163,7 +165,11 @@ start_server codis "$SUBJECT"
 for pipe in $PIPELINES; do
   for label in redis codis; do redis-cli -p "${PORT[$label]}" FLUSHALL >/dev/null; done
   for test in ${TESTS//,/ }; do
-    for label in redis codis; do run_test "$label" "$test" "$pipe"; done
+    for round in $(seq "$ROUNDS"); do
+      # The servers take turns going first, so a drift of the machine's speed hits both alike.
+      if ((round % 2)); then order=(redis codis); else order=(codis redis); fi
+      for label in "${order[@]}"; do run_test "$label" "$test" "$pipe"; done
+    done
   done
 done
 stop_server "${PID[redis]}"

@@ -4,16 +4,34 @@
 Input lines (whitespace separated):
   run <label> <test> <pipeline> <requests> <rps|ERR> <cpu_ticks>
   mem <label> <keys> <used_memory|ERR> <rss_bytes>
-Labels are "redis" and "codis". Prints the throughput table, the memory table, then one
+Labels are "redis" and "codis"; a (label, test, pipeline) may have several rounds, reported by their median
+(ratios: the median of the per-round ratios). Prints the throughput table, the memory table, then one
 `bench.server ...` line per figure; exits 1 when a figure is missing and, with --enforce, when a target of
 issue 3 is missed (codis >= 1.0x redis req/s and req/CPU-s on every test; used_memory <= 1.1x).
 Usage: report.py RAW CLK_TCK [--enforce]
 """
+import statistics
 import sys
 
 
 def ratio(a, b):
     return b / a if a and b is not None and a > 0 else None
+
+
+def median(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+
+
+def combine(rounds_r, rounds_c):
+    """Median figures per server, and the median of the per-round ratios: the two servers of a round ran
+    back to back, so a round's ratio is less exposed to the machine's drift than a ratio of medians."""
+    r = tuple(median([x[i] for x in rounds_r]) for i in range(3)) if rounds_r else (None, None, 0)
+    c = tuple(median([x[i] for x in rounds_c]) for i in range(3)) if rounds_c else (None, None, 0)
+    pairs = list(zip(rounds_r, rounds_c))
+    rr = median([ratio(a[0], b[0]) for a, b in pairs])
+    cr = median([ratio(a[1], b[1]) for a, b in pairs])
+    return r, c, rr, cr
 
 
 def fmt(x, digits=0):
@@ -38,7 +56,7 @@ def main() -> int:
             cpu = int(ticks) / clk_tck
             rps_v = None if rps == "ERR" else float(rps)
             per_cpu = int(requests) / cpu if rps_v is not None and cpu > 0 else None
-            runs[(label,) + key] = (rps_v, per_cpu, cpu)
+            runs.setdefault((label,) + key, []).append((rps_v, per_cpu, cpu))
         elif f[0] == "mem":
             _, label, keys, used, rss = f
             # A server that reports used_memory 0 does not track it: a missing figure, not a win.
@@ -47,13 +65,13 @@ def main() -> int:
     ok, missed = True, []
     head = f"{'test':<11}{'P':>3}{'redis req/s':>14}{'codis req/s':>14}{'ratio':>7}" \
            f"{'redis req/CPU-s':>17}{'codis req/CPU-s':>17}{'ratio':>7}{'redis CPU-s':>13}{'codis CPU-s':>13}"
+    rounds = max((len(v) for v in runs.values()), default=0)
+    print(f"median of {rounds} round(s) per figure; ratio = median of the per-round codis/redis ratios")
     print(head)
     print("-" * len(head))
     summary = []
     for test, pipe in order:
-        r = runs.get(("redis", test, pipe), (None, None, 0))
-        c = runs.get(("codis", test, pipe), (None, None, 0))
-        rr, cr = ratio(r[0], c[0]), ratio(r[1], c[1])
+        r, c, rr, cr = combine(runs.get(("redis", test, pipe), []), runs.get(("codis", test, pipe), []))
         print(f"{test:<11}{pipe:>3}{fmt(r[0]):>14}{fmt(c[0]):>14}{fmt(rr, 2):>7}"
               f"{fmt(r[1]):>17}{fmt(c[1]):>17}{fmt(cr, 2):>7}{fmt(r[2], 2):>13}{fmt(c[2], 2):>13}")
         summary.append(f"bench.server test={test} pipeline={pipe} redis_rps={fmt(r[0]).replace(',', '')} "
