@@ -11,7 +11,6 @@
 // element is erased. scan() is Redis's dictScan cursor (HSCAN, SSCAN).
 #pragma once
 
-#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -19,6 +18,8 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+
+#include "server/scan_cursor.h"
 
 namespace codis::server {
 
@@ -272,14 +273,7 @@ class ChainedDict {
     for (const Node* n = buckets_[cursor & mask_]; n != nullptr; n = n->next) {
       fn(static_cast<const Value&>(n->value));
     }
-    // Increment the bit-reversed cursor: set the bits above the mask, then the highest zero bit becomes
-    // one and every bit above it zero (a carry running downwards). No zero bit left: the walk is over.
-    const uint64_t v = cursor | ~static_cast<uint64_t>(mask_);
-    if (v == ~uint64_t{0}) {
-      return 0;
-    }
-    const uint64_t top = uint64_t{1} << (std::bit_width(~v) - 1);
-    return (v & (top - 1)) | top;
+    return next_scan_cursor(cursor, mask_);
   }
 
   // At least n buckets and at least size() (load <= 1); rehash(0) shrinks to fit.

@@ -5,19 +5,13 @@
 #include <new>
 #include <utility>
 
+#include "server/scan_cursor.h"
+
 namespace codis::server {
 
 namespace {
 
 constexpr size_t kMinBuckets = 4;
-
-// Reverses the bits of v (the cursor walks buckets in reverse-binary order).
-uint64_t rev(uint64_t v) {
-  v = ((v >> 1) & 0x5555555555555555ULL) | ((v & 0x5555555555555555ULL) << 1);
-  v = ((v >> 2) & 0x3333333333333333ULL) | ((v & 0x3333333333333333ULL) << 2);
-  v = ((v >> 4) & 0x0F0F0F0F0F0F0F0FULL) | ((v & 0x0F0F0F0F0F0F0F0FULL) << 4);
-  return __builtin_bswap64(v);
-}
 
 }  // namespace
 
@@ -122,11 +116,7 @@ uint64_t SlotTable::scan(uint64_t cursor, const std::function<void(const Entry&)
   for (const Entry* e = buckets_[cursor & mask_]; e != nullptr; e = e->next_) {
     fn(*e);
   }
-  // Increment the reversed cursor in the bits the mask covers (Redis's dictScan).
-  cursor |= ~mask_;
-  cursor = rev(cursor);
-  ++cursor;
-  return rev(cursor);
+  return next_scan_cursor(cursor, mask_);
 }
 
 const Entry* SlotTable::random_entry(const std::function<uint64_t(uint64_t)>& pick) const {
