@@ -10,6 +10,10 @@
 #include "rt/net.h"
 #include "rt/time.h"
 
+namespace codis::cmd {
+struct CommandSpec;
+}
+
 namespace codis::server {
 
 struct QueuedCommand {
@@ -70,6 +74,7 @@ struct Client {
   // CLIENT PAUSE / DEBUG SLEEP: a command that arrived while it had to wait (run when the pause ends), and
   // the time (unix ms) before which this client's replies are held back (the DEBUG SLEEP caller).
   std::vector<std::string> postponed;
+  const cmd::CommandSpec* postponed_spec = nullptr;  // its (sub)command, as dispatch resolved it
   int64_t hold_replies_until_ms = 0;
   rt::Event* wakeup = nullptr;  // set when the outbox fills or the client is killed
   size_t subscriptions() const { return channels.size() + patterns.size(); }

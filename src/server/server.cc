@@ -260,6 +260,7 @@ void Server::dispatch(Client& c, std::span<const std::string_view> argv, resp::R
       unpause_clients();  // the pause ran out
     } else if (postpones(c, *spec)) {
       c.postponed.assign(argv.begin(), argv.end());  // run by serve_client when the pause ends
+      c.postponed_spec = spec;
       return;
     }
   }
@@ -600,13 +601,7 @@ bool Server::run_buffered(Client& c, resp::RequestParser& parser, IoBuf& in, res
 
 rt::Task<void> Server::wait_until_unpaused(const Client& c) {
   for (;;) {
-    const cmd::CommandSpec* spec = cmd::lookup(c.postponed[0]);
-    if (spec != nullptr && spec->is_container() && c.postponed.size() > 1) {
-      if (const cmd::CommandSpec* sub = cmd::lookup_subcommand(*spec, c.postponed[1])) {
-        spec = sub;
-      }
-    }
-    if (pause_until_ms_ == 0 || spec == nullptr || !postpones(c, *spec)) {
+    if (pause_until_ms_ == 0 || !postpones(c, *c.postponed_spec)) {
       if (pause_until_ms_ != 0 && pause_until_ms_ <= now_ms()) {
         unpause_clients();  // the pause ran out
       }
