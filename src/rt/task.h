@@ -7,10 +7,13 @@
 #pragma once
 
 #include <coroutine>
+#include <cstddef>
 #include <cstdlib>
 #include <exception>
 #include <optional>
 #include <utility>
+
+#include "rt/frame_pool.h"
 
 namespace codis::rt {
 
@@ -21,6 +24,10 @@ namespace detail {
 
 struct PromiseBase {
   std::coroutine_handle<> continuation;
+
+  // Frames come from the per-thread frame cache (rt/frame_pool.h): a connection makes one per read and write.
+  static void* operator new(std::size_t n) { return frame_alloc(n); }
+  static void operator delete(void* p, std::size_t n) noexcept { frame_free(p, n); }
 
   std::suspend_always initial_suspend() noexcept { return {}; }
 

@@ -44,9 +44,9 @@ struct Client {
   bool close_after_reply = false;
   rt::MonoTime created{};
   rt::MonoTime last_interaction{};
-  std::string last_command = "NULL";
-  bool killed = false;           // CLIENT KILL: the connection loop closes it at its next turn
-  rt::Stream* stream = nullptr;  // closing it from elsewhere ends the client's pending read
+  std::string_view last_command = "NULL";  // a command table name (static), as Redis keeps c->lastcmd
+  bool killed = false;                     // CLIENT KILL: the connection loop closes it at its next turn
+  rt::Stream* stream = nullptr;            // closing it from elsewhere ends the client's pending read
   void kill() {
     killed = true;
     if (stream != nullptr) {

@@ -26,8 +26,10 @@ struct Loop {
   Loop& operator=(const Loop&) = delete;
 
   size_t index;
-  // Concurrency hint 1: only this loop's thread runs it (other threads only post, which stays thread-safe).
-  boost::asio::io_context io{1};
+  // Only this loop's thread runs it and touches its sockets and timers; other threads only post, which
+  // stays thread-safe (the scheduler keeps its lock). UNSAFE_IO drops the per-descriptor mutex that the
+  // reactor would otherwise take around every socket operation.
+  boost::asio::io_context io{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
   // Keeps run() going while idle; only stop() ends it.
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work{io.get_executor()};
   AsioExecutor exec{io};

@@ -27,14 +27,26 @@ auto wait_ready(Executor& ex, const std::shared_ptr<Sock>& s, tcp::socket::wait_
                   [sock = s.get(), w](auto handler) { sock->socket.async_wait(w, std::move(handler)); });
 }
 
-// Waits until the read-ahead operation in flight completes (its handler resumes us). If the awaiting Task is
-// destroyed first, the slot disarms and the operation simply completes into the Sock's buffer.
+// Waits until the read-ahead operation in flight completes (its handler resumes us). The Sock holds the
+// waiting coroutine's handle directly (a WakeSlot would allocate a shared state per wait, and a connection
+// waits once per request); if the awaiting Task is destroyed first, this awaiter's destructor clears the
+// handle and the operation simply completes into the Sock's buffer.
 struct AheadAwaiter {
-  Executor* ex;
   Sock* s;
-  WakeSlot slot;
+  std::coroutine_handle<> h{};
+  explicit AheadAwaiter(Sock* sock) : s(sock) {}
+  AheadAwaiter(const AheadAwaiter&) = delete;
+  AheadAwaiter& operator=(const AheadAwaiter&) = delete;
+  ~AheadAwaiter() {
+    if (h && s->ahead_waiter == h) {
+      s->ahead_waiter = {};
+    }
+  }
   bool await_ready() const noexcept { return !s->ahead_pending; }
-  void await_suspend(std::coroutine_handle<> h) { s->ahead_waiter = slot.arm(*ex, h); }
+  void await_suspend(std::coroutine_handle<> awaiting) noexcept {
+    h = awaiting;
+    s->ahead_waiter = awaiting;
+  }
   void await_resume() const noexcept {}
 };
 
@@ -64,8 +76,9 @@ void start_ahead(const std::shared_ptr<Sock>& s) {
                               }
                               // Asio runs this as an event of the loop, so resuming here is a scheduling
                               // point already.
-                              Waker w = std::move(s->ahead_waiter);
-                              w.resume_now();
+                              if (auto h = std::exchange(s->ahead_waiter, {})) {
+                                h.resume();
+                              }
                             });
 }
 
@@ -110,7 +123,7 @@ Task<Result<size_t>> read_task(Executor* ex, std::shared_ptr<Sock> s, std::span<
       co_return e;
     }
     if (s->ahead_pending) {
-      co_await AheadAwaiter{ex, s.get(), {}};
+      co_await AheadAwaiter{s.get()};
       continue;
     }
     if (s->hot) {

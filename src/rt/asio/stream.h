@@ -12,6 +12,7 @@
 // kCancelled.
 #pragma once
 
+#include <coroutine>
 #include <memory>
 #include <vector>
 
@@ -41,7 +42,7 @@ struct Sock {
   size_t ahead_len = 0;
   bool ahead_pending = false;
   boost::system::error_code ahead_err;
-  Waker ahead_waiter;
+  std::coroutine_handle<> ahead_waiter;  // the read waiting for the read-ahead (see AheadAwaiter)
 };
 
 class AsioStream final : public Stream {

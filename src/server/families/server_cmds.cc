@@ -176,7 +176,7 @@ std::string client_line(const Client& c, rt::MonoTime now) {
          " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=16384 obl=0 oll=0 omem=0 tot-mem=0 "
          "events=r "
          "cmd=" +
-         c.last_command + " user=default redir=-1 resp=" + std::to_string(c.protocol) + "\n";
+         std::string(c.last_command) + " user=default redir=-1 resp=" + std::to_string(c.protocol) + "\n";
 }
 
 void cmd_client_id(CommandContext& ctx) {

@@ -1,0 +1,15 @@
+// Where Task coroutine frames come from: a per-thread cache of freed frames by size class, so that the
+// frames a connection creates for every read and write (and then frees) are reused instead of going back to
+// malloc, whose per-size cache holds only 7 blocks and then falls through to its slower paths when 50
+// connections each park a read frame. Frames larger than the biggest class go straight to operator new.
+// Sanitizer builds skip the cache so that a use of a destroyed frame is still reported.
+#pragma once
+
+#include <cstddef>
+
+namespace codis::rt::detail {
+
+void* frame_alloc(std::size_t n);
+void frame_free(void* p, std::size_t n) noexcept;
+
+}  // namespace codis::rt::detail
