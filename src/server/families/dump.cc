@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "server/encoding.h"
+#include "server/families/dump_value.h"
 #include "server/families/util.h"
 #include "server/families/zset_cmds.h"
 #include "server/rdb/decoder.h"
@@ -117,13 +118,8 @@ void cmd_dump(CommandContext& ctx) {
     ctx.out.null();
     return;
   }
-  rdb::DumpValue v;
-  if (!to_dump_value(e->value, &v)) {
-    ctx.out.error("ERR DUMP of this type is not supported yet");
-    return;
-  }
   std::string payload;
-  if (auto st = rdb::DumpEncoder().encode_payload(v, dump_type(e->value, v), &payload); !st.ok()) {
+  if (auto st = dump_payload(e->value, &payload); !st.ok()) {
     ctx.out.error(rdb::dump_error_reply(st.error().code));
     return;
   }
@@ -222,6 +218,14 @@ void cmd_restore(CommandContext& ctx) {
 }
 
 }  // namespace
+
+rdb::DumpStatus dump_payload(const Object& o, std::string* payload) {
+  rdb::DumpValue v;
+  if (!to_dump_value(o, &v)) {
+    return rdb::dump_error(rdb::DumpErrc::kUnsupported, "no DUMP encoding for this type");
+  }
+  return rdb::DumpEncoder().encode_payload(v, dump_type(o, v), payload);
+}
 
 void register_dump_family(Registry& r) {
   r.add("dump", cmd_dump);

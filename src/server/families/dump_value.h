@@ -1,0 +1,19 @@
+// A value's DUMP payload, shared by DUMP and DEBUG OBJECT (whose serializedlength is the payload's object
+// bytes, Redis's rdbSavedObjectLen).
+#pragma once
+
+#include <string>
+
+#include "server/object.h"
+#include "server/rdb/error.h"
+
+namespace codis::server {
+
+// Appends the Redis 7.0 DUMP payload of `o` (type byte, object, RDB version, CRC-64) to *payload, in the
+// encoding the value has (a sorted set's listpack or skip list) or the one Redis would give it.
+rdb::DumpStatus dump_payload(const Object& o, std::string* payload);
+
+// The footer after a DUMP payload's object: the RDB version (2 bytes) and the CRC-64 (8 bytes).
+inline constexpr size_t kDumpFooterBytes = 10;
+
+}  // namespace codis::server
