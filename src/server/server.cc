@@ -91,6 +91,9 @@ rt::Task<void> Server::cron() {
 }
 
 void Server::expire_cycle() {
+  if (!active_expire_) {
+    return;
+  }
   const int64_t now = now_ms();
   for (auto& db : dbs_) {
     // The expiry index is ordered by time, so this deletes exactly the expired keys, oldest first; the cap

@@ -84,8 +84,11 @@ class Server {
     watchers_.erase(std::remove(watchers_.begin(), watchers_.end(), c), watchers_.end());
   }
   void shutdown();
-  // Active expiry: deletes keys whose time has passed, a bounded amount per call.
+  // Active expiry: deletes keys whose time has passed, a bounded amount per call; nothing while DEBUG
+  // SET-ACTIVE-EXPIRE 0 has it off (keys then expire only when accessed, as Redis's tests rely on).
   void expire_cycle();
+  void set_active_expire(bool on) { active_expire_ = on; }
+  bool active_expire() const { return active_expire_; }
   // WATCH bookkeeping: a write to (db, key) makes every client watching it fail its EXEC.
   void touch_watched(int db, std::string_view key);
   void touch_watched_db(int db);
@@ -144,6 +147,8 @@ class Server {
   Slowlog slowlog_;
   Stats stats_;
   uint32_t lru_clock_ = 0;  // seconds of the wall clock at the current command; entries stamp it on access
+  // Off after DEBUG SET-ACTIVE-EXPIRE 0.
+  bool active_expire_ = true;
   std::map<uint64_t, Client*> clients_;
   std::vector<Client*> watchers_;  // clients that watched keys (some may have unwatched since)
   uint64_t last_client_id_ = 0;

@@ -1,9 +1,7 @@
 // Connection and server commands: PING, ECHO, QUIT, AUTH, HELLO, RESET, CLIENT, CONFIG,
-// TIME, LASTSAVE, INFO, DEBUG SLEEP, SHUTDOWN, and transactions (MULTI, EXEC, DISCARD, WATCH, UNWATCH).
+// TIME, LASTSAVE, INFO, SHUTDOWN, and transactions (MULTI, EXEC, DISCARD, WATCH, UNWATCH).
 #include <algorithm>
-#include <cmath>
 #include <cstdint>
-#include <cstdlib>
 
 #include "cmd/table.h"
 #include "server/families/util.h"
@@ -452,78 +450,6 @@ void cmd_info(CommandContext& ctx) {
   ctx.out.verbatim(render_info(ctx.server, sections));
 }
 
-// DEBUG PROTOCOL <type>: one reply of each RESP3 type, as client libraries' tests expect them.
-void debug_protocol(CommandContext& ctx, std::string_view name) {
-  auto& o = ctx.out;
-  if (iequals(name, "string")) {
-    o.bulk("Hello World");
-  } else if (iequals(name, "integer")) {
-    o.integer(12345);
-  } else if (iequals(name, "double")) {
-    o.double_value(3.141);
-  } else if (iequals(name, "bignum")) {
-    o.big_number("1234567999999999999999999999999999999");
-  } else if (iequals(name, "null")) {
-    o.null();
-  } else if (iequals(name, "array") || iequals(name, "set")) {
-    iequals(name, "set") ? o.set(3) : o.array(3);
-    for (int j = 0; j < 3; ++j) {
-      o.integer(j);
-    }
-  } else if (iequals(name, "map")) {
-    o.map(3);
-    for (int j = 0; j < 3; ++j) {
-      o.integer(j);
-      o.boolean(j == 1);
-    }
-  } else if (iequals(name, "attrib")) {
-    if (o.attribute(1)) {
-      o.bulk("key-popularity");
-      o.array(2);
-      o.bulk("key:123");
-      o.integer(90);
-    }
-    o.bulk("Some real reply following the attribute");
-  } else if (iequals(name, "push")) {
-    o.push(2);
-    o.bulk("server-cpu-usage");
-    o.integer(42);
-    o.bulk("Some real reply following the push reply");
-  } else if (iequals(name, "true") || iequals(name, "false")) {
-    o.boolean(iequals(name, "true"));
-  } else if (iequals(name, "verbatim")) {
-    o.verbatim("This is a verbatim\nstring", "txt");
-  } else {
-    o.error(
-        "ERR Wrong protocol type name. Please use one of the following: "
-        "string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false");
-  }
-}
-
-void cmd_debug(CommandContext& ctx) {
-  if (iequals(ctx.arg(1), "sleep") && ctx.argc() == 3) {
-    // Redis stops its whole event loop. Here every client's commands are postponed until then (a full
-    // pause) and the caller's +OK is held back as long, which is what clients can observe.
-    const double seconds = std::strtod(std::string(ctx.arg(2)).c_str(), nullptr);
-    const int64_t ms =
-        std::isfinite(seconds) && seconds > 0 ? static_cast<int64_t>(std::min(seconds, 1e9) * 1000) : 0;
-    if (ms > 0) {
-      ctx.server.pause_clients(ctx.now_ms + ms, false);
-      ctx.client.hold_replies_until_ms = ctx.now_ms + ms;
-    }
-    ctx.out.ok();
-  } else if (iequals(ctx.arg(1), "set-active-expire") && ctx.argc() == 3) {
-    ctx.out.ok();
-  } else if (iequals(ctx.arg(1), "protocol") && ctx.argc() == 3) {
-    debug_protocol(ctx, ctx.arg(2));
-  } else if (iequals(ctx.arg(1), "reload") || iequals(ctx.arg(1), "quicklist-packed-threshold") ||
-             iequals(ctx.arg(1), "change-repl-id")) {
-    ctx.out.ok();  // nothing is persisted or replicated: the data set is what a reload would load
-  } else {
-    ctx.out.error("ERR DEBUG subcommand not supported by codis-server: " + std::string(ctx.arg(1)));
-  }
-}
-
 void cmd_shutdown(CommandContext& ctx) {
   ctx.server.env().log.warning("User requested shutdown...");
   ctx.client.close_after_reply = true;
@@ -648,7 +574,6 @@ void register_server_family(Registry& r) {
   r.add("time", cmd_time);
   r.add("lastsave", cmd_lastsave);
   r.add("info", cmd_info);
-  r.add("debug", cmd_debug);
   r.add("shutdown", cmd_shutdown);
   r.add("multi", cmd_multi);
   r.add("exec", cmd_exec);
