@@ -121,6 +121,10 @@ Task<Result<void>> write_until_error(Env& env, Stream& s) {
   co_return Errc::kTimeout;
 }
 
+size_t reply_len(int round) {
+  return 2 + std::to_string(round).size();
+}
+
 bool is_eof_or_reset(const Result<size_t>& r) {
   return r.ok() ? *r == 0 : r.error() == Errc::kConnReset;
 }
@@ -422,6 +426,32 @@ TEST_P(Contract, WithTimeoutOnStuckReadGivesTimeoutAndStreamStaysUsable) {
     auto r2 = co_await with_timeout(env.exec, seconds(5), read_exact(*p->server, 4));
     CO_ASSERT_OK(r2);
     EXPECT_EQ(*r2, "pong");
+  });
+}
+
+// A read that drained the socket leaves nothing waiting on it; bytes that arrive while the owner is busy
+// elsewhere (the loop sees them with no read pending) must still reach the next read, whether the owner
+// comes back before or after they arrive, and a request-reply exchange never stalls.
+TEST_P(Contract, BytesArrivingWhileNoReadIsPendingReachTheNextRead) {
+  const std::string host = fx().host();
+  fx().run([&](Env& env) -> Task<void> {
+    auto p = co_await connect_pair(env, host);
+    CO_ASSERT_OK(p);
+    for (int round = 0; round < 40; ++round) {
+      const std::string req = "req" + std::to_string(round);
+      auto w = co_await write_all(*p->client, req);
+      CO_ASSERT_OK(w);
+      if (round % 2 == 1) {
+        co_await sleep_for(env.exec, milliseconds(3));  // the bytes arrive before the read starts
+      }
+      auto got = co_await with_timeout(env.exec, seconds(5), read_exact(*p->server, req.size()));
+      CO_ASSERT_OK(got);
+      EXPECT_EQ(*got, req);
+      auto reply = co_await write_all(*p->server, "ok" + std::to_string(round));
+      CO_ASSERT_OK(reply);
+      auto back = co_await with_timeout(env.exec, seconds(5), read_exact(*p->client, reply_len(round)));
+      CO_ASSERT_OK(back);
+    }
   });
 }
 

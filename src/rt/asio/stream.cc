@@ -1,11 +1,22 @@
 #include "rt/asio/stream.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
+#include <memory>
+#include <type_traits>
 #include <utility>
+
+#include <sys/socket.h>
+
+#include <boost/asio/detail/reactor.hpp>
+#include <boost/asio/detail/reactor_op.hpp>
+#include <boost/asio/execution/context.hpp>
+#include <boost/asio/query.hpp>
 
 #include "rt/asio/errors.h"
 #include "rt/asio/op.h"
+#include "rt/frame_pool.h"
 #include "rt/sleep.h"
 #include "rt/wake.h"
 
@@ -50,44 +61,113 @@ struct AheadAwaiter {
   void await_resume() const noexcept {}
 };
 
-// Starts one async_read_some into the Sock's read-ahead buffer. Asio tries the receive at once only when the
-// socket was last seen readable and not drained; otherwise it queues the operation for epoll without another
-// system call, which a plain async_wait cannot do (it re-arms the descriptor with epoll_ctl every time).
+// What a read-ahead receive brought: bytes in the Sock's buffer, end of stream, an error, or nothing
+// (aborted by close()). Runs as an event of the loop, so resuming the reader here is a scheduling point.
+void ahead_done(Sock& s, const error_code& ec, size_t n) {
+  s.ahead_pending = false;
+  s.ahead_pos = 0;
+  s.ahead_len = 0;
+  if (!ec) {
+    s.ahead_len = n;
+    if (n == s.ahead.size()) {
+      s.hot = true;  // more is probably waiting: read it straight next time
+      s.ahead_want = std::min(s.ahead.size() * 2, kMaxAhead);
+    }
+  } else if (ec == boost::asio::error::eof) {
+    s.eof = true;
+  } else if (ec != boost::asio::error::operation_aborted) {
+    s.ahead_err = ec;
+  }
+  if (auto h = std::exchange(s.ahead_waiter, {})) {
+    h.resume();
+  }
+}
+
+namespace ad = boost::asio::detail;
+static_assert(std::is_same_v<ad::reactor, ad::epoll_reactor>, "AheadOp is written for Asio's epoll reactor");
+
+// basic_socket keeps the descriptor's reactor registration protected; a pointer to that member, formed in
+// a derived class, reaches it legally.
+struct SocketAccess : tcp::socket {
+  static auto& impl(tcp::socket& s) { return (s.*&SocketAccess::impl_).get_implementation(); }
+};
+
+// One receive into the Sock's read-ahead buffer, queued on the loop's epoll reactor. Asio's own
+// async_read_some counts only end of stream as "drained", so after every request it first tries a receive
+// that fails with EAGAIN (the client has not had our reply yet), a wasted system call per request at -P 1
+// and per pipeline at -P 16; its async_wait instead re-arms the descriptor with epoll_ctl. A stream
+// receive that returns less than it asked for has drained the socket, and any byte arriving later raises a
+// new edge-triggered event that the reactor reports (and that re-enables the immediate attempt), so this op
+// says "exhausted" then and the next one waits for epoll without a system call, as Redis's loop does.
+class AheadOp final : public ad::reactor_op {
+ public:
+  explicit AheadOp(std::shared_ptr<Sock> s)
+      : ad::reactor_op(error_code(), &AheadOp::do_perform, &AheadOp::do_complete), s_(std::move(s)) {}
+
+  // One per request and connection: from the same per-thread cache as coroutine frames.
+  static void* operator new(size_t n) { return rt::detail::frame_alloc(n); }
+  static void operator delete(void* p, size_t n) noexcept { rt::detail::frame_free(p, n); }
+
+ private:
+  static status do_perform(ad::reactor_op* base) {
+    auto* o = static_cast<AheadOp*>(base);
+    Sock& s = *o->s_;
+    for (;;) {
+      const ssize_t n = ::recv(s.socket.native_handle(), s.ahead.data(), s.ahead.size(), 0);
+      if (n > 0) {
+        o->bytes_transferred_ = static_cast<size_t>(n);
+        return o->bytes_transferred_ < s.ahead.size() ? done_and_exhausted : done;
+      }
+      if (n == 0) {
+        o->ec_ = boost::asio::error::eof;
+        return done;
+      }
+      if (errno == EINTR) {
+        continue;
+      }
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        return not_done;
+      }
+      o->ec_ = error_code(errno, boost::asio::error::get_system_category());
+      return done;
+    }
+  }
+
+  // owner is null when the io_context is destroyed with the op still queued: only free it then.
+  static void do_complete(void* owner, ad::operation* base, const error_code& /*unused*/, size_t /*unused*/) {
+    std::unique_ptr<AheadOp> o(static_cast<AheadOp*>(base));
+    if (owner == nullptr) {
+      return;
+    }
+    std::shared_ptr<Sock> s = std::move(o->s_);
+    const error_code ec = o->ec_;
+    const size_t n = o->bytes_transferred_;
+    o.reset();
+    ahead_done(*s, ec, n);
+  }
+
+  std::shared_ptr<Sock> s_;
+};
+
+// Starts one receive into the Sock's read-ahead buffer (see AheadOp).
 void start_ahead(const std::shared_ptr<Sock>& s) {
   if (s->ahead.size() < s->ahead_want) {
     s->ahead.resize(s->ahead_want);
   }
   s->ahead_pending = true;
-  s->socket.async_read_some(boost::asio::buffer(s->ahead.data(), s->ahead.size()),
-                            [s](const error_code& ec, size_t n) {
-                              s->ahead_pending = false;
-                              s->ahead_pos = 0;
-                              s->ahead_len = 0;
-                              if (!ec) {
-                                s->ahead_len = n;
-                                if (n == s->ahead.size()) {
-                                  s->hot = true;  // more is probably waiting: read it straight next time
-                                  s->ahead_want = std::min(s->ahead.size() * 2, kMaxAhead);
-                                }
-                              } else if (ec == boost::asio::error::eof) {
-                                s->eof = true;
-                              } else if (ec != boost::asio::error::operation_aborted) {
-                                s->ahead_err = ec;
-                              }
-                              // Asio runs this as an event of the loop, so resuming here is a scheduling
-                              // point already.
-                              if (auto h = std::exchange(s->ahead_waiter, {})) {
-                                h.resume();
-                              }
-                            });
+  auto& impl = SocketAccess::impl(s->socket);
+  auto& reactor = boost::asio::use_service<ad::reactor>(
+      boost::asio::query(s->socket.get_executor(), boost::asio::execution::context));
+  reactor.start_op(ad::reactor::read_op, impl.socket_, impl.reactor_data_, new AheadOp(s),
+                   /*is_continuation=*/false, /*allow_speculative=*/true);
 }
 
 // Like every Task these are lazy, so they hold what they use by value (the Sock, not the Stream): the Stream
 // may be destroyed while they are suspended.
 //
 // Bytes reach the caller two ways. While the connection is busy ("hot": the last read filled its buffer) a
-// read is a plain non-blocking read_some into the caller's buffer. Otherwise the read waits on an
-// async_read_some into a small buffer the Sock owns and copies from it; as that buffer outlives any caller,
+// read is a plain non-blocking read_some into the caller's buffer. Otherwise the read waits on a
+// receive (AheadOp) into a small buffer the Sock owns and copies from it; as that buffer outlives any caller,
 // a read cancelled while waiting loses nothing (the bytes wait there for the next read). Either way a
 // request-reply exchange costs the reactor's wait, one read and one write, as in Redis.
 Task<Result<size_t>> read_task(Executor* ex, std::shared_ptr<Sock> s, std::span<char> buf) {

@@ -2,8 +2,9 @@
 //
 // Writes are readiness-based: try the non-blocking call first, and only when the kernel says "would block"
 // await the socket becoming writable (async_wait through rt/asio/op.h). Reads try a direct non-blocking read
-// while the connection is busy, and otherwise wait on an async_read_some into a small read-ahead buffer owned
-// by the Sock (an async_wait would cost an epoll_ctl per wait). Either way a cancelled read consumed nothing
+// while the connection is busy, and otherwise wait on a receive queued on the epoll reactor (AheadOp in
+// stream.cc) into a small read-ahead buffer owned by the Sock (an async_wait would cost an epoll_ctl per
+// wait, Asio's async_read_some a failed receive per request). Either way a cancelled read consumed nothing
 // (bytes that arrive for it wait in the read-ahead buffer; with_timeout(read) leaves the stream usable) and
 // Asio never holds a pointer into a caller's buffer.
 //
@@ -35,7 +36,7 @@ struct Sock {
   unsigned streak = 0;   // reads in a row that found data at once (see kMaxReadStreak in stream.cc)
   bool eof = false;      // the peer shut down writing
   bool hot = true;       // the last read filled its buffer: try a direct read before waiting
-  // Read-ahead (see read_task in stream.cc): an async_read_some in flight fills this buffer.
+  // Read-ahead (see read_task and AheadOp in stream.cc): a receive in flight fills this buffer.
   std::vector<char> ahead;
   size_t ahead_want = 1024;
   size_t ahead_pos = 0;
