@@ -3,7 +3,8 @@
 // (both servers work at once); the others take runner steps: a content query before random commands and
 // lex ranges, putting SPOP's members back, iterating SCAN cursors to the end, keeping DUMP payloads for
 // RESTORE, asking OBJECT REFCOUNT when OBJECT IDLETIME differs, and checking EXEC replies element by
-// element with each queued command's mode.
+// element with each queued command's mode. After the stream the two data sets are compared with DEBUG
+// DIGEST, so a write whose reply matched but whose effect did not is caught too.
 // Redis's SORT reads errno after strtod without clearing it first, so an ERANGE left by an earlier command
 // of the same pipeline fails it ("One or more scores can't be converted into double"); the reference gets
 // kErrnoReset, a read of nothing that clears errno, right before every SORT, and its reply is dropped.
@@ -80,6 +81,9 @@ class Runner {
   bool scan_all(Client& client, std::vector<std::string> argv, size_t cursor_at, bool pairs,
                 resp::Value& result, StreamOutcome& out, const char* who);
   bool exec_replies(const Command& c, const resp::Value& r, const resp::Value& s, StreamOutcome& out);
+  // After the stream: DEBUG DIGEST of both data sets must be equal (digest_check in runner.cc).
+  bool digest_check(StreamOutcome& out);
+  std::string digest_difference(Client& a, Client& b);
   std::string history() const;
   // After a mismatch: DBSIZE and KEYS * of databases 0-2 on both servers, over fresh connections.
   std::string keyspace_summary();

@@ -167,15 +167,22 @@ TEST_F(ServerDiff, RandomStreams) {
   std::cout << log.str();
 }
 
-// The harness must notice a server that differs: a redis-server whose hashes never use listpacks
-// answers OBJECT ENCODING differently.
-TEST_F(ServerDiff, ReportsADifferentServer) {
+// redis-server against a redis-server configured with `extra` (DEBUG allowed, for the digest check).
+DiffOptions redis_subject_with(const std::string& extra) {
   DiffOptions o;
   o.reference = default_reference();
   o.subject = o.reference;
   o.subject_args =
       "--port {port} --bind 127.0.0.1 --save '' --appendonly no --dir {dir} --logfile {dir}/server.log "
-      "--hash-max-listpack-entries 0";
+      "--enable-debug-command yes " +
+      extra;
+  return o;
+}
+
+// The harness must notice a server that differs: a redis-server whose hashes never use listpacks
+// answers OBJECT ENCODING differently.
+TEST_F(ServerDiff, ReportsADifferentServer) {
+  DiffOptions o = redis_subject_with("--hash-max-listpack-entries 0");
   o.tricky = true;
   o.tricky_name = "object-encodings";
   std::ostringstream log;
@@ -195,6 +202,27 @@ TEST_F(ServerDiff, ReportsADifferentServer) {
   EXPECT_NE(r.first_report.find("repro: server_diff --seed=1 --stream="), std::string::npos)
       << r.first_report;
   EXPECT_NE(r.first_report.find("history"), std::string::npos);
+}
+
+// The data sets are compared after each stream: a redis-server keeping every HyperLogLog dense answers
+// PFADD and PFCOUNT as the reference does, but its values' bytes differ, which only DEBUG DIGEST sees.
+TEST_F(ServerDiff, ReportsADifferentDataSet) {
+  DiffOptions o = redis_subject_with("--hll-sparse-max-bytes 0");
+  o.families = {"hll"};
+  // Everything that would show the bytes in a reply.
+  o.exclude = {"PFDEBUG",  "GET",    "GETRANGE", "STRLEN",   "DUMP",        "APPEND",
+               "SETRANGE", "GETDEL", "GETEX",    "GETSET",   "SUBSTR",      "LCS",
+               "BITCOUNT", "BITPOS", "GETBIT",   "BITFIELD", "BITFIELD_RO", "MEMORY"};
+  o.streams = 5;
+  o.max_failures = 1;
+  std::ostringstream log;
+  const SessionResult r = run_session(o, "server_diff", log);
+  ASSERT_TRUE(r.setup_ok) << r.setup_error;
+  EXPECT_EQ(r.mismatches, 1);
+  EXPECT_NE(r.first_report.find("(after the stream) DEBUG DIGEST"), std::string::npos) << r.first_report;
+  EXPECT_NE(r.first_report.find("the data sets differ"), std::string::npos) << r.first_report;
+  EXPECT_NE(r.first_report.find("repro: server_diff --seed=1 --stream="), std::string::npos)
+      << r.first_report;
 }
 
 }  // namespace

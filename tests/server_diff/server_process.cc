@@ -52,8 +52,9 @@ std::string default_server_args(const std::string& path) {
   if (base.find("redis-server") != std::string::npos) {
     // hz 100: Redis checks blocked clients' timeouts once per event-loop tick, so at the default 10 a
     // BLPOP with a 10 ms timeout takes 100 ms and slows the streams down.
+    // enable-debug-command: the runner compares DEBUG DIGEST after each stream.
     return "--port {port} --bind 127.0.0.1 --save '' --appendonly no --daemonize no --hz 100 --dir {dir} "
-           "--logfile {dir}/server.log";
+           "--logfile {dir}/server.log --enable-debug-command yes";
   }
   return "--port {port} --bind 127.0.0.1 --dir {dir} --logfile {dir}/server.log";
 }
