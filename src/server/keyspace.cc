@@ -10,6 +10,9 @@ Entry* Db::find(std::string_view key, int64_t now_ms, Touch touch) {
     return nullptr;
   }
   if (e->has_expire() && expire_of(*e) < now_ms) {
+    if (keep_expired_) {
+      return nullptr;
+    }
     std::string k(key);  // the entry's key bytes die with it
     erase(t, e, h);
     if (expired_hook_) {

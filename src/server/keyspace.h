@@ -63,6 +63,8 @@ class Db {
   void use_lru_clock(const uint32_t* clock) { lru_clock_ = clock; }
   // Called with each key the lazy or active expiry deletes (WATCH invalidation, keyspace events).
   void on_expired(std::function<void(std::string_view key)> fn) { expired_hook_ = std::move(fn); }
+  // While clients are paused Redis keeps the data set still: expired keys read as missing but stay.
+  void keep_expired(bool on) { keep_expired_ = on; }
 
  private:
   SlotTable& table(std::string_view key) { return slots_[cmd::slot_of(key)]; }
@@ -78,6 +80,7 @@ class Db {
   size_t size_ = 0;
   std::function<void(std::string_view)> expired_hook_;
   const uint32_t* lru_clock_ = nullptr;
+  bool keep_expired_ = false;
 };
 
 }  // namespace codis::server

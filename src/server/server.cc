@@ -91,10 +91,15 @@ rt::Task<void> Server::cron() {
 }
 
 void Server::expire_cycle() {
-  if (!active_expire_) {
+  const int64_t now = now_ms();
+  if (pause_until_ms_ != 0 && pause_until_ms_ <= now) {
+    unpause_clients();  // the pause ran out (Redis's checkClientPauseTimeoutAndReturnIfPaused)
+  }
+  // While clients are paused the data set stays still: nothing expires (lookups see expired keys as
+  // missing without deleting them, see Db::keep_expired) and nothing is evicted.
+  if (!active_expire_ || pause_until_ms_ != 0) {
     return;
   }
-  const int64_t now = now_ms();
   for (auto& db : dbs_) {
     // The expiry index is ordered by time, so this deletes exactly the expired keys, oldest first; the cap
     // keeps one cycle short (a backlog is worked off over the next cycles).
@@ -337,6 +342,9 @@ size_t estimate_value_bytes(const Object& o) {
 // evicts the least recently used, until the estimate of freed bytes covers the excess; the allocator is
 // asked again on the next command.
 bool Server::make_room() {
+  if (pause_until_ms_ > now_ms()) {
+    return true;  // paused: Redis evicts nothing (isSafeToPerformEvictions) and lets the command run
+  }
   const auto limit = static_cast<size_t>(config_.maxmemory);
   size_t used = used_memory();
   if (used <= limit) {
@@ -518,12 +526,18 @@ void Server::pause_clients(int64_t until_ms, bool writes_only) {
   }
   pause_until_ms_ = std::max(pause_until_ms_, until_ms);
   pause_changed_->reset();
+  for (auto& db : dbs_) {
+    db.keep_expired(true);
+  }
 }
 
 void Server::unpause_clients() {
   pause_until_ms_ = 0;
   pause_writes_only_ = false;
   pause_changed_->set();
+  for (auto& db : dbs_) {
+    db.keep_expired(false);
+  }
 }
 
 // Redis postpones every command of a normal client under a full pause, and under a write pause those that

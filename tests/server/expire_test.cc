@@ -113,3 +113,56 @@ TEST(Expire, ExpiredKeysAreMissingForEveryCommand) {
 
 }  // namespace
 }  // namespace codis::server::testing
+
+namespace codis::server::testing {
+namespace {
+
+// Redis keeps the data set still while clients are paused: an expired key reads as missing but is not
+// deleted, by lookups or by the active cycle, until the pause ends (CLIENT UNPAUSE or its timeout).
+TEST(Expire, NothingExpiresWhileClientsArePaused) {
+  ServerFixture f;
+  f.cmd("set k v px 100");
+  f.cmd("set other v px 100");
+  EXPECT_EQ(f.cmd("client pause 10000 write"), "+OK");
+  f.advance(rt::milliseconds(200));
+  EXPECT_EQ(f.cmd("get k"), "(nil)") << "reads see it expired";
+  EXPECT_EQ(f.cmd("exists k"), ":0");
+  f.server().expire_cycle();
+  EXPECT_EQ(f.cmd("dbsize"), ":2") << "neither the lookup nor the active cycle deleted anything";
+  EXPECT_EQ(f.cmd("client unpause"), "+OK");
+  EXPECT_EQ(f.cmd("get k"), "(nil)");
+  EXPECT_EQ(f.cmd("dbsize"), ":1") << "after the pause the lookup deletes it";
+  f.server().expire_cycle();
+  EXPECT_EQ(f.cmd("dbsize"), ":0") << "and the active cycle runs again";
+}
+
+TEST(Expire, APauseThatRunsOutLetsTheActiveCycleExpireAgain) {
+  ServerFixture f;
+  f.cmd("set k v px 100");
+  EXPECT_EQ(f.cmd("client pause 1000 write"), "+OK");
+  f.advance(rt::milliseconds(500));
+  f.server().expire_cycle();
+  EXPECT_EQ(f.cmd("dbsize"), ":1");
+  f.advance(rt::milliseconds(600));  // the pause is over; no command has noticed yet
+  f.server().expire_cycle();
+  EXPECT_EQ(f.cmd("dbsize"), ":0");
+}
+
+// EXISTS, TYPE and the TTL family look keys up without touching them but still count keyspace hits and
+// misses (Redis's lookupKeyReadWithFlags with LOOKUP_NOTOUCH).
+TEST(Expire, NoTouchLookupsCountKeyspaceHitsAndMisses) {
+  ServerFixture f;
+  f.cmd("set k v");
+  f.cmd("config resetstat");
+  f.cmd("exists k nokey");
+  f.cmd("type k");
+  f.cmd("ttl nokey");
+  f.cmd("pttl k");
+  f.cmd("touch k");
+  const std::string info = f.cmd("info stats");
+  EXPECT_NE(info.find("keyspace_hits:4"), std::string::npos) << info;
+  EXPECT_NE(info.find("keyspace_misses:2"), std::string::npos) << info;
+}
+
+}  // namespace
+}  // namespace codis::server::testing

@@ -27,7 +27,7 @@ void cmd_del(CommandContext& ctx) {
 int64_t count_existing(CommandContext& ctx, Db::Touch touch) {
   int64_t n = 0;
   for (size_t i = 1; i < ctx.argc(); ++i) {
-    n += ctx.db().find(ctx.arg(i), ctx.now_ms, touch) != nullptr ? 1 : 0;
+    n += lookup_read(ctx, ctx.arg(i), touch) != nullptr ? 1 : 0;
   }
   return n;
 }
@@ -42,7 +42,7 @@ void cmd_touch(CommandContext& ctx) {
 }
 
 void cmd_type(CommandContext& ctx) {
-  Entry* e = ctx.db().find(ctx.arg(1), ctx.now_ms, Db::Touch::kNo);
+  Entry* e = lookup_read(ctx, ctx.arg(1), Db::Touch::kNo);
   ctx.out.simple(e == nullptr ? "none" : type_name(e->value.type()));
 }
 
@@ -116,7 +116,7 @@ void cmd_pexpireat(CommandContext& ctx) {
 }
 
 void ttl_generic(CommandContext& ctx, bool ms, bool absolute) {
-  Entry* e = ctx.db().find(ctx.arg(1), ctx.now_ms, Db::Touch::kNo);
+  Entry* e = lookup_read(ctx, ctx.arg(1), Db::Touch::kNo);
   if (e == nullptr) {
     ctx.out.integer(-2);
   } else if (!e->has_expire()) {

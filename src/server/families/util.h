@@ -27,15 +27,21 @@ inline bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
+// A read lookup as Redis's lookupKeyRead: expires the key if due and counts a keyspace hit or miss.
+// Touch::kNo is LOOKUP_NOTOUCH (EXISTS, TYPE, the TTL family): counted, but the access clock stays.
+inline Entry* lookup_read(CommandContext& ctx, std::string_view key, Db::Touch touch = Db::Touch::kYes) {
+  Entry* e = ctx.db().find(key, ctx.now_ms, touch);
+  ++(e == nullptr ? ctx.server.stats().keyspace_misses : ctx.server.stats().keyspace_hits);
+  return e;
+}
+
 // The entry at key if it exists and has type t. On a type mismatch replies WRONGTYPE and sets *wrong.
 inline Entry* lookup_typed(CommandContext& ctx, std::string_view key, ObjType t, bool* wrong) {
   *wrong = false;
-  Entry* e = ctx.db().find(key, ctx.now_ms);
+  Entry* e = lookup_read(ctx, key);
   if (e == nullptr) {
-    ++ctx.server.stats().keyspace_misses;
     return nullptr;
   }
-  ++ctx.server.stats().keyspace_hits;
   if (!e->value.is(t)) {
     *wrong = true;
     ctx.out.error(err::kWrongType);
