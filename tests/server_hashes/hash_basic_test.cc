@@ -34,6 +34,16 @@ TEST_F(HashBasic, Hsetnx) {
   EXPECT_EQ(run({"exists", "h"}), integer(1));
 }
 
+// Redis 7.0.15 converts a listpack hash on the lengths only when HSETNX sets the field; an existing
+// field with a long would-be value changes nothing.
+TEST_F(HashBasic, HsetnxOnAnExistingFieldKeepsTheEncoding) {
+  EXPECT_EQ(run({"hset", "h", "a", "1"}), integer(1));
+  EXPECT_EQ(run({"hsetnx", "h", "a", std::string(100, 'x')}), integer(0));
+  EXPECT_EQ(run({"object", "encoding", "h"}), bulk("listpack"));
+  EXPECT_EQ(run({"hsetnx", "h", "b", std::string(100, 'x')}), integer(1));
+  EXPECT_EQ(run({"object", "encoding", "h"}), bulk("hashtable"));
+}
+
 TEST_F(HashBasic, MissingKeyAndField) {
   EXPECT_EQ(run({"hget", "nokey", "a"}), "$-1\r\n");
   EXPECT_EQ(run({"hlen", "nokey"}), integer(0));

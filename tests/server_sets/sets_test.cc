@@ -22,6 +22,22 @@ TEST_F(SetsTest, AddRemoveCardinality) {
   EXPECT_EQ(run({"smembers", "s"}), "*0\r\n");
 }
 
+// A stored result is built like Redis's: an intset converted for good by its first non-integer member,
+// so removing that member later leaves it "hashtable" (redis-server 7.0.15).
+TEST_F(SetsTest, StoredResultsKeepTheirConversion) {
+  EXPECT_EQ(run({"sadd", "{t}a", "c", "5"}), ":2\r\n");
+  EXPECT_EQ(run({"sinterstore", "{t}k", "{t}a", "{t}a"}), ":2\r\n");
+  EXPECT_EQ(run({"object", "encoding", "{t}k"}), "$9\r\nhashtable\r\n");
+  EXPECT_EQ(run({"smove", "{t}k", "{t}b", "c"}), ":1\r\n");
+  EXPECT_EQ(run({"object", "encoding", "{t}k"}), "$9\r\nhashtable\r\n");
+  EXPECT_EQ(run({"sunionstore", "{t}u", "{t}a"}), ":2\r\n");
+  EXPECT_EQ(run({"srem", "{t}u", "c"}), ":1\r\n");
+  EXPECT_EQ(run({"object", "encoding", "{t}u"}), "$9\r\nhashtable\r\n");
+  EXPECT_EQ(run({"sadd", "{t}i", "1", "2"}), ":2\r\n");
+  EXPECT_EQ(run({"sdiffstore", "{t}d", "{t}i"}), ":2\r\n");
+  EXPECT_EQ(run({"object", "encoding", "{t}d"}), "$6\r\nintset\r\n");
+}
+
 TEST_F(SetsTest, Membership) {
   run({"sadd", "s", "a", "b"});
   EXPECT_EQ(run({"sismember", "s", "a"}), ":1\r\n");

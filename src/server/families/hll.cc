@@ -226,6 +226,7 @@ void cmd_pfdebug(CommandContext& ctx) {
     return;
   }
   if (!check_hll(ctx, *e)) return;
+  mark_raw_string(e->value);  // Redis unshares the value before looking at the subcommand: "raw" from now on
   const bool getreg = iequals(sub, "getreg"), decode = iequals(sub, "decode");
   const bool encoding = iequals(sub, "encoding"), todense = iequals(sub, "todense");
   if (!getreg && !decode && !encoding && !todense) {

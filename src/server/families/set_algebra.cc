@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "server/encoding.h"
 #include "server/families/set_util.h"
 
 namespace codis::server {
@@ -91,6 +92,11 @@ void store_result(CommandContext& ctx, std::string_view dst, SetValue result) {
   } else {
     auto value = Object::set();
     value.set_value() = std::move(result);
+    // Redis fills a new intset member by member, converting it for good on the first non-integer member
+    // or past set-max-intset-entries: a later SREM of that member leaves it "hashtable".
+    if (set_encoding(value.set_value(), ctx.server.config()) == "hashtable") {
+      value.set_flags(static_cast<uint8_t>(value.flags() | enc::kBig));
+    }
     ctx.db().set(dst, std::move(value));
     ctx.touched(dst);
   }
