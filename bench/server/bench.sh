@@ -15,7 +15,8 @@
 #   BENCH_TESTS, BENCH_PIPELINES ("1 16"), BENCH_REQUESTS, BENCH_MEMORY_KEYS (1000000),
 #   BENCH_ROUNDS (3: each figure is the median of that many runs, see report.py),
 #   BENCH_SERVER_CPU (0), BENCH_CLIENT_CPU (1), BENCH_ENFORCE=1 (exit 1 when a target is missed)
-# Output: the table and `bench.server ...` summary lines on stdout, also saved in
+# Output: the table, the client table (redis-benchmark's own CPU share and CPU per request: a client
+# near 100% busy sets the pace of both servers) and `bench.server ...` summary lines on stdout, also saved in
 # bench/server/results/latest.txt (ignored by git). Every process started here is killed by PID on exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -128,15 +129,21 @@ run_test() {
     what=(LRANGE mylist 0 99)
   fi
   before=$(cpu_ticks "$pid")
-  out=$(taskset -c "$CLIENT_CPU" redis-benchmark -h 127.0.0.1 -p "$port" -c 50 -P "$pipe" -n "$N" -r 100000 --csv \
-        "${what[@]}" 2>&1) || true
+  # bash's time keyword: the client's own user+system CPU and the run's wall time, to show when the
+  # single-threaded client rather than the server sets the pace.
+  local TIMEFORMAT='%3U %3S %3R' client
+  { time taskset -c "$CLIENT_CPU" redis-benchmark -h 127.0.0.1 -p "$port" -c 50 -P "$pipe" -n "$N" -r 100000 \
+      --csv "${what[@]}" >"$WORK/bench.out" 2>&1; } 2>"$WORK/client.time" || true
   after=$(cpu_ticks "$pid")
+  out=$(<"$WORK/bench.out")
+  client=$(awk 'NF == 3 {printf "%.3f %.3f", $1 + $2, $3}' "$WORK/client.time")
+  [[ -n $client ]] || client="0 0"
   rps=$(tail -1 <<<"$out" | awk -F'","' 'NF >= 2 && $2 + 0 > 0 {print $2 + 0}')
   if [[ -z $rps ]]; then
     echo "bench: $label $test -P $pipe failed: $(tail -3 <<<"$out" | tr '\n' ' ')" >&2
     rps=ERR
   fi
-  echo "run $label $test $pipe $N $rps $((after - before))" >>"$WORK/raw.txt"
+  echo "run $label $test $pipe $N $rps $((after - before)) $client" >>"$WORK/raw.txt"
   printf '  %-6s %-10s P=%-3s %12s req/s  %6.2f CPU-s\n' "$label" "$test" "$pipe" "$rps" \
     "$(awk -v t=$((after - before)) -v c="$CLK_TCK" 'BEGIN{print t / c}')"
 }

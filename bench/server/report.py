@@ -2,10 +2,12 @@
 """Turns bench.sh's raw figures into the table and the machine-readable summary.
 
 Input lines (whitespace separated):
-  run <label> <test> <pipeline> <requests> <rps|ERR> <cpu_ticks>
+  run <label> <test> <pipeline> <requests> <rps|ERR> <cpu_ticks> [<client_cpu_s> <client_wall_s>]
   mem <label> <keys> <used_memory|ERR> <rss_bytes>
 Labels are "redis" and "codis"; a (label, test, pipeline) may have several rounds, reported by their median
-(ratios: the median of the per-round ratios). Prints the throughput table, the memory table, then one
+(ratios: the median of the per-round ratios). Prints the throughput table, the client table (how busy the
+single-threaded redis-benchmark was and its CPU per request: a client near 100% busy that spends the same
+per request against both servers sets the pace, whatever the servers cost), the memory table, then one
 `bench.server ...` line per figure; exits 1 when a figure is missing and, with --enforce, when a target of
 issue 3 is missed (codis >= 1.0x redis req/s and req/CPU-s on every test; used_memory <= 1.1x).
 Usage: report.py RAW CLK_TCK [--enforce]
@@ -43,13 +45,13 @@ def fmt(x, digits=0):
 def main() -> int:
     raw, clk_tck = sys.argv[1], int(sys.argv[2])
     enforce = "--enforce" in sys.argv[3:]
-    runs, mem, order = {}, {}, []
+    runs, mem, order, clients = {}, {}, [], {}
     for line in open(raw):
         f = line.split()
         if not f:
             continue
         if f[0] == "run":
-            _, label, test, pipe, requests, rps, ticks = f
+            _, label, test, pipe, requests, rps, ticks = f[:7]
             key = (test, int(pipe))
             if key not in order:
                 order.append(key)
@@ -57,6 +59,9 @@ def main() -> int:
             rps_v = None if rps == "ERR" else float(rps)
             per_cpu = int(requests) / cpu if rps_v is not None and cpu > 0 else None
             runs.setdefault((label,) + key, []).append((rps_v, per_cpu, cpu))
+            if len(f) >= 9 and float(f[8]) > 0:
+                ccpu, cwall = float(f[7]), float(f[8])
+                clients.setdefault((label,) + key, []).append((ccpu / cwall, ccpu / int(requests) * 1e6))
         elif f[0] == "mem":
             _, label, keys, used, rss = f
             # A server that reports used_memory 0 does not track it: a missing figure, not a win.
@@ -83,6 +88,24 @@ def main() -> int:
         for name, x in (("req/s", rr), ("req/CPU-s", cr)):
             if x is None or x < 1.0:
                 missed.append(f"{test} P={pipe} {name} ratio {fmt(x, 2)} < 1.0")
+
+    if clients:
+        print()
+        print("client: redis-benchmark's CPU share of its run and its CPU microseconds per request (medians)")
+        chead = f"{'test':<11}{'P':>3}{'busy vs redis':>15}{'busy vs codis':>15}{'us/req vs redis':>17}" \
+                f"{'us/req vs codis':>17}"
+        print(chead)
+        print("-" * len(chead))
+        for test, pipe in order:
+            cr = clients.get(("redis", test, pipe), [])
+            cc = clients.get(("codis", test, pipe), [])
+            busy_r, busy_c = median([x[0] for x in cr]), median([x[0] for x in cc])
+            us_r, us_c = median([x[1] for x in cr]), median([x[1] for x in cc])
+            pct = lambda x: "n/a" if x is None else f"{100 * x:.0f}%"
+            print(f"{test:<11}{pipe:>3}{pct(busy_r):>15}{pct(busy_c):>15}{fmt(us_r, 2):>17}{fmt(us_c, 2):>17}")
+            summary.append(f"bench.server client test={test} pipeline={pipe} busy_vs_redis={fmt(busy_r, 3)} "
+                           f"busy_vs_codis={fmt(busy_c, 3)} us_per_req_vs_redis={fmt(us_r, 3)} "
+                           f"us_per_req_vs_codis={fmt(us_c, 3)}")
 
     if mem:
         print()
