@@ -7,18 +7,6 @@ namespace codis::rt::detail {
 
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kPooled = false;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kPooled = false;
-#else
-constexpr bool kPooled = true;
-#endif
-#else
-constexpr bool kPooled = true;
-#endif
-
 constexpr std::size_t kGrain = 64;    // size classes: 64, 128, ... bytes
 constexpr std::size_t kClasses = 16;  // up to 1 KiB; bigger frames (a whole connection loop) are rare
 constexpr std::size_t kKeep = 256;    // cached frames per class and thread; beyond that they are freed
@@ -54,7 +42,7 @@ constexpr std::size_t class_of(std::size_t n) {
 
 void* frame_alloc(std::size_t n) {
   const std::size_t c = class_of(n);
-  if (!kPooled || c >= kClasses) {
+  if (!kFramePoolEnabled || c >= kClasses) {
     return ::operator new(n);
   }
   FrameCache& fc = cache;
@@ -68,7 +56,7 @@ void* frame_alloc(std::size_t n) {
 
 void frame_free(void* p, std::size_t n) noexcept {
   const std::size_t c = class_of(n);
-  if (!kPooled || c >= kClasses) {
+  if (!kFramePoolEnabled || c >= kClasses) {
     ::operator delete(p);
     return;
   }

@@ -9,6 +9,20 @@
 
 namespace codis::rt::detail {
 
+// False in AddressSanitizer builds (GCC's __SANITIZE_ADDRESS__, clang's __has_feature): frames then come
+// from operator new and go back to it, and tests of the cache itself skip.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool kFramePoolEnabled = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+inline constexpr bool kFramePoolEnabled = false;
+#else
+inline constexpr bool kFramePoolEnabled = true;
+#endif
+#else
+inline constexpr bool kFramePoolEnabled = true;
+#endif
+
 void* frame_alloc(std::size_t n);
 void frame_free(void* p, std::size_t n) noexcept;
 

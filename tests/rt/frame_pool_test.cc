@@ -13,20 +13,8 @@
 namespace codis::rt {
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kPooled = false;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kPooled = false;
-#else
-constexpr bool kPooled = true;
-#endif
-#else
-constexpr bool kPooled = true;
-#endif
-
 TEST(FramePool, FreedFrameIsReusedForTheSameSizeClass) {
-  if (!kPooled) {
+  if (!detail::kFramePoolEnabled) {
     GTEST_SKIP() << "sanitizer builds bypass the cache";
   }
   void* a = detail::frame_alloc(100);
