@@ -37,6 +37,9 @@ std::string_view set_encoding(const SetValue& s, const Config& c, uint8_t flags 
 std::string_view hash_encoding(const HashValue& h, const Config& c, uint8_t flags = 0);
 
 std::string_view object_encoding(const Object& o, const Config& c);
+// OBJECT REFCOUNT's (and DEBUG OBJECT's) answer: Redis shares the integers 0..9999 (refcount INT_MAX)
+// unless an LRU/LFU maxmemory policy needs per-object access data; every other value is 1.
+int object_refcount(const Object& o, const Config& c);
 
 // What the writing commands call so OBJECT ENCODING keeps Redis's one-way conversions (all O(1)):
 // A string written in place (APPEND, SETRANGE, SETBIT, BITFIELD writes, BITOP's destination, PFADD/PFMERGE):

@@ -3,7 +3,6 @@
 // QUICKLIST-PACKED-THRESHOLD and CHANGE-REPL-ID are accepted and change nothing (nothing is persisted or
 // replicated); the rest (crashes, allocator and AOF controls, ...) are unknown subcommands.
 #include <algorithm>
-#include <climits>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -42,16 +41,6 @@ void debug_digest_value(CommandContext& ctx) {
     }
     ctx.out.simple(to_hex(d));
   }
-}
-
-// Redis shares the integers 0..9999 (refcount INT_MAX) unless an LRU/LFU maxmemory policy needs
-// per-object access data (OBJECT REFCOUNT answers the same).
-int refcount(const Object& o, const Config& c) {
-  int64_t v;
-  const bool shareable = c.maxmemory == 0 || c.maxmemory_policy == EvictionPolicy::kNoEviction;
-  const bool shared = shareable && o.is(ObjType::kString) && string_encoding(o.str(), o.flags()) == "int" &&
-                      resp::parse_ll(o.str(), &v) && v >= 0 && v < 10000;
-  return shared ? INT_MAX : 1;
 }
 
 // The quicklist details Redis appends for a list: its nodes as the DUMP payload has them (a list is
@@ -105,7 +94,7 @@ void debug_object(CommandContext& ctx) {
   char buf[256];
   std::snprintf(buf, sizeof(buf),
                 "Value at:%p refcount:%d encoding:%s serializedlength:%zu lru:%u lru_seconds_idle:%lld",
-                static_cast<const void*>(&e->value), refcount(e->value, cfg),
+                static_cast<const void*>(&e->value), object_refcount(e->value, cfg),
                 std::string(object_encoding(e->value, cfg)).c_str(), payload.size() - 1 - kDumpFooterBytes,
                 e->lru & ((1u << 24) - 1), static_cast<long long>(idle));
   std::string reply = buf;

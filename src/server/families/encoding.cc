@@ -1,5 +1,7 @@
 #include "server/encoding.h"
 
+#include <climits>
+
 #include "resp/number.h"
 
 namespace codis::server {
@@ -77,6 +79,14 @@ std::string_view object_encoding(const Object& o, const Config& c) {
       return ds::encoding_name(o.zset_value().encoding());
   }
   return "unknown";
+}
+
+int object_refcount(const Object& o, const Config& c) {
+  int64_t v;
+  const bool shareable = c.maxmemory == 0 || c.maxmemory_policy == EvictionPolicy::kNoEviction;
+  const bool shared = shareable && o.is(ObjType::kString) && string_encoding(o.str(), o.flags()) == "int" &&
+                      resp::parse_ll(o.str(), &v) && v >= 0 && v < 10000;
+  return shared ? INT_MAX : 1;
 }
 
 }  // namespace codis::server

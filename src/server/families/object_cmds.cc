@@ -1,5 +1,4 @@
 // OBJECT ENCODING/FREQ/IDLETIME/REFCOUNT/HELP (Redis 7.0 object.c objectCommand).
-#include <climits>
 
 #include "server/encoding.h"
 #include "server/families/intro_util.h"
@@ -28,20 +27,12 @@ void cmd_object_encoding(CommandContext& ctx) {
   }
 }
 
-// Redis shares the integers 0..9999 (refcount INT_MAX) unless an LRU/LFU maxmemory policy needs per-object
-// access data.
 void cmd_object_refcount(CommandContext& ctx) {
   const Entry* e = object_lookup(ctx);
   if (e == nullptr) {
     return;
   }
-  const Config& c = ctx.server.config();
-  int64_t v;
-  const bool shareable = c.maxmemory == 0 || c.maxmemory_policy == EvictionPolicy::kNoEviction;
-  const bool shared = shareable && e->value.is(ObjType::kString) &&
-                      string_encoding(e->value.str(), e->value.flags()) == "int" &&
-                      resp::parse_ll(e->value.str(), &v) && v >= 0 && v < 10000;
-  ctx.out.integer(shared ? INT_MAX : 1);
+  ctx.out.integer(object_refcount(e->value, ctx.server.config()));
 }
 
 // Seconds since the key was last accessed (Entry::lru, unix seconds; 0 when never recorded).
