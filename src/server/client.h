@@ -75,6 +75,8 @@ struct Client {
   // the time (unix ms) before which this client's replies are held back (the DEBUG SLEEP caller).
   std::vector<std::string> postponed;
   const cmd::CommandSpec* postponed_spec = nullptr;  // its (sub)command, as dispatch resolved it
+  // Never postponed: Redis does not pause replicas; here also out-of-band checkers (the fuzzer's oracle).
+  bool never_paused = false;
   int64_t hold_replies_until_ms = 0;
   rt::Event* wakeup = nullptr;  // set when the outbox fills or the client is killed
   size_t subscriptions() const { return channels.size() + patterns.size(); }

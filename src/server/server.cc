@@ -543,7 +543,7 @@ void Server::unpause_clients() {
 // Redis postpones every command of a normal client under a full pause, and under a write pause those that
 // may write or be replicated, EXEC counting as such when one of its queued commands is.
 bool Server::postpones(const Client& c, const cmd::CommandSpec& spec) const {
-  if (pause_until_ms_ <= now_ms()) {
+  if (c.never_paused || pause_until_ms_ <= now_ms()) {
     return false;
   }
   if (!pause_writes_only_) {

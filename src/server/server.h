@@ -104,6 +104,8 @@ class Server {
   void pause_clients(int64_t until_ms, bool writes_only);
   void unpause_clients();
   bool paused() const { return pause_until_ms_ != 0; }
+  // Whether c's command (spec) has to wait under the current pause.
+  bool postpones(const Client& c, const cmd::CommandSpec& spec) const;
   // Waits (in serve_client) until c's postponed command may run.
   rt::Task<void> wait_until_unpaused(const Client& c);
 
@@ -154,15 +156,14 @@ class Server {
   uint64_t last_client_id_ = 0;
   rt::MonoTime started_{};
   uint16_t port_ = 0;
-  int depth_ = 0;  // nesting of dispatch (EXEC runs commands inside EXEC)
-  // While serve_client runs one read's commands back to back (no suspension in between), the last
-  // command's end time, reused as the next one's start; -1 outside such a batch.
-  bool postpones(const Client& c, const cmd::CommandSpec& spec) const;
+  int depth_ = 0;               // nesting of dispatch (EXEC runs commands inside EXEC)
   int64_t pause_until_ms_ = 0;  // 0: not paused
   bool pause_writes_only_ = false;
   std::unique_ptr<rt::Event> pause_changed_;  // set when a pause ends early (CLIENT UNPAUSE)
   size_t postponed_count_ = 0;                // clients waiting on a pause (counted as blocked, as in Redis)
   bool in_batch_ = false;
+  // While serve_client runs one read's commands back to back (no suspension in between), the last
+  // command's end time, reused as the next one's start; -1 outside such a batch.
   int64_t batch_clock_us_ = -1;
   struct BatchScope {
     explicit BatchScope(Server& s) : s(&s) { s.in_batch_ = true; }
