@@ -2,12 +2,15 @@
 // std::map model (contents, size, find), the bucket interface and iteration cover every element exactly
 // once, elements never move while other keys come and go or the table rehashes, and erase(iterator) hands
 // back the next element. The model property also runs over a hash with few distinct values, so chains are
-// long and many keys share a bucket.
+// long and many keys share a bucket. In ordered mode iteration follows insertion order (maps) or ascending
+// integers (sets) through the same operations.
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
 #include <algorithm>
 #include <bit>
+#include <cstdint>
+#include <iterator>
 #include <map>
 #include <set>
 #include <string>
@@ -219,6 +222,131 @@ RC_GTEST_PROP(ChainedDict, RehashPicksTheSmallestPowerOfTwo, ()) {
   } else {
     RC_ASSERT(s.bucket_count() == std::max<size_t>({std::bit_ceil(want), std::bit_ceil(s.size()), 4}));
   }
+}
+
+// Ordered mode (a listpack hash): iteration is insertion order through adds, overwrites (which keep the
+// place), erases by key or iterator, copies, moves and rehashes; the table itself still matches the model.
+template <class D>
+void ordered_map_keeps_insertion_order() {
+  D d;
+  d.keep_order();
+  Model model;
+  std::vector<std::string> order;
+  const auto drop = [&](const std::string& k) { order.erase(std::find(order.begin(), order.end(), k)); };
+  const int keys = *rc::gen::inRange(1, 200);
+  const int steps = *rc::gen::inRange(0, 400);
+  for (int step = 0; step < steps; ++step) {
+    const std::string k = key_of(*rc::gen::inRange(0, keys));
+    const std::string v = "v" + std::to_string(step);
+    switch (*rc::gen::inRange(0, 9)) {
+      case 0:
+      case 1:
+        if (d.emplace(k, v).second) {
+          order.push_back(k);
+          model[k] = v;
+        }
+        break;
+      case 2:
+        if (d.insert_or_assign(k, v).second) order.push_back(k);
+        model[k] = v;
+        break;
+      case 3:
+        if (model.count(k) == 0) order.push_back(k);
+        d[k] = v;
+        model[k] = v;
+        break;
+      case 4:
+        if (d.erase(k) == 1) drop(k);
+        model.erase(k);
+        break;
+      case 5: {  // erase every element whose key hashes even, while iterating in order
+        for (auto it = d.begin(); it != d.end();) {
+          if (std::hash<std::string>{}(it->first) % 2 == 0) {
+            drop(it->first);
+            model.erase(it->first);
+            it = d.erase(it);
+          } else {
+            ++it;
+          }
+        }
+        break;
+      }
+      case 6: {  // a copy keeps the order (and the mode); a move keeps the nodes
+        D c(d);
+        RC_ASSERT(c.ordered());
+        D m(std::move(c));
+        d = std::move(m);
+        break;
+      }
+      case 7:
+        d.rehash(static_cast<size_t>(*rc::gen::inRange(0, 600)));
+        break;
+      default:
+        if (*rc::gen::inRange(0, 20) == 0) {
+          d.clear();
+          model.clear();
+          order.clear();
+        }
+        break;
+    }
+    RC_ASSERT(d.ordered());
+    std::vector<std::string> seen;
+    for (const auto& kv : d) seen.push_back(kv.first);
+    RC_ASSERT(seen == order);
+  }
+  check_matches(d, model);
+}
+
+RC_GTEST_PROP(ChainedDict, OrderedMapKeepsInsertionOrder, ()) {
+  ordered_map_keeps_insertion_order<Map>();
+}
+RC_GTEST_PROP(ChainedDict, OrderedMapKeepsInsertionOrderWithCollidingHashes, ()) {
+  ordered_map_keeps_insertion_order<CollidingMap>();
+}
+
+// Ordered mode of a set (an intset): integers iterate ascending however they arrive and leave; a
+// non-integer goes after them; keep_order() on a set built unordered sorts it the same way.
+RC_GTEST_PROP(ChainedDict, OrderedSetIteratesIntegersAscending, ()) {
+  StrSet s;
+  s.keep_order();
+  std::set<int64_t> model;
+  const int steps = *rc::gen::inRange(0, 400);
+  for (int step = 0; step < steps; ++step) {
+    const auto v = *rc::gen::oneOf(rc::gen::inRange<int64_t>(-50, 50), rc::gen::arbitrary<int64_t>());
+    if (*rc::gen::inRange(0, 3) == 0) {
+      RC_ASSERT(s.erase(std::to_string(v)) == model.erase(v));
+    } else {
+      RC_ASSERT(s.emplace(std::to_string(v)).second == model.insert(v).second);
+    }
+  }
+  std::vector<std::string> want;
+  for (int64_t v : model) want.push_back(std::to_string(v));
+  RC_ASSERT(std::vector<std::string>(s.begin(), s.end()) == want);
+
+  StrSet unordered(want.rbegin(), want.rend());
+  RC_ASSERT(!unordered.ordered());
+  unordered.keep_order();
+  RC_ASSERT(std::vector<std::string>(unordered.begin(), unordered.end()) == want);
+
+  s.emplace("x");  // not an integer: last
+  want.push_back("x");
+  RC_ASSERT(std::vector<std::string>(s.begin(), s.end()) == want);
+  s.unorder();  // contents stay, order is the table's
+  RC_ASSERT(std::set<std::string>(s.begin(), s.end()) == std::set<std::string>(want.begin(), want.end()));
+}
+
+// A dict leaves ordered mode by itself past kMaxOrdered elements (so a raised limit cannot make every add
+// and erase walk a long list), keeping its contents.
+TEST(ChainedDict, OrderedModeEndsPastTheCap) {
+  StrSet s = set_of(0);
+  s.keep_order();
+  const int n = static_cast<int>(StrSet::kMaxOrdered) + 1;
+  for (int i = 0; i < n - 1; ++i) s.emplace(std::to_string(i));
+  EXPECT_TRUE(s.ordered());
+  s.emplace(std::to_string(n - 1));
+  EXPECT_FALSE(s.ordered());
+  EXPECT_EQ(s.size(), static_cast<size_t>(n));
+  EXPECT_EQ(static_cast<size_t>(std::distance(s.begin(), s.end())), s.size());
 }
 
 }  // namespace

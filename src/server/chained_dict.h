@@ -9,8 +9,16 @@
 // their chain. Iteration is bucket by bucket, so its order depends only on the operations applied (the
 // simulator replays it), and nodes never move: pointers and references to elements stay valid until the
 // element is erased. scan() is Redis's dictScan cursor (HSCAN, SSCAN).
+//
+// Ordered mode (keep_order(), until unorder()): Redis keeps small hashes in a listpack (insertion order)
+// and small integer sets in an intset (ascending), and HGETALL, SMEMBERS, DUMP... show that order. While
+// ordered, the nodes are also on a circular list in Order's order (Order::before(a, b): a goes before b;
+// never true keeps insertion order), which iteration follows; buckets, lookups, scan() and random draws are
+// unchanged. Adding and erasing walk that list, so the owner unorders a value when it converts to its large
+// encoding; past kMaxOrdered elements the dict unorders itself.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -18,18 +26,25 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "server/scan_cursor.h"
 
 namespace codis::server {
 
+// Ordered mode keeping insertion order.
+struct InsertionOrder {
+  static bool before(std::string_view, std::string_view) { return false; }
+};
+
 // KeyOf maps a stored value to its key as a string_view; Hash hashes a string_view.
-template <class Value, class KeyOf, class Hash>
+template <class Value, class KeyOf, class Hash, class Order = InsertionOrder>
 class ChainedDict {
   struct Node {
     template <class... A>
     explicit Node(size_t h, A&&... a) : hash(h), value(std::forward<A>(a)...) {}
-    Node* next = nullptr;
+    Node* next = nullptr;        // bucket chain
+    Node* order_next = nullptr;  // ordered mode: the next node in order (the last one points to the first)
     size_t hash;
     Value value;
   };
@@ -56,6 +71,10 @@ class ChainedDict {
     reference operator*() const { return n_->value; }
     pointer operator->() const { return &n_->value; }
     Iter& operator++() {
+      if (d_->ordered()) {
+        n_ = n_ == d_->tail() ? nullptr : n_->order_next;
+        return *this;
+      }
       n_ = n_->next;
       if (n_ == nullptr) {
         seek(b_ + 1);
@@ -118,6 +137,9 @@ class ChainedDict {
   ChainedDict() = default;
   ~ChainedDict() { release(); }
   ChainedDict(const ChainedDict& o) {
+    if (o.ordered()) {
+      keep_order();
+    }
     reserve(o.size());
     for (const Value& v : o) {
       insert(v);
@@ -145,6 +167,7 @@ class ChainedDict {
     std::swap(buckets_, o.buckets_);
     std::swap(mask_, o.mask_);
     std::swap(size_, o.size_);
+    std::swap(order_, o.order_);
   }
 
   size_t size() const { return size_; }
@@ -154,7 +177,32 @@ class ChainedDict {
     buckets_ = nullptr;
     mask_ = 0;
     size_ = 0;
+    order_ &= kOrderedBit;  // keeps the mode
   }
+
+  bool ordered() const { return (order_ & kOrderedBit) != 0; }
+  // Enters ordered mode, ordering the present elements by Order (ties in iteration order).
+  void keep_order() {
+    if (ordered()) {
+      return;
+    }
+    std::vector<Node*> nodes;
+    nodes.reserve(size_);
+    for (size_t b = 0; b < bucket_count(); ++b) {
+      for (Node* n = buckets_[b]; n != nullptr; n = n->next) {
+        nodes.push_back(n);
+      }
+    }
+    std::stable_sort(nodes.begin(), nodes.end(), [](const Node* a, const Node* b) {
+      return Order::before(KeyOf{}(a->value), KeyOf{}(b->value));
+    });
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      nodes[i]->order_next = nodes[(i + 1) % nodes.size()];
+    }
+    set_tail(nodes.empty() ? nullptr : nodes.back());
+  }
+  // Leaves ordered mode (for good, unless keep_order() is called again).
+  void unorder() { order_ = 0; }
 
   iterator begin() { return first(); }
   iterator end() { return iterator(this, 0, nullptr); }
@@ -223,6 +271,9 @@ class ChainedDict {
     Node* n = pos.n_;
     iterator next(this, pos.b_, n);
     ++next;
+    if (ordered()) {
+      unlink_order(n);
+    }
     Node** link = &buckets_[n->hash & mask_];
     while (*link != n) {
       link = &(*link)->next;
@@ -300,15 +351,63 @@ class ChainedDict {
   static constexpr size_t kNodeOverhead = sizeof(Node) - sizeof(Value);
   size_t bucket_bytes() const { return bucket_count() * sizeof(Node*); }
 
+  // Past this many elements a dict leaves ordered mode by itself (Redis's default limits are 128 fields and
+  // 512 integers; this only bounds the cost of a limit raised far beyond them).
+  static constexpr size_t kMaxOrdered = 4096;
+
  private:
   static constexpr size_t kMinBuckets = 4;
+  static constexpr uintptr_t kOrderedBit = 1;
+
+  Node* tail() const { return reinterpret_cast<Node*>(order_ & ~kOrderedBit); }
+  void set_tail(Node* t) { order_ = reinterpret_cast<uintptr_t>(t) | kOrderedBit; }
 
   iterator first() {
     iterator it(this, 0, nullptr);
     if (size_ != 0) {
-      it.seek(0);
+      if (ordered()) {
+        it.n_ = tail()->order_next;
+      } else {
+        it.seek(0);
+      }
     }
     return it;
+  }
+
+  // Puts n on the order list: after the last node that it does not go before (so at the end when Order
+  // keeps insertion order, or when n goes after the last node, the common case of ascending additions).
+  void link_order(Node* n) {
+    Node* t = tail();
+    if (t == nullptr) {
+      n->order_next = n;
+      set_tail(n);
+      return;
+    }
+    const std::string_view k = KeyOf{}(n->value);
+    if (!Order::before(k, KeyOf{}(t->value))) {
+      n->order_next = t->order_next;
+      t->order_next = n;
+      set_tail(n);
+      return;
+    }
+    Node* prev = t;  // n goes before t, so this stops at t at the latest
+    while (!Order::before(k, KeyOf{}(prev->order_next->value))) {
+      prev = prev->order_next;
+    }
+    n->order_next = prev->order_next;
+    prev->order_next = n;
+  }
+
+  void unlink_order(Node* n) {
+    Node* t = tail();
+    Node* prev = t;
+    while (prev->order_next != n) {
+      prev = prev->order_next;
+    }
+    prev->order_next = n->order_next;
+    if (n == t) {
+      set_tail(prev == n ? nullptr : prev);
+    }
   }
 
   template <class V>
@@ -330,6 +429,13 @@ class ChainedDict {
     n->next = head;
     head = n;
     ++size_;
+    if (ordered()) {
+      if (size_ > kMaxOrdered) {
+        unorder();
+      } else {
+        link_order(n);
+      }
+    }
     return iterator(this, n->hash & mask_, n);
   }
 
@@ -364,6 +470,7 @@ class ChainedDict {
   Node** buckets_ = nullptr;
   size_t mask_ = 0;
   size_t size_ = 0;
+  uintptr_t order_ = 0;  // ordered mode: the last node in order | kOrderedBit; 0 otherwise
 };
 
 }  // namespace codis::server

@@ -4,11 +4,13 @@
 // deterministic.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
 
+#include "resp/number.h"
 #include "server/chained_dict.h"
 
 namespace codis::server {
@@ -32,9 +34,23 @@ struct MapKeyOf {
   }
 };
 
+// An intset's order: ascending integers (canonical ones, as Redis's string2ll takes them); anything else
+// after them, in arrival order (it only arrives in a set that is becoming a hashtable).
+struct IntegerOrder {
+  static bool before(std::string_view a, std::string_view b) {
+    int64_t x;
+    int64_t y;
+    if (!resp::parse_ll(a, &x)) {
+      return false;
+    }
+    return !resp::parse_ll(b, &y) || x < y;
+  }
+};
+
+// Hashes keep insertion order while ordered (a listpack's), sets ascending integers (an intset's).
 template <class V>
 using StrMap = ChainedDict<std::pair<const std::string, V>, MapKeyOf, StrHash>;
-using StrSet = ChainedDict<std::string, SetKeyOf, StrHash>;
+using StrSet = ChainedDict<std::string, SetKeyOf, StrHash, IntegerOrder>;
 
 // Redis's htNeedsResize + dictResize, which Redis runs after every deletion from a hash or set: a table of
 // more than 4 buckets filled below 10% shrinks to the smallest power of two that holds its elements

@@ -57,6 +57,12 @@ inline void mark_int_string(Object& o) {
     o.set_flags(0);
   }
 }
+// A set or hash converted to its large encoding ("hashtable") for good: its dict stops keeping the small
+// encoding's order.
+void mark_big(Object& o);
+// A set or hash built in bulk (RESTORE, the *STORE commands): converted if its contents need the large
+// encoding, else in the small encoding's order.
+void settle_encoding(Object& o, const Config& c);
 // After adding `member` to a set (SADD, SMOVE's destination, the *STORE commands): a non-integer member or
 // more than set-max-intset-entries members converts it for good.
 void note_set_add(Object& o, std::string_view member, const Config& c);

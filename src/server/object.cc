@@ -41,11 +41,13 @@ Object Object::list() {
 Object Object::hash() {
   Object o;
   o.p_ = new HashBlock(HashValue{});
+  o.hash_value().keep_order();  // a new hash is a listpack
   return o;
 }
 Object Object::set() {
   Object o;
   o.p_ = new SetBlock(SetValue{});
+  o.set_value().keep_order();  // an intset until a non-integer arrives
   return o;
 }
 Object Object::zset(ZSetValue z) {

@@ -16,7 +16,8 @@ TEST_P(Transcript, MatchesRedis70) {
   EXPECT_EQ(replay(f, lines), "");
 }
 
-INSTANTIATE_TEST_SUITE_P(Data, Transcript, ::testing::Values("strings", "keys", "expire", "server", "watch"));
+INSTANTIATE_TEST_SUITE_P(Data, Transcript,
+                         ::testing::Values("strings", "keys", "expire", "server", "watch", "order"));
 
 }  // namespace
 }  // namespace codis::server::testing

@@ -185,15 +185,8 @@ void cmd_restore(CommandContext& ctx) {
   }
   // Loading converts one way as the inserts would (rdbLoadObject): a set with a non-integer member or
   // too many members, a hash with too many or too long fields, stays large after later removals.
-  const Config& cfg = ctx.server.config();
-  if (o.is(ObjType::kSet)) {
-    for (const auto& m : o.set_value()) {
-      note_set_add(o, m, cfg);
-    }
-  } else if (o.is(ObjType::kHash)) {
-    for (const auto& [f, v] : o.hash_value()) {
-      note_hash_set(o, f, v, cfg);
-    }
+  if (o.is(ObjType::kSet) || o.is(ObjType::kHash)) {
+    settle_encoding(o, ctx.server.config());
   }
   int64_t expire = -1;
   if (ttl > 0) {

@@ -44,13 +44,32 @@ std::string_view hash_encoding(const HashValue& h, const Config& c, uint8_t flag
   return "listpack";
 }
 
+void mark_big(Object& o) {
+  o.set_flags(static_cast<uint8_t>(o.flags() | enc::kBig));
+  if (o.type() == ObjType::kSet) {
+    o.set_value().unorder();
+  } else if (o.type() == ObjType::kHash) {
+    o.hash_value().unorder();
+  }
+}
+
+void settle_encoding(Object& o, const Config& c) {
+  if (object_encoding(o, c) == "hashtable") {
+    mark_big(o);
+  } else if (o.type() == ObjType::kSet) {
+    o.set_value().keep_order();
+  } else if (o.type() == ObjType::kHash) {
+    o.hash_value().keep_order();
+  }
+}
+
 void note_set_add(Object& o, std::string_view member, const Config& c) {
   if ((o.flags() & enc::kBig) != 0) {
     return;
   }
   int64_t v;
   if (static_cast<int64_t>(o.set_value().size()) > c.set_max_intset_entries || !resp::parse_ll(member, &v)) {
-    o.set_flags(static_cast<uint8_t>(o.flags() | enc::kBig));
+    mark_big(o);
   }
 }
 
@@ -61,7 +80,7 @@ void note_hash_set(Object& o, std::string_view field, std::string_view value, co
   const auto max = static_cast<size_t>(c.hash_max_listpack_value);
   if (static_cast<int64_t>(o.hash_value().size()) > c.hash_max_listpack_entries || field.size() > max ||
       value.size() > max) {
-    o.set_flags(static_cast<uint8_t>(o.flags() | enc::kBig));
+    mark_big(o);
   }
 }
 

@@ -94,9 +94,7 @@ void store_result(CommandContext& ctx, std::string_view dst, SetValue result) {
     value.set_value() = std::move(result);
     // Redis fills a new intset member by member, converting it for good on the first non-integer member
     // or past set-max-intset-entries: a later SREM of that member leaves it "hashtable".
-    if (set_encoding(value.set_value(), ctx.server.config()) == "hashtable") {
-      value.set_flags(static_cast<uint8_t>(value.flags() | enc::kBig));
-    }
+    settle_encoding(value, ctx.server.config());
     ctx.db().set(dst, std::move(value));
     ctx.touched(dst);
   }
@@ -160,7 +158,12 @@ void union_diff_reply(CommandContext& ctx, SetOp op) {
   if (!collect_sets(ctx, 1, ctx.argc() - 1, &sets)) {
     return;
   }
-  reply_member_set(ctx, union_or_diff(sets, op));
+  // Redis collects the result in a new set: ascending when it stayed an intset.
+  SetValue result = union_or_diff(sets, op);
+  if (set_encoding(result, ctx.server.config()) == "intset") {
+    result.keep_order();
+  }
+  reply_member_set(ctx, result);
 }
 
 void union_diff_store(CommandContext& ctx, SetOp op) {
