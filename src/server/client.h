@@ -75,8 +75,10 @@ struct Client {
   // the time (unix ms) before which this client's replies are held back (the DEBUG SLEEP caller).
   std::vector<std::string> postponed;
   const cmd::CommandSpec* postponed_spec = nullptr;  // its (sub)command, as dispatch resolved it
-  // Never postponed: Redis does not pause replicas; here also out-of-band checkers (the fuzzer's oracle).
+  // Never postponed: Redis does not pause replicas or monitors; here also out-of-band checkers (the
+  // fuzzer's oracle).
   bool never_paused = false;
+  bool monitor = false;  // MONITOR: receives a line for every command the server runs
   int64_t hold_replies_until_ms = 0;
   rt::Event* wakeup = nullptr;  // set when the outbox fills or the client is killed
   size_t subscriptions() const { return channels.size() + patterns.size(); }

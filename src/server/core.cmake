@@ -4,6 +4,7 @@ add_library(codis_server STATIC
   ${CMAKE_CURRENT_LIST_DIR}/glob.cc
   ${CMAKE_CURRENT_LIST_DIR}/info.cc
   ${CMAKE_CURRENT_LIST_DIR}/keyspace.cc
+  ${CMAKE_CURRENT_LIST_DIR}/monitor.cc
   ${CMAKE_CURRENT_LIST_DIR}/object.cc
   ${CMAKE_CURRENT_LIST_DIR}/pubsub.cc
   ${CMAKE_CURRENT_LIST_DIR}/registry.cc

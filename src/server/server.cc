@@ -8,6 +8,7 @@
 #include "rt/sleep.h"
 #include "server/errors.h"
 #include "server/iobuf.h"
+#include "server/monitor.h"
 
 namespace codis::server {
 
@@ -254,6 +255,12 @@ void Server::dispatch(Client& c, std::span<const std::string_view> argv, resp::R
     reject("ERR wrong number of arguments for '" + std::string(spec->name) + "' command");
     return;
   }
+  if (c.monitor && (spec->has(cmd::flag::kReadonly) || spec->has(cmd::flag::kWrite) ||
+                    spec->has(cmd::flag::kMayReplicate))) {
+    // Redis marks monitors as replicas, which must not touch the keyspace (they are exempt from pauses).
+    reject("ERR Replica can't interact with the keyspace");
+    return;
+  }
   if (c.protocol == 2 && c.subscriptions() > 0 && !allowed_when_subscribed(spec->name)) {
     reject("ERR Can't execute '" + std::string(spec->name) +
            "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
@@ -297,6 +304,11 @@ void Server::dispatch(Client& c, std::span<const std::string_view> argv, resp::R
   ++depth_;
   h(ctx);
   --depth_;
+  // Redis feeds monitors after the command ran (so SELECT shows its new db, EXEC after its commands),
+  // leaving out administrative commands and those flagged skip_monitor.
+  if (!monitors_.empty() && !spec->has(cmd::flag::kAdmin) && !spec->has(cmd::flag::kSkipMonitor)) {
+    feed_monitors(c, argv, *spec);
+  }
   const int64_t t1 = now_us();
   const int64_t usec = std::max<int64_t>(0, t1 - t0);
   if (in_batch_ && depth_ == 0) {
@@ -540,6 +552,39 @@ void Server::unpause_clients() {
   }
 }
 
+void Server::start_monitoring(Client& c) {
+  c.monitor = true;
+  c.never_paused = true;
+  monitors_.push_back(&c);
+}
+
+void Server::stop_monitoring(Client& c) {
+  if (!c.monitor) {
+    return;
+  }
+  c.monitor = false;
+  c.never_paused = false;
+  monitors_.erase(std::remove(monitors_.begin(), monitors_.end(), &c), monitors_.end());
+}
+
+void Server::feed_monitors(const Client& c, std::span<const std::string_view> argv,
+                           const cmd::CommandSpec& spec) {
+  const std::string line = monitor_line(now_us(), c.db, c.peer.to_string(), spec.name, argv);
+  for (Client* m : monitors_) {
+    if (m->killed) {
+      continue;  // leaves the list when its connection closes
+    }
+    m->outbox.append(line);
+    if (config_.obuf_normal_hard > 0 && static_cast<int64_t>(m->outbox.size()) > config_.obuf_normal_hard) {
+      m->kill();  // client-output-buffer-limit normal: a monitor that does not keep up is disconnected
+      continue;
+    }
+    if (m->wakeup != nullptr) {
+      m->wakeup->set();
+    }
+  }
+}
+
 // Redis postpones every command of a normal client under a full pause, and under a write pause those that
 // may write or be replicated, EXEC counting as such when one of its queued commands is.
 bool Server::postpones(const Client& c, const cmd::CommandSpec& spec) const {
@@ -744,18 +789,21 @@ rt::Task<void> Server::serve_client(rt::StreamPtr s) {
     in.shrink_if_idle(1024 * 1024);
     auto tail = in.tail(std::max(kReadChunk, std::min<size_t>(parser.want(), 64 * 1024 * 1024)));
     rt::Result<size_t> n = size_t{0};
-    if (c.subscriptions() == 0 && config_.timeout > 0) {
-      // `timeout`: a client idle that long is closed (subscribers and blocked clients are exempt).
+    // Subscribers and monitors also wake up when something is pushed to them; they are exempt from
+    // `timeout`, as are blocked clients.
+    const bool receives_pushes = c.subscriptions() > 0 || c.monitor;
+    if (!receives_pushes && config_.timeout > 0) {
+      // `timeout`: a client idle that long is closed.
       auto rd = s->read(tail);
       n = co_await rt::with_timeout(env_.exec, rt::seconds(config_.timeout), std::move(rd));
       if (!n.ok() && n.error() == rt::Errc::kTimeout) {
         env_.log.verbose("Closing idle client");
         co_return;
       }
-    } else if (c.subscriptions() == 0) {
+    } else if (!receives_pushes) {
       n = co_await s->read(tail);
     } else {
-      // A subscriber also wakes up when a message is published to it. A cancelled read consumes nothing.
+      // A cancelled read consumes nothing.
       auto r = co_await rt::when_any(env_.exec, s->read(tail),
                                      [](rt::Event* e) -> rt::Task<void> { co_await e->wait(); }(&wake));
       if (r.index() == 1) {

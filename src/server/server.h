@@ -81,9 +81,14 @@ class Server {
   void add_client(Client* c) { clients_[c->id] = c; }
   void remove_client(Client* c) {
     clients_.erase(c->id);
+    stop_monitoring(*c);
     watchers_.erase(std::remove(watchers_.begin(), watchers_.end(), c), watchers_.end());
   }
   void shutdown();
+  // MONITOR: c receives a line for each command run from now on (not paused, as Redis treats monitors as
+  // replicas); stop_monitoring ends that (RESET, disconnect).
+  void start_monitoring(Client& c);
+  void stop_monitoring(Client& c);
   // Active expiry: deletes keys whose time has passed, a bounded amount per call; nothing while DEBUG
   // SET-ACTIVE-EXPIRE 0 has it off (keys then expire only when accessed, as Redis's tests rely on).
   void expire_cycle();
@@ -106,6 +111,7 @@ class Server {
   bool paused() const { return pause_until_ms_ != 0; }
   // Whether c's command (spec) has to wait under the current pause.
   bool postpones(const Client& c, const cmd::CommandSpec& spec) const;
+  void feed_monitors(const Client& c, std::span<const std::string_view> argv, const cmd::CommandSpec& spec);
   // Waits (in serve_client) until c's postponed command may run.
   rt::Task<void> wait_until_unpaused(const Client& c);
 
@@ -152,7 +158,8 @@ class Server {
   // Off after DEBUG SET-ACTIVE-EXPIRE 0.
   bool active_expire_ = true;
   std::map<uint64_t, Client*> clients_;
-  std::vector<Client*> watchers_;  // clients that watched keys (some may have unwatched since)
+  std::vector<Client*> watchers_;
+  std::vector<Client*> monitors_;  // clients that watched keys (some may have unwatched since)
   uint64_t last_client_id_ = 0;
   rt::MonoTime started_{};
   uint16_t port_ = 0;

@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -538,6 +539,27 @@ TEST(IntegrationPause, DebugSleepStallsEveryClient) {
   EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(250));
   EXPECT_EQ(next_reply(a.get()), "+OK");
   EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(290));
+}
+
+// A monitor parked in its read wakes up for each command another connection runs (the push path the
+// engine tests cannot see), and keeps receiving after its peer's commands.
+TEST(IntegrationMonitor, LinesArriveOverTcp) {
+  ServerProcess s;
+  ASSERT_GT(s.port(), 0);
+  Conn m = connect(s.port()), c = connect(s.port());
+  ASSERT_TRUE(m && m->err == 0 && c && c->err == 0);
+  EXPECT_EQ(call(m.get(), {"MONITOR"}), "+OK");
+  EXPECT_EQ(call(c.get(), {"SET", "k", "v v"}), "+OK");
+  EXPECT_EQ(call(c.get(), {"SELECT", "2"}), "+OK");
+  const std::regex line(R"(\+\d+\.\d{6} \[(\d) 127\.0\.0\.1:\d+\] (.*))");
+  std::smatch mt;
+  const std::string first = next_reply(m.get());
+  ASSERT_TRUE(std::regex_match(first, mt, line)) << first;
+  EXPECT_EQ(mt[1].str() + " " + mt[2].str(), "0 \"SET\" \"k\" \"v v\"");
+  const std::string second = next_reply(m.get());
+  ASSERT_TRUE(std::regex_match(second, mt, line)) << second;
+  EXPECT_EQ(mt[1].str() + " " + mt[2].str(), "2 \"SELECT\" \"2\"");
+  EXPECT_TRUE(s.alive());
 }
 
 }  // namespace

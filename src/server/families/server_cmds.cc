@@ -159,7 +159,35 @@ void cmd_reset(CommandContext& ctx) {
   c.name.clear();
   c.authenticated = ctx.server.config().requirepass.empty();
   ctx.server.pubsub().drop(c);
+  ctx.server.stop_monitoring(c);
   ctx.out.simple("RESET");
+}
+
+// MONITOR: from now on the client receives a line for every command run (Server::feed_monitors). A second
+// MONITOR is ignored without a reply, as Redis does for a client that is already a replica.
+void cmd_monitor(CommandContext& ctx) {
+  Client& c = ctx.client;
+  if (c.in_exec) {
+    ctx.out.error("ERR MONITOR isn't allowed for DENY BLOCKING client");
+    return;
+  }
+  if (c.monitor) {
+    return;
+  }
+  ctx.server.start_monitoring(c);
+  ctx.out.ok();
+}
+
+// CLIENT LIST's flags, in Redis's order: O monitor, P subscribed, x in MULTI, b blocked, d WATCH dirty;
+// N for none.
+std::string client_flags(const Client& c) {
+  std::string f;
+  if (c.monitor) f += 'O';
+  if (c.subscriptions() > 0) f += 'P';
+  if (c.in_multi) f += 'x';
+  if (c.block.active) f += 'b';
+  if (c.watch_dirty) f += 'd';
+  return f.empty() ? "N" : f;
 }
 
 std::string client_line(const Client& c, rt::MonoTime now) {
@@ -168,9 +196,10 @@ std::string client_line(const Client& c, rt::MonoTime now) {
   };
   return "id=" + std::to_string(c.id) + " addr=" + c.peer.to_string() + " laddr=" + c.local.to_string() +
          " fd=8 name=" + c.name + " age=" + secs(now - c.created) +
-         " idle=" + secs(now - c.last_interaction) + " flags=" + (c.in_multi ? "x" : "N") +
-         " db=" + std::to_string(c.db) + " sub=0 psub=0 ssub=0 multi=" +
-         std::to_string(c.in_multi ? static_cast<int64_t>(c.queued.size()) : -1) +
+         " idle=" + secs(now - c.last_interaction) + " flags=" + client_flags(c) +
+         " db=" + std::to_string(c.db) + " sub=" + std::to_string(c.channels.size()) +
+         " psub=" + std::to_string(c.patterns.size()) +
+         " ssub=0 multi=" + std::to_string(c.in_multi ? static_cast<int64_t>(c.queued.size()) : -1) +
          " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=16384 obl=0 oll=0 omem=0 tot-mem=0 "
          "events=r "
          "cmd=" +
@@ -450,8 +479,43 @@ void cmd_info(CommandContext& ctx) {
   ctx.out.verbatim(render_info(ctx.server, sections));
 }
 
+// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT], with Redis 7.0's checks. Nothing is ever being saved or
+// waited for here (no persistence, no replicas), so a shutdown is never in progress for ABORT, and SAVE
+// cannot be honoured: it fails as Redis's does when saving fails, unless FORCE.
 void cmd_shutdown(CommandContext& ctx) {
+  // NOW (do not wait for replicas) changes nothing here; it is still checked against ABORT.
+  bool nosave = false, save = false, now = false, force = false, abort = false;
+  for (size_t i = 1; i < ctx.argc(); ++i) {
+    const std::string_view a = ctx.arg(i);
+    if (iequals(a, "nosave")) {
+      nosave = true;
+    } else if (iequals(a, "save")) {
+      save = true;
+    } else if (iequals(a, "now")) {
+      now = true;
+    } else if (iequals(a, "force")) {
+      force = true;
+    } else if (iequals(a, "abort")) {
+      abort = true;
+    } else {
+      ctx.out.error(err::kSyntax);
+      return;
+    }
+  }
+  if ((abort && (nosave || save || now || force)) || (nosave && save)) {
+    ctx.out.error(err::kSyntax);
+    return;
+  }
+  if (abort) {
+    ctx.out.error("ERR No shutdown in progress.");
+    return;
+  }
   ctx.server.env().log.warning("User requested shutdown...");
+  if (save && !force) {
+    ctx.server.env().log.warning("SHUTDOWN SAVE: this server does not persist its data; refusing to exit.");
+    ctx.out.error("ERR Errors trying to SHUTDOWN. Check logs.");
+    return;
+  }
   ctx.client.close_after_reply = true;
   ctx.server.shutdown();
 }
@@ -559,6 +623,7 @@ void register_server_family(Registry& r) {
   r.add("auth", cmd_auth);
   r.add("hello", cmd_hello);
   r.add("reset", cmd_reset);
+  r.add("monitor", cmd_monitor);
   r.add("client|id", cmd_client_id);
   r.add("client|getname", cmd_client_getname);
   r.add("client|setname", cmd_client_setname);
