@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cmd/ascii.h"
 #include "cmd/table.h"
 #include "fuzz/fuzz_check.h"
 #include "resp/reply_parser.h"
@@ -282,10 +283,12 @@ class Harness {
       pump(c);
       return;
     }
+    // MONITOR from a client already monitoring is ignored without a reply, as in Redis.
+    const bool silent = c.client->monitor && codis::cmd::iequals(argv[0], "monitor");
     std::string out;
     codis::resp::ReplyWriter w(&out, c.client->protocol);
     server_->execute(*c.client, v, w);
-    after(c, out);
+    after(c, out, /*expect_reply=*/!silent);
   }
 
   // Appends raw bytes to client i's query buffer and runs every complete command, as the network loop.

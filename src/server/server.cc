@@ -270,6 +270,10 @@ void Server::dispatch(Client& c, std::span<const std::string_view> argv, resp::R
     reject(err::kNoAuth);
     return;
   }
+  if (config_.maxmemory > 0 && depth_ == 0 && refused_for_memory(c, *spec)) {
+    reject("OOM command not allowed when used memory > 'maxmemory'.");
+    return;
+  }
   if (pause_until_ms_ != 0 && depth_ == 0 && !c.reprocessing) {
     if (pause_until_ms_ <= now_ms()) {
       unpause_clients();  // the pause ran out
@@ -288,10 +292,6 @@ void Server::dispatch(Client& c, std::span<const std::string_view> argv, resp::R
     q.argv.assign(argv.begin(), argv.end());
     c.queued.push_back(std::move(q));
     out.simple("QUEUED");
-    return;
-  }
-  if (config_.maxmemory > 0 && spec->has(cmd::flag::kDenyOom) && !make_room()) {
-    reject("OOM command not allowed when used memory > 'maxmemory'.");
     return;
   }
   c.last_command = spec->name;
@@ -353,6 +353,23 @@ size_t estimate_value_bytes(const Object& o) {
 // maxmemory: Redis's performEvictions in outline. allkeys-lru samples a few keys across the databases and
 // evicts the least recently used, until the estimate of freed bytes covers the excess; the allocator is
 // asked again on the next command.
+// Redis's processCommand over maxmemory: commands that may grow memory (deny-oom, EXEC of a transaction
+// holding one) and anything queued inside MULTI (queueing itself takes memory; EXEC, DISCARD, QUIT and
+// RESET are let through) are refused when eviction cannot get under the limit. Commands run by EXEC are
+// not checked again.
+bool Server::refused_for_memory(const Client& c, const cmd::CommandSpec& spec) {
+  bool may_grow = spec.has(cmd::flag::kDenyOom);
+  if (spec.name == "exec" && c.in_multi) {
+    for (const QueuedCommand& q : c.queued) {
+      const cmd::CommandSpec* qs = q.argv.empty() ? nullptr : cmd::lookup(q.argv[0]);
+      may_grow = may_grow || (qs != nullptr && qs->has(cmd::flag::kDenyOom));
+    }
+  }
+  const bool queues = c.in_multi && spec.name != "exec" && spec.name != "discard" && spec.name != "quit" &&
+                      spec.name != "reset";
+  return (may_grow || queues) && !make_room();
+}
+
 bool Server::make_room() {
   if (pause_until_ms_ > now_ms()) {
     return true;  // paused: Redis evicts nothing (isSafeToPerformEvictions) and lets the command run

@@ -111,6 +111,7 @@ class Server {
   bool paused() const { return pause_until_ms_ != 0; }
   // Whether c's command (spec) has to wait under the current pause.
   bool postpones(const Client& c, const cmd::CommandSpec& spec) const;
+  bool refused_for_memory(const Client& c, const cmd::CommandSpec& spec);
   void feed_monitors(const Client& c, std::span<const std::string_view> argv, const cmd::CommandSpec& spec);
   // Waits (in serve_client) until c's postponed command may run.
   rt::Task<void> wait_until_unpaused(const Client& c);

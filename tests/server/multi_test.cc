@@ -131,6 +131,39 @@ TEST(Watch, OwnWriteBeforeMultiAndUnwatch) {
   EXPECT_EQ(f.cmd("exec"), "['3']") << "DISCARD unwatches";
 }
 
+// Over maxmemory (noeviction), as redis-server 7.0.15 answers: inside MULTI every command but EXEC,
+// DISCARD, QUIT and RESET is refused (queueing takes memory), reads included, and EXEC then aborts; a
+// transaction queued under the limit runs whole even when it raises the limit midway (EXEC's commands are
+// not checked again); an EXEC holding a deny-oom command is refused once memory is over.
+TEST(Multi, OverMaxmemory) {
+  ServerFixture f;
+  f.server().set_memory_probe([] { return size_t{1000}; });
+  EXPECT_EQ(f.cmd("set a b"), "+OK");
+  EXPECT_EQ(f.cmd("config set maxmemory 1"), "+OK");
+  EXPECT_EQ(f.cmd("multi"), "+OK");
+  EXPECT_EQ(f.cmd("set x y"), "-OOM command not allowed when used memory > 'maxmemory'.");
+  EXPECT_EQ(f.cmd("get a"), "-OOM command not allowed when used memory > 'maxmemory'.");
+  EXPECT_EQ(f.cmd("exec"), "-EXECABORT Transaction discarded because of previous errors.");
+  EXPECT_EQ(f.cmd("get a"), "'b'");  // reads outside MULTI go on
+  EXPECT_EQ(f.cmd("multi"), "+OK");
+  EXPECT_EQ(f.cmd("discard"), "+OK");
+
+  EXPECT_EQ(f.cmd("config set maxmemory 0"), "+OK");
+  EXPECT_EQ(f.cmd("multi"), "+OK");
+  EXPECT_EQ(f.cmd("config set maxmemory 1"), "+QUEUED");
+  EXPECT_EQ(f.cmd("set x y"), "+QUEUED");
+  EXPECT_EQ(f.cmd("exec"), "[+OK, +OK]");
+
+  EXPECT_EQ(f.cmd("config set maxmemory 0"), "+OK");
+  EXPECT_EQ(f.cmd("multi"), "+OK");
+  EXPECT_EQ(f.cmd("set y z"), "+QUEUED");
+  EXPECT_EQ(f.cmd("config set maxmemory 1", 1), "+OK");  // another client lowers the limit
+  EXPECT_EQ(f.cmd("exec"),
+            "-EXECABORT Transaction discarded because of: OOM command not allowed when used memory > "
+            "'maxmemory'.");
+  EXPECT_EQ(f.cmd("exists y"), ":0");
+}
+
 }  // namespace
 }  // namespace codis::server::testing
 
