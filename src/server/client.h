@@ -70,6 +70,7 @@ struct Client {
   // Pub/sub: subscriptions, and messages other clients published, waiting to be sent by this client's loop.
   std::set<std::string, std::less<>> channels;
   std::set<std::string, std::less<>> patterns;
+  std::set<std::string, std::less<>> shard_channels;  // SSUBSCRIBE
   std::string outbox;
   // CLIENT PAUSE / DEBUG SLEEP: a command that arrived while it had to wait (run when the pause ends), and
   // the time (unix ms) before which this client's replies are held back (the DEBUG SLEEP caller).
@@ -81,7 +82,9 @@ struct Client {
   bool monitor = false;  // MONITOR: receives a line for every command the server runs
   int64_t hold_replies_until_ms = 0;
   rt::Event* wakeup = nullptr;  // set when the outbox fills or the client is killed
-  size_t subscriptions() const { return channels.size() + patterns.size(); }
+  // All subscriptions (the subscribed context); SUBSCRIBE's and SSUBSCRIBE's confirmations count apart.
+  size_t subscriptions() const { return channels.size() + patterns.size() + shard_channels.size(); }
+  size_t plain_subscriptions() const { return channels.size() + patterns.size(); }
 };
 
 }  // namespace codis::server

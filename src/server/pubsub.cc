@@ -65,6 +65,12 @@ bool PubSub::psubscribe(Client& c, std::string_view p) {
 bool PubSub::punsubscribe(Client& c, std::string_view p) {
   return remove_from(patterns_, c.patterns, c, p);
 }
+bool PubSub::ssubscribe(Client& c, std::string_view ch) {
+  return add_to(shard_channels_, c.shard_channels, c, ch);
+}
+bool PubSub::sunsubscribe(Client& c, std::string_view ch) {
+  return remove_from(shard_channels_, c.shard_channels, c, ch);
+}
 
 void PubSub::drop(Client& c) {
   while (!c.channels.empty()) {
@@ -74,6 +80,10 @@ void PubSub::drop(Client& c) {
   while (!c.patterns.empty()) {
     std::string p = *c.patterns.begin();
     punsubscribe(c, p);
+  }
+  while (!c.shard_channels.empty()) {
+    std::string ch = *c.shard_channels.begin();
+    sunsubscribe(c, ch);
   }
 }
 
@@ -97,9 +107,23 @@ int64_t PubSub::publish(std::string_view channel, std::string_view message, int6
   return n;
 }
 
-std::vector<std::string> PubSub::channels(std::string_view pattern, bool all) const {
+int64_t PubSub::spublish(std::string_view channel, std::string_view message, int64_t hard_limit) {
+  int64_t n = 0;
+  if (auto it = shard_channels_.find(channel); it != shard_channels_.end()) {
+    for (Client* c : it->second) {
+      deliver(*c, hard_limit, {"smessage", channel, message});
+      ++n;
+    }
+  }
+  return n;
+}
+
+namespace {
+
+std::vector<std::string> names_matching(const std::map<std::string, std::vector<Client*>, std::less<>>& m,
+                                        std::string_view pattern, bool all) {
   std::vector<std::string> out;
-  for (const auto& [ch, clients] : channels_) {
+  for (const auto& [ch, clients] : m) {
     if (all || glob_match(pattern, ch)) {
       out.push_back(ch);
     }
@@ -107,9 +131,27 @@ std::vector<std::string> PubSub::channels(std::string_view pattern, bool all) co
   return out;
 }
 
+int64_t count_of(const std::map<std::string, std::vector<Client*>, std::less<>>& m, std::string_view name) {
+  auto it = m.find(name);
+  return it == m.end() ? 0 : static_cast<int64_t>(it->second.size());
+}
+
+}  // namespace
+
+std::vector<std::string> PubSub::shard_channels(std::string_view pattern, bool all) const {
+  return names_matching(shard_channels_, pattern, all);
+}
+
+int64_t PubSub::shard_numsub(std::string_view channel) const {
+  return count_of(shard_channels_, channel);
+}
+
+std::vector<std::string> PubSub::channels(std::string_view pattern, bool all) const {
+  return names_matching(channels_, pattern, all);
+}
+
 int64_t PubSub::numsub(std::string_view channel) const {
-  auto it = channels_.find(channel);
-  return it == channels_.end() ? 0 : static_cast<int64_t>(it->second.size());
+  return count_of(channels_, channel);
 }
 
 }  // namespace codis::server

@@ -1,4 +1,5 @@
-// Pub/sub commands: SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, PUBLISH, PUBSUB CHANNELS/NUMSUB/NUMPAT.
+// Pub/sub commands: SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, PUBLISH, the sharded SSUBSCRIBE,
+// SUNSUBSCRIBE, SPUBLISH, and PUBSUB CHANNELS/NUMSUB/NUMPAT/SHARDCHANNELS/SHARDNUMSUB.
 // Confirmations are push messages (plain arrays in RESP2), one per channel, as Redis sends them.
 #include "server/families/util.h"
 
@@ -6,7 +7,40 @@ namespace codis::server {
 
 namespace {
 
-void confirm(CommandContext& ctx, std::string_view kind, std::string_view name, bool null_name = false) {
+// The kinds of subscription, each with its own commands, confirmations and the count they report (Redis
+// counts channels and patterns together, shard channels apart).
+struct Kind {
+  std::string_view sub, unsub;
+  std::string_view refused_in_exec;
+  std::set<std::string, std::less<>> Client::*mine;
+  bool (PubSub::*add)(Client&, std::string_view);
+  bool (PubSub::*remove)(Client&, std::string_view);
+  bool shard;
+};
+constexpr Kind kChannel{"subscribe",
+                        "unsubscribe",
+                        "ERR SUBSCRIBE isn't allowed for a DENY BLOCKING client",
+                        &Client::channels,
+                        &PubSub::subscribe,
+                        &PubSub::unsubscribe,
+                        false};
+constexpr Kind kPattern{"psubscribe",
+                        "punsubscribe",
+                        "ERR PSUBSCRIBE isn't allowed for a DENY BLOCKING client",
+                        &Client::patterns,
+                        &PubSub::psubscribe,
+                        &PubSub::punsubscribe,
+                        false};
+constexpr Kind kShard{"ssubscribe",
+                      "sunsubscribe",
+                      "ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client",
+                      &Client::shard_channels,
+                      &PubSub::ssubscribe,
+                      &PubSub::sunsubscribe,
+                      true};
+
+void confirm(CommandContext& ctx, const Kind& k, std::string_view kind, std::string_view name,
+             bool null_name = false) {
   ctx.out.push(3);
   ctx.out.bulk(kind);
   if (null_name) {
@@ -14,92 +48,78 @@ void confirm(CommandContext& ctx, std::string_view kind, std::string_view name, 
   } else {
     ctx.out.bulk(name);
   }
-  ctx.out.integer(static_cast<int64_t>(ctx.client.subscriptions()));
+  const Client& c = ctx.client;
+  ctx.out.integer(static_cast<int64_t>(k.shard ? c.shard_channels.size() : c.plain_subscriptions()));
 }
 
-void cmd_subscribe(CommandContext& ctx) {
-  if (ctx.client.in_multi) {
-    ctx.out.error("ERR SUBSCRIBE isn't allowed for a DENY BLOCKING client");
+void subscribe(CommandContext& ctx, const Kind& k) {
+  if (ctx.client.in_exec) {
+    ctx.out.error(k.refused_in_exec);
     return;
   }
   for (size_t i = 1; i < ctx.argc(); ++i) {
-    ctx.server.pubsub().subscribe(ctx.client, ctx.arg(i));
-    confirm(ctx, "subscribe", ctx.arg(i));
+    (ctx.server.pubsub().*k.add)(ctx.client, ctx.arg(i));
+    confirm(ctx, k, k.sub, ctx.arg(i));
   }
 }
 
-void cmd_psubscribe(CommandContext& ctx) {
-  if (ctx.client.in_multi) {
-    ctx.out.error("ERR PSUBSCRIBE isn't allowed for a DENY BLOCKING client");
-    return;
-  }
-  for (size_t i = 1; i < ctx.argc(); ++i) {
-    ctx.server.pubsub().psubscribe(ctx.client, ctx.arg(i));
-    confirm(ctx, "psubscribe", ctx.arg(i));
-  }
-}
-
-void cmd_unsubscribe(CommandContext& ctx) {
+// Without arguments: every subscription of the kind, or one confirmation with a null name if none.
+void unsubscribe(CommandContext& ctx, const Kind& k) {
   PubSub& ps = ctx.server.pubsub();
+  auto& mine = ctx.client.*k.mine;
   if (ctx.argc() == 1) {
-    if (ctx.client.channels.empty()) {
-      confirm(ctx, "unsubscribe", "", true);
+    if (mine.empty()) {
+      confirm(ctx, k, k.unsub, "", true);
       return;
     }
-    while (!ctx.client.channels.empty()) {
-      std::string ch = *ctx.client.channels.begin();
-      ps.unsubscribe(ctx.client, ch);
-      confirm(ctx, "unsubscribe", ch);
+    while (!mine.empty()) {
+      std::string name = *mine.begin();
+      (ps.*k.remove)(ctx.client, name);
+      confirm(ctx, k, k.unsub, name);
     }
     return;
   }
   for (size_t i = 1; i < ctx.argc(); ++i) {
-    ps.unsubscribe(ctx.client, ctx.arg(i));
-    confirm(ctx, "unsubscribe", ctx.arg(i));
-  }
-}
-
-void cmd_punsubscribe(CommandContext& ctx) {
-  PubSub& ps = ctx.server.pubsub();
-  if (ctx.argc() == 1) {
-    if (ctx.client.patterns.empty()) {
-      confirm(ctx, "punsubscribe", "", true);
-      return;
-    }
-    while (!ctx.client.patterns.empty()) {
-      std::string p = *ctx.client.patterns.begin();
-      ps.punsubscribe(ctx.client, p);
-      confirm(ctx, "punsubscribe", p);
-    }
-    return;
-  }
-  for (size_t i = 1; i < ctx.argc(); ++i) {
-    ps.punsubscribe(ctx.client, ctx.arg(i));
-    confirm(ctx, "punsubscribe", ctx.arg(i));
+    (ps.*k.remove)(ctx.client, ctx.arg(i));
+    confirm(ctx, k, k.unsub, ctx.arg(i));
   }
 }
 
 void cmd_publish(CommandContext& ctx) {
   ctx.out.integer(ctx.server.pubsub().publish(ctx.arg(1), ctx.arg(2), ctx.server.config().obuf_pubsub_hard));
 }
+void cmd_spublish(CommandContext& ctx) {
+  ctx.out.integer(ctx.server.pubsub().spublish(ctx.arg(1), ctx.arg(2), ctx.server.config().obuf_pubsub_hard));
+}
 
-void cmd_pubsub_channels(CommandContext& ctx) {
+// PUBSUB CHANNELS / SHARDCHANNELS [pattern].
+void list_channels(CommandContext& ctx, bool shard) {
   if (ctx.argc() > 3) {
-    ctx.out.error("ERR wrong number of arguments for 'pubsub|channels' command");
+    // Redis's addReplySubcommandSyntaxError: the subcommand as typed, the command in capitals.
+    std::string cmd(ctx.arg(0));
+    for (char& ch : cmd) {
+      ch = (ch >= 'a' && ch <= 'z') ? static_cast<char>(ch - 32) : ch;
+    }
+    ctx.out.error("ERR unknown subcommand or wrong number of arguments for '" +
+                  std::string(ctx.arg(1).substr(0, 128)) + "'. Try " + cmd + " HELP.");
     return;
   }
-  auto chans = ctx.server.pubsub().channels(ctx.argc() == 3 ? ctx.arg(2) : "*", ctx.argc() == 2);
+  const PubSub& ps = ctx.server.pubsub();
+  const std::string_view pattern = ctx.argc() == 3 ? ctx.arg(2) : "*";
+  auto chans = shard ? ps.shard_channels(pattern, ctx.argc() == 2) : ps.channels(pattern, ctx.argc() == 2);
   ctx.out.array(chans.size());
   for (const auto& c : chans) {
     ctx.out.bulk(c);
   }
 }
 
-void cmd_pubsub_numsub(CommandContext& ctx) {
+// PUBSUB NUMSUB / SHARDNUMSUB [channel ...].
+void count_subscribers(CommandContext& ctx, bool shard) {
+  const PubSub& ps = ctx.server.pubsub();
   ctx.out.map(ctx.argc() - 2);
   for (size_t i = 2; i < ctx.argc(); ++i) {
     ctx.out.bulk(ctx.arg(i));
-    ctx.out.integer(ctx.server.pubsub().numsub(ctx.arg(i)));
+    ctx.out.integer(shard ? ps.shard_numsub(ctx.arg(i)) : ps.numsub(ctx.arg(i)));
   }
 }
 
@@ -110,13 +130,18 @@ void cmd_pubsub_numpat(CommandContext& ctx) {
 }  // namespace
 
 void register_pubsub_family(Registry& r) {
-  r.add("subscribe", cmd_subscribe);
-  r.add("unsubscribe", cmd_unsubscribe);
-  r.add("psubscribe", cmd_psubscribe);
-  r.add("punsubscribe", cmd_punsubscribe);
+  r.add("subscribe", [](CommandContext& ctx) { subscribe(ctx, kChannel); });
+  r.add("unsubscribe", [](CommandContext& ctx) { unsubscribe(ctx, kChannel); });
+  r.add("psubscribe", [](CommandContext& ctx) { subscribe(ctx, kPattern); });
+  r.add("punsubscribe", [](CommandContext& ctx) { unsubscribe(ctx, kPattern); });
   r.add("publish", cmd_publish);
-  r.add("pubsub|channels", cmd_pubsub_channels);
-  r.add("pubsub|numsub", cmd_pubsub_numsub);
+  r.add("ssubscribe", [](CommandContext& ctx) { subscribe(ctx, kShard); });
+  r.add("sunsubscribe", [](CommandContext& ctx) { unsubscribe(ctx, kShard); });
+  r.add("spublish", cmd_spublish);
+  r.add("pubsub|shardchannels", [](CommandContext& ctx) { list_channels(ctx, true); });
+  r.add("pubsub|shardnumsub", [](CommandContext& ctx) { count_subscribers(ctx, true); });
+  r.add("pubsub|channels", [](CommandContext& ctx) { list_channels(ctx, false); });
+  r.add("pubsub|numsub", [](CommandContext& ctx) { count_subscribers(ctx, false); });
   r.add("pubsub|numpat", cmd_pubsub_numpat);
 }
 

@@ -163,6 +163,14 @@ void cmd_reset(CommandContext& ctx) {
   ctx.out.simple("RESET");
 }
 
+// ROLE of a standalone master without replicas.
+void cmd_role(CommandContext& ctx) {
+  ctx.out.array(3);
+  ctx.out.bulk("master");
+  ctx.out.integer(0);
+  ctx.out.array(0);
+}
+
 // MONITOR: from now on the client receives a line for every command run (Server::feed_monitors). A second
 // MONITOR is ignored without a reply, as Redis does for a client that is already a replica.
 void cmd_monitor(CommandContext& ctx) {
@@ -198,8 +206,8 @@ std::string client_line(const Client& c, rt::MonoTime now) {
          " fd=8 name=" + c.name + " age=" + secs(now - c.created) +
          " idle=" + secs(now - c.last_interaction) + " flags=" + client_flags(c) +
          " db=" + std::to_string(c.db) + " sub=" + std::to_string(c.channels.size()) +
-         " psub=" + std::to_string(c.patterns.size()) +
-         " ssub=0 multi=" + std::to_string(c.in_multi ? static_cast<int64_t>(c.queued.size()) : -1) +
+         " psub=" + std::to_string(c.patterns.size()) + " ssub=" + std::to_string(c.shard_channels.size()) +
+         " multi=" + std::to_string(c.in_multi ? static_cast<int64_t>(c.queued.size()) : -1) +
          " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=16384 obl=0 oll=0 omem=0 tot-mem=0 "
          "events=r "
          "cmd=" +
@@ -624,6 +632,7 @@ void register_server_family(Registry& r) {
   r.add("hello", cmd_hello);
   r.add("reset", cmd_reset);
   r.add("monitor", cmd_monitor);
+  r.add("role", cmd_role);
   r.add("client|id", cmd_client_id);
   r.add("client|getname", cmd_client_getname);
   r.add("client|setname", cmd_client_setname);
