@@ -283,11 +283,14 @@ class Harness {
       pump(c);
       return;
     }
-    // MONITOR from a client already monitoring is ignored without a reply, as in Redis.
-    const bool silent = c.client->monitor && codis::cmd::iequals(argv[0], "monitor");
+    // MONITOR from a client already monitoring is ignored without a reply, as in Redis; CLIENT REPLY
+    // OFF/SKIP drop replies (including their own).
+    const auto quiet = [&] { return c.client->reply_off || c.client->reply_skip_next; };
+    bool silent = quiet() || (c.client->monitor && codis::cmd::iequals(argv[0], "monitor"));
     std::string out;
     codis::resp::ReplyWriter w(&out, c.client->protocol);
     server_->execute(*c.client, v, w);
+    silent = silent || quiet();
     after(c, out, /*expect_reply=*/!silent);
   }
 

@@ -80,6 +80,11 @@ struct Client {
   // fuzzer's oracle).
   bool never_paused = false;
   bool monitor = false;  // MONITOR: receives a line for every command the server runs
+  // CLIENT REPLY: OFF drops every reply and push; SKIP drops the next command's reply (reply_skip_next until
+  // that command starts, reply_skip while it runs).
+  bool reply_off = false;
+  bool reply_skip = false;
+  bool reply_skip_next = false;
   int64_t hold_replies_until_ms = 0;
   rt::Event* wakeup = nullptr;  // set when the outbox fills or the client is killed
   // All subscriptions (the subscribed context); SUBSCRIBE's and SSUBSCRIBE's confirmations count apart.

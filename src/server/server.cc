@@ -204,7 +204,28 @@ void Server::execute(Client& c, std::span<const std::string_view> argv, resp::Re
   dispatch(c, argv, out);
 }
 
+// CLIENT REPLY OFF/SKIP: the command runs, its reply (errors included) is dropped, as Redis's
+// prepareClientToWrite refuses to queue it. SKIP covers the one command after CLIENT REPLY SKIP; a command
+// postponed by a pause has not run yet, so the skip waits for it.
 void Server::dispatch(Client& c, std::span<const std::string_view> argv, resp::ReplyWriter& out) {
+  if (depth_ != 0 || (!c.reply_off && !c.reply_skip_next)) {
+    dispatch_command(c, argv, out);
+    return;
+  }
+  c.reply_skip = c.reply_skip_next;
+  c.reply_skip_next = false;
+  const size_t mark = out.out().size();
+  dispatch_command(c, argv, out);
+  if (c.reply_off || c.reply_skip) {
+    out.out().resize(mark);
+  }
+  if (!c.postponed.empty()) {
+    c.reply_skip_next = c.reply_skip_next || c.reply_skip;
+  }
+  c.reply_skip = false;
+}
+
+void Server::dispatch_command(Client& c, std::span<const std::string_view> argv, resp::ReplyWriter& out) {
   if (argv.empty()) {
     return;
   }
@@ -721,7 +742,9 @@ rt::Task<void> Server::serve_client(rt::StreamPtr s) {
   constexpr size_t kReadChunk = 16 * 1024;
   for (;;) {
     if (!c.outbox.empty()) {
-      out.append(c.outbox);  // e.g. the reply of a blocked command just served, before later replies
+      if (!c.reply_off) {      // CLIENT REPLY OFF drops pushes too
+        out.append(c.outbox);  // e.g. the reply of a blocked command just served, before later replies
+      }
       c.outbox.clear();
     }
     // Run every complete command already buffered, then send all their replies in one write. A blocked
@@ -754,7 +777,9 @@ rt::Task<void> Server::serve_client(rt::StreamPtr s) {
       }
     }
     if (!c.outbox.empty()) {
-      out.append(c.outbox);  // messages published to this client
+      if (!c.reply_off) {
+        out.append(c.outbox);  // messages published to this client
+      }
       c.outbox.clear();
     }
     wake.reset();

@@ -139,6 +139,7 @@ class Server {
 
  private:
   void dispatch(Client& c, std::span<const std::string_view> argv, resp::ReplyWriter& out);
+  void dispatch_command(Client& c, std::span<const std::string_view> argv, resp::ReplyWriter& out);
   void serve_ready_keys();
   CommandStats& command_stats(const cmd::CommandSpec* spec);
   bool serve_blocked(Client& c);

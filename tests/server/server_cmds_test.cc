@@ -160,6 +160,59 @@ TEST(Errors, UnknownCommandTruncatesLikeRedis) {
             "-ERR unknown command '" + std::string(128, 'z') + "', with args beginning with: '" + x + "' ");
 }
 
+// CLIENT REPLY and CLIENT UNBLOCK as redis-server 7.0.15 answers them.
+TEST(ClientCmds, ReplyOffSkipOn) {
+  ServerFixture f;
+  EXPECT_EQ(f.raw({"CLIENT", "REPLY", "SKIP"}), "");
+  EXPECT_EQ(f.raw({"SET", "k", "1"}), "");  // skipped
+  EXPECT_EQ(f.cmd("get k"), "'1'");
+  EXPECT_EQ(f.raw({"CLIENT", "REPLY", "OFF"}), "");
+  EXPECT_EQ(f.raw({"GET", "k"}), "");
+  EXPECT_EQ(f.raw({"NOSUCH"}), "");                   // errors too
+  EXPECT_EQ(f.raw({"CLIENT", "REPLY", "SKIP"}), "");  // ignored while off
+  EXPECT_EQ(f.cmd("client reply on"), "+OK");
+  EXPECT_EQ(f.cmd("get k"), "'1'");
+  EXPECT_EQ(f.cmd("client reply bad"), "-ERR syntax error");
+  EXPECT_EQ(f.cmd("client reply"), "-ERR wrong number of arguments for 'client|reply' command");
+  f.raw({"CLIENT", "REPLY", "SKIP"});
+  EXPECT_EQ(f.raw({"CLIENT", "REPLY", "SKIP"}), "");  // skipped, and skips the next one too
+  EXPECT_EQ(f.raw({"GET", "k"}), "");
+  EXPECT_EQ(f.cmd("get k"), "'1'");
+}
+
+TEST(ClientCmds, Unblock) {
+  ServerFixture f;
+  const std::string id = std::to_string(f.client(1).id);
+  EXPECT_EQ(f.cmd("client unblock x"), "-ERR value is not an integer or out of range");
+  EXPECT_EQ(f.cmd("client unblock 1 bad"), "-ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+  EXPECT_EQ(f.cmd("client unblock " + id), ":0");  // not blocked
+  EXPECT_EQ(f.cmd("client unblock 999"), ":0");
+  EXPECT_EQ(f.raw({"BLPOP", "q", "0"}, 1), "");
+  EXPECT_EQ(f.cmd("client unblock " + id), ":1");
+  EXPECT_EQ(f.client(1).outbox, "*-1\r\n");  // as if timed out
+  EXPECT_FALSE(f.client(1).block.active);
+  f.client(1).outbox.clear();
+  f.raw({"BZPOPMIN", "z", "0"}, 1);
+  EXPECT_EQ(f.cmd("client unblock " + id + " error"), ":1");
+  EXPECT_EQ(f.client(1).outbox, "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n");
+  f.client(1).outbox.clear();
+  f.raw({"BLMOVE", "a", "b", "LEFT", "LEFT", "0"}, 1);
+  EXPECT_EQ(f.cmd("client unblock " + id + " timeout"), ":1");
+  EXPECT_EQ(f.client(1).outbox, "*-1\r\n");  // Redis times out every list block with a null array
+  EXPECT_EQ(f.cmd("rpush q v"), ":1");  // nobody is waiting any more
+  EXPECT_EQ(f.cmd("llen q"), ":1");
+}
+
+TEST(ClientCmds, Help) {
+  ServerFixture f;
+  for (const char* c : {"client", "config", "pubsub"}) {
+    const std::string help = f.cmd(std::string(c) + " help");
+    EXPECT_EQ(help.rfind("[+", 0), 0u) << c;
+    EXPECT_NE(help.find("Subcommands are:"), std::string::npos) << c;
+    EXPECT_NE(help.find("+    Prints this help.]"), std::string::npos) << c;
+  }
+}
+
 }  // namespace
 }  // namespace codis::server::testing
 

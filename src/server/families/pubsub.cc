@@ -1,6 +1,7 @@
 // Pub/sub commands: SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, PUBLISH, the sharded SSUBSCRIBE,
 // SUNSUBSCRIBE, SPUBLISH, and PUBSUB CHANNELS/NUMSUB/NUMPAT/SHARDCHANNELS/SHARDNUMSUB.
 // Confirmations are push messages (plain arrays in RESP2), one per channel, as Redis sends them.
+#include "server/families/intro_util.h"
 #include "server/families/util.h"
 
 namespace codis::server {
@@ -143,6 +144,18 @@ void register_pubsub_family(Registry& r) {
   r.add("pubsub|channels", [](CommandContext& ctx) { list_channels(ctx, false); });
   r.add("pubsub|numsub", [](CommandContext& ctx) { count_subscribers(ctx, false); });
   r.add("pubsub|numpat", cmd_pubsub_numpat);
+  r.add("pubsub|help", [](CommandContext& ctx) {
+    reply_help(ctx,
+               {"PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "CHANNELS [<pattern>]",
+                "    Return the currently active channels matching a <pattern> (default: '*').", "NUMPAT",
+                "    Return number of subscriptions to patterns.", "NUMSUB [<channel> ...]",
+                "    Return the number of subscribers for the specified channels, excluding",
+                "    pattern subscriptions(default: no channels).", "SHARDCHANNELS [<pattern>]",
+                "    Return the currently active shard level channels matching a <pattern> (default: '*').",
+                "SHARDNUMSUB [<shardchannel> ...]",
+                "    Return the number of subscribers for the specified shard level channel(s)", "HELP",
+                "    Prints this help."});
+  });
 }
 
 }  // namespace codis::server

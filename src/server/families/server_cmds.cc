@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "cmd/table.h"
+#include "server/families/intro_util.h"
 #include "server/families/util.h"
 #include "server/glob.h"
 #include "server/info.h"
@@ -371,6 +372,119 @@ void cmd_client_unpause(CommandContext& ctx) {
   ctx.out.ok();
 }
 
+// CLIENT UNBLOCK id [TIMEOUT|ERROR]: a client blocked on keys gets its timeout reply, or the UNBLOCKED
+// error, now. A client waiting on a pause is not unblocked here (its command has not run yet).
+void cmd_client_unblock(CommandContext& ctx) {
+  bool error = false;
+  if (ctx.argc() == 4) {
+    if (iequals(ctx.arg(3), "error")) {
+      error = true;
+    } else if (!iequals(ctx.arg(3), "timeout")) {
+      ctx.out.error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+      return;
+    }
+  }
+  int64_t id;
+  if (!resp::parse_ll(ctx.arg(2), &id)) {
+    ctx.out.error(err::kNotInteger);
+    return;
+  }
+  const auto& clients = ctx.server.clients();
+  const auto it = clients.find(static_cast<uint64_t>(id));
+  if (it == clients.end() || !it->second->block.active) {
+    ctx.out.integer(0);
+    return;
+  }
+  Client& target = *it->second;
+  resp::ReplyWriter w(&target.outbox, target.protocol);
+  if (error) {
+    w.error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+  } else if (target.block.null_array) {
+    w.null_array();
+  } else {
+    w.null();
+  }
+  ctx.server.unblock(target);
+  if (target.wakeup != nullptr) {
+    target.wakeup->set();
+  }
+  ctx.out.integer(1);
+}
+
+// CLIENT REPLY ON|OFF|SKIP (Server::dispatch drops the replies).
+void cmd_client_reply(CommandContext& ctx) {
+  Client& c = ctx.client;
+  if (iequals(ctx.arg(2), "on")) {
+    c.reply_off = c.reply_skip = c.reply_skip_next = false;
+    ctx.out.ok();
+  } else if (iequals(ctx.arg(2), "off")) {
+    c.reply_off = true;
+  } else if (iequals(ctx.arg(2), "skip")) {
+    c.reply_skip_next = !c.reply_off;
+  } else {
+    ctx.out.error(err::kSyntax);
+  }
+}
+
+void cmd_client_help(CommandContext& ctx) {
+  reply_help(ctx, {"CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                   "CACHING (YES|NO)",
+                   "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+                   "GETREDIR",
+                   "    Return the client ID we are redirecting to when tracking is enabled.",
+                   "GETNAME",
+                   "    Return the name of the current connection.",
+                   "ID",
+                   "    Return the ID of the current connection.",
+                   "INFO",
+                   "    Return information about the current client connection.",
+                   "KILL <ip:port>",
+                   "    Kill connection made from <ip:port>.",
+                   "KILL <option> <value> [<option> <value> [...]]",
+                   "    Kill connections. Options are:",
+                   "    * ADDR (<ip:port>|<unixsocket>:0)",
+                   "      Kill connections made from the specified address",
+                   "    * LADDR (<ip:port>|<unixsocket>:0)",
+                   "      Kill connections made to specified local address",
+                   "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+                   "      Kill connections by type.",
+                   "    * USER <username>",
+                   "      Kill connections authenticated by <username>.",
+                   "    * SKIPME (YES|NO)",
+                   "      Skip killing current connection (default: yes).",
+                   "LIST [options ...]",
+                   "    Return information about client connections. Options:",
+                   "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+                   "      Return clients of specified type.",
+                   "UNPAUSE",
+                   "    Stop the current client pause, resuming traffic.",
+                   "PAUSE <timeout> [WRITE|ALL]",
+                   "    Suspend all, or just write, clients for <timeout> milliseconds.",
+                   "REPLY (ON|OFF|SKIP)",
+                   "    Control the replies sent to the current connection.",
+                   "SETNAME <name>",
+                   "    Assign the name <name> to the current connection.",
+                   "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+                   "    Unblock the specified blocked client.",
+                   "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+                   "         [OPTIN] [OPTOUT] [NOLOOP]",
+                   "    Control server assisted client side caching.",
+                   "TRACKINGINFO",
+                   "    Report tracking status for the current connection.",
+                   "NO-EVICT (ON|OFF)",
+                   "    Protect current client connection from eviction.",
+                   "HELP",
+                   "    Prints this help."});
+}
+
+void cmd_config_help(CommandContext& ctx) {
+  reply_help(ctx, {"CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "GET <pattern>",
+                   "    Return parameters matching the glob-like <pattern> and their values.",
+                   "SET <directive> <value>", "    Set the configuration <directive> to <value>.",
+                   "RESETSTAT", "    Reset statistics reported by the INFO command.", "REWRITE",
+                   "    Rewrite the configuration file.", "HELP", "    Prints this help."});
+}
+
 void cmd_client_no_evict(CommandContext& ctx) {
   if (!iequals(ctx.arg(2), "on") && !iequals(ctx.arg(2), "off")) {
     ctx.out.error(err::kSyntax);
@@ -640,6 +754,10 @@ void register_server_family(Registry& r) {
   r.add("client|info", cmd_client_info);
   r.add("client|kill", cmd_client_kill);
   r.add("client|no-evict", cmd_client_no_evict);
+  r.add("client|unblock", cmd_client_unblock);
+  r.add("client|reply", cmd_client_reply);
+  r.add("client|help", cmd_client_help);
+  r.add("config|help", cmd_config_help);
   r.add("client|pause", cmd_client_pause);
   r.add("client|unpause", cmd_client_unpause);
   r.add("config|get", cmd_config_get);
