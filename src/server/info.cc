@@ -74,14 +74,35 @@ std::string render_info(Server& s, std::span<const std::string_view> sections) {
   const auto uptime = std::chrono::duration_cast<rt::seconds>(s.env().clock.mono() - s.started()).count();
   if (on("server")) {
     header("Server");
+    // Redis 7.0's fields in its order (codis_server added); build facts Redis takes from its build are
+    // fixed here.
+    const Server::ProcessFacts& pf = s.process_facts();
     field("redis_version", std::string(kRedisVersion));
+    field("redis_git_sha1", "00000000");
+    field("redis_git_dirty", "0");
+    field("redis_build_id", "0");
     field("redis_mode", "standalone");
     field("codis_server", "codis-cpp");
+    field("os", pf.os);
     field("arch_bits", "64");
+    field("monotonic_clock", "POSIX clock_gettime");
+    field("multiplexing_api", "epoll");
+    field("atomicvar_api", "c11-builtin");
+    field("gcc_version", std::to_string(__GNUC__) + "." + std::to_string(__GNUC_MINOR__) + "." +
+                             std::to_string(__GNUC_PATCHLEVEL__));
+    field("process_id", std::to_string(pf.pid));
+    field("process_supervised", "no");
+    field("run_id", s.run_id());
     field("tcp_port", std::to_string(s.port()));
+    field("server_time_usec", std::to_string(s.now_us()));
     field("uptime_in_seconds", std::to_string(uptime));
     field("uptime_in_days", std::to_string(uptime / 86400));
     field("hz", std::to_string(s.config().hz));
+    field("configured_hz", std::to_string(s.config().hz));
+    field("lru_clock", std::to_string((s.now_ms() / 1000) & ((1 << 24) - 1)));
+    field("executable", pf.executable);
+    field("config_file", pf.config_file);
+    field("io_threads_active", "0");
   }
   if (on("clients")) {
     header("Clients");

@@ -1,8 +1,11 @@
 // codis-server: starts like redis-server: `codis-server [redis.conf] [--option value ...]`.
 #include <malloc.h>
 #include <sys/resource.h>
+#include <sys/utsname.h>
+#include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -19,7 +22,9 @@ int main(int argc, char** argv) {
     std::cout << "codis-server (codis-cpp), Redis " << codis::server::kRedisVersion << " compatible\n";
     return 0;
   }
+  const char* config_path = nullptr;
   if (argc > 1 && std::string(argv[1]).rfind("--", 0) != 0) {
+    config_path = argv[1];
     std::ifstream f(argv[1]);
     if (!f) {
       std::cerr << "Fatal error, can't open config file '" << argv[1] << "'\n";
@@ -54,6 +59,20 @@ int main(int argc, char** argv) {
       struct mallinfo2 mi = mallinfo2();
       return mi.uordblks + mi.hblkhd;
     });
+    {
+      codis::server::Server::ProcessFacts facts;
+      facts.pid = static_cast<int64_t>(getpid());
+      utsname u{};
+      if (uname(&u) == 0) {
+        facts.os = std::string(u.sysname) + " " + u.release + " " + u.machine;
+      }
+      std::error_code ec;
+      facts.executable = std::filesystem::absolute(argv[0], ec).string();
+      if (config_path != nullptr) {
+        facts.config_file = std::filesystem::absolute(config_path, ec).string();
+      }
+      server.set_process_facts(std::move(facts));
+    }
     server.set_cpu_probe([] {
       rusage ru{};
       getrusage(RUSAGE_SELF, &ru);

@@ -28,6 +28,11 @@ void CommandContext::touched_db() {
 Server::Server(rt::Env& env, Config config, std::function<void()> on_shutdown)
     : env_(env), config_(std::move(config)), on_shutdown_(std::move(on_shutdown)) {
   dbs_ = std::vector<Db>(static_cast<size_t>(std::max<int64_t>(1, config_.databases)));
+  rt::Random ids = env_.random.fork("run_id");  // leaves the main stream as it was
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (int i = 0; i < 40; ++i) {
+    run_id_.push_back(kHex[ids.next_u64() & 15]);
+  }
   for (size_t i = 0; i < dbs_.size(); ++i) {
     dbs_[i].use_lru_clock(&lru_clock_);
     // Redis touches the watchers of a key that expires (EXEC then fails) and counts it.

@@ -126,6 +126,19 @@ class Server {
   void signal_key(int db, std::string_view key);
   size_t blocked_clients() const { return blocked_count_ + postponed_count_; }
 
+  // What INFO server reports about the process, filled in by main (the simulator leaves it empty): pid,
+  // "sysname release machine", absolute paths of the binary and of the config file ("" when none).
+  struct ProcessFacts {
+    int64_t pid = 0;
+    std::string os;
+    std::string executable;
+    std::string config_file;
+  };
+  void set_process_facts(ProcessFacts f) { facts_ = std::move(f); }
+  const ProcessFacts& process_facts() const { return facts_; }
+  // INFO's run_id: 40 hex digits drawn at start (from a fork of the runtime's random stream).
+  const std::string& run_id() const { return run_id_; }
+
   // Bytes allocated by the process (INFO used_memory, maxmemory); 0 when no probe is installed.
   size_t used_memory() const { return memory_probe_ ? memory_probe_() : 0; }
   void set_memory_probe(std::function<size_t()> probe) { memory_probe_ = std::move(probe); }
@@ -187,6 +200,8 @@ class Server {
   std::vector<std::pair<int, std::string>> ready_;
   size_t blocked_count_ = 0;
   std::function<size_t()> memory_probe_;
+  ProcessFacts facts_;
+  std::string run_id_;
   std::function<std::pair<double, double>()> cpu_probe_;
   std::unordered_map<const cmd::CommandSpec*, CommandStats*> stats_by_spec_;  // looked up only
 };

@@ -199,7 +199,7 @@ TEST(ClientCmds, Unblock) {
   f.raw({"BLMOVE", "a", "b", "LEFT", "LEFT", "0"}, 1);
   EXPECT_EQ(f.cmd("client unblock " + id + " timeout"), ":1");
   EXPECT_EQ(f.client(1).outbox, "*-1\r\n");  // Redis times out every list block with a null array
-  EXPECT_EQ(f.cmd("rpush q v"), ":1");  // nobody is waiting any more
+  EXPECT_EQ(f.cmd("rpush q v"), ":1");       // nobody is waiting any more
   EXPECT_EQ(f.cmd("llen q"), ":1");
 }
 
@@ -211,6 +211,34 @@ TEST(ClientCmds, Help) {
     EXPECT_NE(help.find("Subcommands are:"), std::string::npos) << c;
     EXPECT_NE(help.find("+    Prints this help.]"), std::string::npos) << c;
   }
+}
+
+// INFO server lists Redis 7.0's fields in its order; run_id is 40 hex digits fixed for the process.
+TEST(InfoServer, FieldsInRedisOrder) {
+  ServerFixture f;
+  f.server().set_process_facts(
+      {.pid = 42, .os = "Linux 6 x86_64", .executable = "/bin/cs", .config_file = ""});
+  const std::string info = f.cmd("info server");
+  std::string keys;
+  for (size_t pos = info.find("\\r\\n"); pos != std::string::npos; pos = info.find("\\r\\n", pos + 4)) {
+    const size_t start = pos + 4;
+    const size_t colon = info.find(':', start);
+    if (colon != std::string::npos && colon < info.find("\\r\\n", start)) {
+      keys += info.substr(start, colon - start) + " ";
+    }
+  }
+  EXPECT_EQ(
+      keys,
+      "redis_version redis_git_sha1 redis_git_dirty redis_build_id redis_mode codis_server os arch_bits "
+      "monotonic_clock multiplexing_api atomicvar_api gcc_version process_id process_supervised run_id "
+      "tcp_port server_time_usec uptime_in_seconds uptime_in_days hz configured_hz lru_clock executable "
+      "config_file io_threads_active ");
+  EXPECT_NE(info.find("process_id:42\\r\\n"), std::string::npos);
+  EXPECT_NE(info.find("executable:/bin/cs\\r\\n"), std::string::npos);
+  const std::string& id = f.server().run_id();
+  EXPECT_EQ(id.size(), 40u);
+  EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_NE(info.find("run_id:" + id), std::string::npos);
 }
 
 }  // namespace
