@@ -197,6 +197,17 @@ bool allowed_in_multi(std::string_view name) {
          name == "reset";
 }
 
+// Whether a command queued by MULTI has any of these flags (what EXEC counts as, for pauses and maxmemory).
+bool queued_has(const Client& c, uint32_t flags) {
+  for (const QueuedCommand& q : c.queued) {
+    const cmd::CommandSpec* qs = q.argv.empty() ? nullptr : cmd::lookup(q.argv[0]);
+    if (qs != nullptr && qs->has(flags)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 bool allowed_when_subscribed(std::string_view name) {
   return name == "ping" || name == "subscribe" || name == "unsubscribe" || name == "psubscribe" ||
          name == "punsubscribe" || name == "ssubscribe" || name == "sunsubscribe" || name == "quit" ||
@@ -384,13 +395,8 @@ size_t estimate_value_bytes(const Object& o) {
 // RESET are let through) are refused when eviction cannot get under the limit. Commands run by EXEC are
 // not checked again.
 bool Server::refused_for_memory(const Client& c, const cmd::CommandSpec& spec) {
-  bool may_grow = spec.has(cmd::flag::kDenyOom);
-  if (spec.name == "exec" && c.in_multi) {
-    for (const QueuedCommand& q : c.queued) {
-      const cmd::CommandSpec* qs = q.argv.empty() ? nullptr : cmd::lookup(q.argv[0]);
-      may_grow = may_grow || (qs != nullptr && qs->has(cmd::flag::kDenyOom));
-    }
-  }
+  const bool may_grow = spec.has(cmd::flag::kDenyOom) ||
+                        (spec.name == "exec" && c.in_multi && queued_has(c, cmd::flag::kDenyOom));
   const bool queues = c.in_multi && spec.name != "exec" && spec.name != "discard" && spec.name != "quit" &&
                       spec.name != "reset";
   return (may_grow || queues) && !make_room();
@@ -637,19 +643,8 @@ bool Server::postpones(const Client& c, const cmd::CommandSpec& spec) const {
   if (!pause_writes_only_) {
     return true;
   }
-  const auto may_write = [](const cmd::CommandSpec& s) {
-    return s.has(cmd::flag::kWrite) || s.has(cmd::flag::kMayReplicate);
-  };
-  if (spec.name == "exec") {
-    for (const QueuedCommand& q : c.queued) {
-      const cmd::CommandSpec* qs = q.argv.empty() ? nullptr : cmd::lookup(q.argv[0]);
-      if (qs != nullptr && may_write(*qs)) {
-        return true;
-      }
-    }
-    return false;
-  }
-  return may_write(spec);
+  constexpr uint32_t kMayWrite = cmd::flag::kWrite | cmd::flag::kMayReplicate;
+  return spec.name == "exec" ? queued_has(c, kMayWrite) : spec.has(kMayWrite);
 }
 
 namespace {
