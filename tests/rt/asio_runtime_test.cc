@@ -147,8 +147,8 @@ TEST(AsioRuntime, ReusePortListenersShareAPortAcrossLoops) {
   EXPECT_GT(accepted[1].load(), 0);
 }
 
-TEST(AsioRuntime, StopFromAnotherThreadEndsRun) {
-  AsioRuntime rt(quiet(2));
+// Runs rt while another thread calls stop() 50 ms in: run() must return soon after.
+void expect_stop_from_another_thread_ends_run(AsioRuntime& rt) {
   auto start = std::chrono::steady_clock::now();
   std::thread stopper([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -159,6 +159,33 @@ TEST(AsioRuntime, StopFromAnotherThreadEndsRun) {
   auto took = std::chrono::steady_clock::now() - start;
   EXPECT_GE(took, std::chrono::milliseconds(50));
   EXPECT_LT(took, std::chrono::seconds(5));
+}
+
+TEST(AsioRuntime, StopFromAnotherThreadEndsRun) {
+  AsioRuntime rt(quiet(2));
+  expect_stop_from_another_thread_ends_run(rt);
+}
+
+// A loop that naps between polls (idle_policy.h) is woken by no one: posts from other loops, its own timers
+// and stop() must still get through, each within a nap or so.
+TEST(AsioRuntime, NappingLoopsTakePostsTimersAndStop) {
+  AsioOptions o = quiet(2);
+  o.idle.adaptive = false;
+  o.idle.fixed = IdlePolicy::Mode::kNap;
+  AsioRuntime rt(o);
+  int trips = 0;
+  rt.block_on([](AsioRuntime& r, int* n) -> Task<void> {
+    for (int i = 0; i < 200; ++i) {
+      Event back(r.env(0).exec);
+      r.post(1, [&r, &back, n] { r.post(0, [&back, n] { ++*n, back.set(); }); });
+      co_await back.wait();
+      if (i % 50 == 0) {
+        co_await sleep_for(r.env(0).exec, milliseconds(3));  // long enough that the loop blocks meanwhile
+      }
+    }
+  }(rt, &trips));
+  EXPECT_EQ(trips, 200);
+  expect_stop_from_another_thread_ends_run(rt);
 }
 
 TEST(AsioRuntime, StopBeforeRunMakesRunReturnAtOnceAndIsThenConsumed) {

@@ -12,6 +12,7 @@
 #include "rt/asio/clock.h"
 #include "rt/asio/disk.h"
 #include "rt/asio/executor.h"
+#include "rt/asio/idle_policy.h"
 #include "rt/asio/log.h"
 #include "rt/asio/net.h"
 #include "rt/buggify.h"
@@ -21,7 +22,7 @@
 namespace codis::rt::asio {
 
 struct Loop {
-  Loop(size_t index, Random random, LogSink& sink, LogLevel level);
+  Loop(size_t index, Random random, LogSink& sink, LogLevel level, IdlePolicy::Options idle);
   Loop(const Loop&) = delete;
   Loop& operator=(const Loop&) = delete;
 
@@ -40,6 +41,10 @@ struct Loop {
   Buggify buggify;  // disabled: fault injection is for the simulator only
   LoopLog log;
   Env env;
+  IdlePolicy idle;
+
+  // Runs the io_context until it stops, waiting between events as `idle` picks (see idle_policy.h).
+  void run();
 };
 
 }  // namespace codis::rt::asio

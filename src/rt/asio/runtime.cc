@@ -40,9 +40,9 @@ void AsioRuntime::Impl::run_loops() {
     std::vector<std::thread> threads;
     threads.reserve(loops.size() - 1);
     for (size_t i = 1; i < loops.size(); ++i) {
-      threads.emplace_back([l = loops[i].get()] { l->io.run(); });
+      threads.emplace_back([l = loops[i].get()] { l->run(); });
     }
-    loops[0]->io.run();
+    loops[0]->run();
     for (size_t i = 1; i < loops.size(); ++i) {
       loops[i]->io.stop();
     }
@@ -83,8 +83,8 @@ AsioRuntime::AsioRuntime(Options o) : impl_(std::make_unique<Impl>(o)) {
   Random master(impl_->seed);
   for (size_t i = 0; i < o.loops; ++i) {
     // Loop 0 uses the seed itself, so a one-loop run replays from the logged seed alone.
-    impl_->loops.push_back(
-        std::make_unique<Loop>(i, i == 0 ? master : master.fork(uint64_t{i}), impl_->sink, o.log_level));
+    impl_->loops.push_back(std::make_unique<Loop>(i, i == 0 ? master : master.fork(uint64_t{i}), impl_->sink,
+                                                  o.log_level, o.idle));
   }
   impl_->loops[0]->log.notice("random seed " + std::to_string(impl_->seed) + ", " + std::to_string(o.loops) +
                               (o.loops == 1 ? " event loop" : " event loops"));

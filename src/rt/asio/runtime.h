@@ -25,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "rt/asio/idle_policy.h"
 #include "rt/env.h"
 #include "rt/log.h"
 #include "rt/task.h"
@@ -38,6 +39,8 @@ struct AsioOptions {
   uint64_t seed = 0;
   LogLevel log_level = LogLevel::kNotice;
   std::string log_file;  // empty = stderr
+  // How each loop waits for events (blocking in epoll or napping on a timer, chosen by measurement).
+  IdlePolicy::Options idle;
 };
 
 class AsioRuntime {
