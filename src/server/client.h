@@ -16,6 +16,8 @@ struct CommandSpec;
 
 namespace codis::server {
 
+class IoBuf;
+
 struct QueuedCommand {
   std::vector<std::string> argv;
 };
@@ -87,6 +89,9 @@ struct Client {
   bool reply_skip_next = false;
   int64_t hold_replies_until_ms = 0;
   rt::Event* wakeup = nullptr;  // set when the outbox fills or the client is killed
+  // The connection loop's buffers (CLIENT LIST qbuf/omem, INFO's client figures); null outside it.
+  const IoBuf* query_buf = nullptr;
+  const std::string* reply_buf = nullptr;
   // All subscriptions (the subscribed context); SUBSCRIBE's and SSUBSCRIBE's confirmations count apart.
   size_t subscriptions() const { return channels.size() + patterns.size() + shard_channels.size(); }
   size_t plain_subscriptions() const { return channels.size() + patterns.size(); }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <functional>
 
 #include "resp/inline_split.h"
@@ -96,6 +97,39 @@ std::string obuf_set(Config& c, std::string_view v) {
   return "";
 }
 
+// Redis prints each percentile with %f and trims the zeros ("99.9"), and takes a space-separated list.
+std::string percentiles_get(const Config& c) {
+  std::string out;
+  for (double p : c.latency_tracking_info_percentiles) {
+    if (!out.empty()) out += ' ';
+    out += trimmed_double(p);
+  }
+  return out;
+}
+
+std::string percentiles_set(Config& c, std::string_view v) {
+  std::vector<double> ps;
+  size_t i = 0;
+  while (i < v.size()) {
+    if (v[i] == ' ') {
+      ++i;
+      continue;
+    }
+    const size_t end = std::min(v.find(' ', i), v.size());
+    double d = 0;
+    if (!resp::parse_double(v.substr(i, end - i), &d)) {
+      return "Invalid latency-tracking-info-percentiles parameters";
+    }
+    if (d < 0 || d > 100) {
+      return "latency-tracking-info-percentiles parameters should sit between [0.0,100.0]";
+    }
+    ps.push_back(d);
+    i = end;
+  }
+  c.latency_tracking_info_percentiles = std::move(ps);
+  return "";
+}
+
 const std::vector<Row>& rows() {
   static const std::vector<Row> kRows = {
       INT_ROW("port", port, false, 0, 65535),
@@ -149,6 +183,17 @@ const std::vector<Row>& rows() {
       INT_ROW("slowlog-log-slower-than", slowlog_log_slower_than, true, -1, INT64_MAX),
       INT_ROW("slowlog-max-len", slowlog_max_len, true, 0, INT64_MAX),
       INT_ROW("latency-monitor-threshold", latency_monitor_threshold, true, 0, INT64_MAX),
+      Row{"latency-tracking", Kind::kYesNo, true, 0, 0,
+          [](const Config& c) { return std::string(c.latency_tracking ? "yes" : "no"); },
+          [](Config& c, std::string_view v) -> std::string {
+            std::string l = lower(v);
+            if (l != "yes" && l != "no") {
+              return "argument must be 'yes' or 'no'";
+            }
+            c.latency_tracking = l == "yes";
+            return "";
+          }},
+      Row{"latency-tracking-info-percentiles", Kind::kString, true, 0, 0, percentiles_get, percentiles_set},
       STR_ROW("save", save, true),
       Row{"appendonly", Kind::kYesNo, true, 0, 0, [](const Config& c) { return c.appendonly; },
           [](Config& c, std::string_view v) -> std::string {
@@ -209,6 +254,17 @@ const Row* find_row(std::string_view name) {
 }
 
 }  // namespace
+
+std::string trimmed_double(double d) {
+  char buf[512];
+  int n = std::snprintf(buf, sizeof buf, "%f", d);
+  std::string s(buf, n > 0 ? static_cast<size_t>(n) : 0);
+  if (s.find('.') != std::string::npos) {
+    while (!s.empty() && s.back() == '0') s.pop_back();
+    if (!s.empty() && s.back() == '.') s.pop_back();
+  }
+  return s;
+}
 
 bool parse_memory(std::string_view s, int64_t* out) {
   size_t i = 0;

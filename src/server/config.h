@@ -34,6 +34,8 @@ struct Config {
   int64_t slowlog_log_slower_than = 10000;
   int64_t slowlog_max_len = 128;
   int64_t latency_monitor_threshold = 0;
+  bool latency_tracking = true;  // INFO latencystats
+  std::vector<double> latency_tracking_info_percentiles = {50, 99, 99.9};
   std::string save;  // accepted for compatibility; snapshots are not written yet
   std::string appendonly = "no";
   std::string daemonize = "no";
@@ -44,6 +46,10 @@ struct Config {
   int64_t hll_sparse_max_bytes = 3000;
   int64_t lua_time_limit = 5000;
 };
+
+// A double as Redis's "%f" then trimDoubleString print it ("99.9", "50"): CONFIG GET and INFO latencystats
+// show percentiles so.
+std::string trimmed_double(double d);
 
 // Start-up: a file's text (may be empty) then command-line words ("--port", "7000", ...). On error the
 // text is the Redis-style fatal message to print.

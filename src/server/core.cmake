@@ -4,12 +4,14 @@ add_library(codis_server STATIC
   ${CMAKE_CURRENT_LIST_DIR}/glob.cc
   ${CMAKE_CURRENT_LIST_DIR}/info.cc
   ${CMAKE_CURRENT_LIST_DIR}/keyspace.cc
+  ${CMAKE_CURRENT_LIST_DIR}/latency_histogram.cc
   ${CMAKE_CURRENT_LIST_DIR}/monitor.cc
   ${CMAKE_CURRENT_LIST_DIR}/object.cc
   ${CMAKE_CURRENT_LIST_DIR}/pubsub.cc
   ${CMAKE_CURRENT_LIST_DIR}/registry.cc
   ${CMAKE_CURRENT_LIST_DIR}/server.cc
   ${CMAKE_CURRENT_LIST_DIR}/slot_table.cc
+  ${CMAKE_CURRENT_LIST_DIR}/stats.cc
 )
 # Every command family registers itself in registry.cc; a new family is one new file here.
 file(GLOB codis_server_families CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/families/*.cc)

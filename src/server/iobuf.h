@@ -13,6 +13,8 @@ class IoBuf {
  public:
   std::string_view data() const { return {buf_.get() + start_, len_ - start_}; }
   size_t size() const { return len_ - start_; }
+  size_t capacity() const { return cap_; }
+  size_t free_space() const { return cap_ - len_; }
   void consume(size_t n) { start_ += n; }
   // Free space at the end, at least `min` bytes (compacting or growing as needed).
   std::span<char> tail(size_t min) {

@@ -1,5 +1,7 @@
 #include "server/keyspace.h"
 
+#include <algorithm>
+
 namespace codis::server {
 
 Entry* Db::find(std::string_view key, int64_t now_ms, Touch touch) {
@@ -97,6 +99,7 @@ void Db::drop_expire(Entry& e) {
   auto it = expire_at_.find(&e);
   if (it != expire_at_.end()) {
     expire_index_.erase({it->second, e.key()});
+    expire_sum_ms_ -= it->second;
     expire_at_.erase(it);
   }
   e.has_expire_ = 0;
@@ -109,12 +112,14 @@ void Db::set_expire(std::string_view, Entry& e, int64_t expire_ms) {
   if (expire_ms >= 0) {
     expire_at_[&e] = expire_ms;
     expire_index_.insert({expire_ms, e.key()});
+    expire_sum_ms_ += expire_ms;
     e.has_expire_ = 1;
   }
 }
 
 void Db::clear() {
   expire_index_.clear();
+  expire_sum_ms_ = 0;
   expire_at_.clear();
   for (auto& t : slots_) {
     t.clear();
@@ -128,7 +133,16 @@ void Db::swap(Db& other) {
   }
   expire_at_.swap(other.expire_at_);
   expire_index_.swap(other.expire_index_);
+  std::swap(expire_sum_ms_, other.expire_sum_ms_);
   std::swap(size_, other.size_);
+}
+
+int64_t Db::average_ttl_ms(int64_t now_ms) const {
+  if (expire_at_.empty()) {
+    return 0;
+  }
+  const auto mean = static_cast<int64_t>(expire_sum_ms_ / static_cast<__int128>(expire_at_.size()));
+  return std::max<int64_t>(0, mean - now_ms);
 }
 
 size_t Db::expire_some(int64_t now_ms, size_t max) {

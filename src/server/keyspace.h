@@ -52,6 +52,9 @@ class Db {
 
   size_t size() const { return size_; }
   size_t expires() const { return expire_at_.size(); }
+  // INFO keyspace's avg_ttl: the mean time left of the keys with an expiry (0 when none). Exact here, where
+  // Redis estimates it from the keys its expiry cycle samples.
+  int64_t average_ttl_ms(int64_t now_ms) const;
   size_t slot_size(uint32_t slot) const { return slots_[slot].size(); }
   const SlotTable& slot_table(uint32_t slot) const { return slots_[slot]; }
 
@@ -77,6 +80,7 @@ class Db {
   absl::flat_hash_map<const Entry*, int64_t> expire_at_;
   // (time, key bytes of the entry): the views point into entries, removed before the entry is freed.
   absl::btree_set<std::pair<int64_t, std::string_view>> expire_index_;
+  __int128 expire_sum_ms_ = 0;  // of expire_at_'s times: a million keys' unix ms overflow 64 bits
   size_t size_ = 0;
   std::function<void(std::string_view)> expired_hook_;
   const uint32_t* lru_clock_ = nullptr;

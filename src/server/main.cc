@@ -59,9 +59,26 @@ int main(int argc, char** argv) {
       struct mallinfo2 mi = mallinfo2();
       return mi.uordblks + mi.hblkhd;
     });
+    server.set_memory_facts_probe([] {
+      struct mallinfo2 mi = mallinfo2();
+      codis::server::Server::MemoryFacts f;
+      f.allocated = mi.uordblks + mi.hblkhd;
+      f.active = mi.arena + mi.hblkhd;
+      // statm's second field: resident pages.
+      if (FILE* statm = std::fopen("/proc/self/statm", "r")) {
+        unsigned long pages = 0, resident = 0;
+        if (std::fscanf(statm, "%lu %lu", &pages, &resident) == 2) {
+          f.rss = static_cast<size_t>(resident) * static_cast<size_t>(sysconf(_SC_PAGESIZE));
+        }
+        std::fclose(statm);
+      }
+      return f;
+    });
     {
       codis::server::Server::ProcessFacts facts;
       facts.pid = static_cast<int64_t>(getpid());
+      facts.total_system_memory =
+          static_cast<size_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<size_t>(sysconf(_SC_PAGESIZE));
       utsname u{};
       if (uname(&u) == 0) {
         facts.os = std::string(u.sysname) + " " + u.release + " " + u.machine;

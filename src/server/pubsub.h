@@ -34,6 +34,8 @@ class PubSub {
   std::vector<std::string> shard_channels(std::string_view pattern, bool all) const;
   int64_t shard_numsub(std::string_view channel) const;
   int64_t numpat() const { return static_cast<int64_t>(patterns_.size()); }
+  size_t channel_count() const { return channels_.size(); }
+  size_t shard_channel_count() const { return shard_channels_.size(); }
 
  private:
   std::map<std::string, std::vector<Client*>, std::less<>> channels_;

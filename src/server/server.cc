@@ -33,6 +33,10 @@ Server::Server(rt::Env& env, Config config, std::function<void()> on_shutdown)
   for (int i = 0; i < 40; ++i) {
     run_id_.push_back(kHex[ids.next_u64() & 15]);
   }
+  rt::Random repl = env_.random.fork("master_replid");
+  for (int i = 0; i < 40; ++i) {
+    master_replid_.push_back(kHex[repl.next_u64() & 15]);
+  }
   for (size_t i = 0; i < dbs_.size(); ++i) {
     dbs_[i].use_lru_clock(&lru_clock_);
     // Redis touches the watchers of a key that expires (EXEC then fails) and counts it.
@@ -43,6 +47,7 @@ Server::Server(rt::Env& env, Config config, std::function<void()> on_shutdown)
   }
   register_all_families(registry_);
   started_ = env_.clock.mono();
+  started_unix_s_ = now_ms() / 1000;
   pause_changed_ = std::make_unique<rt::Event>(env_.exec);
 }
 
@@ -64,6 +69,7 @@ rt::Task<void> Server::run(std::function<void(const rt::Endpoint&)> ready) {
     co_return;
   }
   port_ = (*l)->local().port;
+  startup_memory_ = peak_memory_ = used_memory();
   env_.log.notice("Ready to accept connections tcp on " + (*l)->local().to_string());
   if (ready) {
     ready((*l)->local());
@@ -90,10 +96,27 @@ rt::Task<void> Server::run(std::function<void(const rt::Endpoint&)> ready) {
 }
 
 rt::Task<void> Server::cron() {
-  for (;;) {
-    co_await rt::sleep_for(env_.exec, rt::milliseconds(1000 / std::clamp<int64_t>(config_.hz, 1, 500)));
+  for (uint64_t loops = 0;; ++loops) {
+    const int64_t period_ms = 1000 / std::clamp<int64_t>(config_.hz, 1, 500);
+    co_await rt::sleep_for(env_.exec, rt::milliseconds(period_ms));
+    const rt::MonoTime t0 = env_.clock.mono();
     expire_cycle();
+    stats_.expire_cycle_us +=
+        static_cast<uint64_t>(std::chrono::duration_cast<rt::microseconds>(env_.clock.mono() - t0).count());
+    // Redis's run_with_period(100): the instantaneous rates are sampled every 100 ms.
+    if (loops % static_cast<uint64_t>(std::max<int64_t>(1, 100 / period_ms)) == 0) {
+      const int64_t now = now_ms();
+      stats_.ops_per_sec.sample(now, stats_.commands_processed);
+      stats_.input_bytes_per_sec.sample(now, stats_.net_input_bytes);
+      stats_.output_bytes_per_sec.sample(now, stats_.net_output_bytes);
+    }
+    peak_memory();
   }
+}
+
+size_t Server::peak_memory() {
+  peak_memory_ = std::max(peak_memory_, used_memory());
+  return peak_memory_;
 }
 
 void Server::expire_cycle() {
@@ -109,7 +132,10 @@ void Server::expire_cycle() {
   for (auto& db : dbs_) {
     // The expiry index is ordered by time, so this deletes exactly the expired keys, oldest first; the cap
     // keeps one cycle short (a backlog is worked off over the next cycles).
-    db.expire_some(now, 20000);
+    constexpr size_t kCap = 20000;
+    if (db.expire_some(now, kCap) == kCap) {
+      ++stats_.expired_time_cap_reached;
+    }
   }
 }
 
@@ -247,11 +273,16 @@ void Server::dispatch_command(Client& c, std::span<const std::string_view> argv,
   }
   out.set_double_format(resp::DoubleFormat::kRedis70);  // doubles as Redis 7.0 prints them (%.17g)
   const cmd::CommandSpec* spec = cmd::lookup(argv[0]);
+  const cmd::CommandSpec* resolved = nullptr;  // set once the (sub)command is known
   auto reject = [&](std::string_view msg) {
+    if (resolved != nullptr) {
+      ++command_stats(resolved).rejected;  // Redis's rejectCommand counts against the command it found
+    }
     if (c.in_multi && spec != nullptr && spec->name == "exec") {
       // Redis's execCommandAbort: a refused EXEC ends the transaction.
       std::string_view why = msg.substr(0, 4) == "ERR " ? msg.substr(4) : msg;
       out.error("EXECABORT Transaction discarded because of: " + std::string(why));
+      stats_.count_error("EXECABORT");
       c.in_multi = c.multi_dirty = c.watch_dirty = false;
       c.queued.clear();
       c.watched.clear();
@@ -261,6 +292,7 @@ void Server::dispatch_command(Client& c, std::span<const std::string_view> argv,
       c.multi_dirty = true;
     }
     out.error(msg);
+    stats_.count_error(msg);
   };
   if (spec == nullptr) {
     reject(unknown_command(argv));
@@ -271,6 +303,7 @@ void Server::dispatch_command(Client& c, std::span<const std::string_view> argv,
     const bool runs_alone = argv.size() < 2 && registry_.find(spec) != nullptr && cmd::check_arity(*spec, 1);
     if (!runs_alone) {
       if (argv.size() < 2) {
+        resolved = spec;
         reject("ERR wrong number of arguments for '" + std::string(spec->name) + "' command");
         return;
       }
@@ -288,6 +321,7 @@ void Server::dispatch_command(Client& c, std::span<const std::string_view> argv,
     reject(unknown_command(argv));
     return;
   }
+  resolved = spec;
   if (!cmd::check_arity(*spec, argv.size())) {
     reject("ERR wrong number of arguments for '" + std::string(spec->name) + "' command");
     return;
@@ -358,8 +392,13 @@ void Server::dispatch_command(Client& c, std::span<const std::string_view> argv,
   auto& cs = command_stats(spec);
   ++cs.calls;
   cs.usec += static_cast<uint64_t>(usec);
+  if (config_.latency_tracking) {
+    cs.latency.record(usec * 1000);
+  }
   if (out.out().size() > before && out.out()[before] == '-') {
     ++cs.failed;
+    const std::string_view reply = std::string_view(out.out()).substr(before + 1);
+    stats_.count_error(reply.substr(0, reply.find('\r')));
   }
   if (depth_ == 0 && !ready_.empty()) {
     serve_ready_keys();
@@ -692,6 +731,7 @@ bool Server::run_buffered(Client& c, resp::RequestParser& parser, IoBuf& in, res
     }
     if (r.status == resp::ParseStatus::kError) {
       writer.error("ERR " + std::string(parser.error_message()));
+      stats_.count_error("ERR");
       c.close_after_reply = true;
     }
     break;
@@ -738,6 +778,8 @@ rt::Task<void> Server::serve_client(rt::StreamPtr s) {
   parser.set_authenticated(c.authenticated);
   IoBuf in;
   std::string out;
+  c.query_buf = &in;
+  c.reply_buf = &out;
   resp::ReplyWriter writer(&out, 2);
   constexpr size_t kReadChunk = 16 * 1024;
   for (;;) {
@@ -785,6 +827,7 @@ rt::Task<void> Server::serve_client(rt::StreamPtr s) {
     wake.reset();
     if (!out.empty()) {
       stats_.net_output_bytes += out.size();
+      ++stats_.writes_processed;
       if (!(co_await rt::write_all(*s, out)).ok()) {
         co_return;
       }
@@ -820,6 +863,7 @@ rt::Task<void> Server::serve_client(rt::StreamPtr s) {
         }
         in.commit(*n);
         stats_.net_input_bytes += *n;
+        ++stats_.reads_processed;
       } else if (!std::get<1>(r) && c.block.active) {
         const bool null_array = c.block.null_array;
         unblock(c);
@@ -858,6 +902,7 @@ rt::Task<void> Server::serve_client(rt::StreamPtr s) {
     }
     in.commit(*n);
     stats_.net_input_bytes += *n;
+    ++stats_.reads_processed;
     c.last_interaction = env_.clock.mono();
   }
 }

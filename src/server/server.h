@@ -21,6 +21,7 @@
 #include "server/pubsub.h"
 #include "server/registry.h"
 #include "server/slowlog.h"
+#include "server/stats.h"
 
 namespace codis::resp {
 class RequestParser;
@@ -29,29 +30,6 @@ class RequestParser;
 namespace codis::server {
 
 class IoBuf;
-
-struct CommandStats {
-  uint64_t calls = 0;
-  uint64_t usec = 0;
-  uint64_t rejected = 0;
-  uint64_t failed = 0;
-};
-
-struct Stats {
-  uint64_t connections_received = 0;
-  uint64_t commands_processed = 0;
-  uint64_t rejected_connections = 0;
-  uint64_t expired_keys = 0;
-  uint64_t evicted_keys = 0;
-  uint64_t keyspace_hits = 0;
-  uint64_t keyspace_misses = 0;
-  uint64_t net_input_bytes = 0;
-  uint64_t net_output_bytes = 0;
-  uint64_t dirty = 0;  // changes since start (for INFO persistence)
-  // By name, sorted for INFO commandstats; entries are never erased (RESETSTAT zeroes them), so
-  // Server::command_stats can keep pointers to them.
-  std::map<std::string, CommandStats> commands;
-};
 
 class Server {
  public:
@@ -130,6 +108,7 @@ class Server {
   // "sysname release machine", absolute paths of the binary and of the config file ("" when none).
   struct ProcessFacts {
     int64_t pid = 0;
+    size_t total_system_memory = 0;
     std::string os;
     std::string executable;
     std::string config_file;
@@ -142,6 +121,23 @@ class Server {
   // Bytes allocated by the process (INFO used_memory, maxmemory); 0 when no probe is installed.
   size_t used_memory() const { return memory_probe_ ? memory_probe_() : 0; }
   void set_memory_probe(std::function<size_t()> probe) { memory_probe_ = std::move(probe); }
+  // The most used_memory seen (sampled by the cron and by INFO), and what it was when the server started
+  // listening (INFO used_memory_peak, used_memory_startup).
+  size_t peak_memory();
+  size_t startup_memory() const { return startup_memory_; }
+  // The allocator's view (INFO allocator_*: bytes handed out, bytes it holds from the system) and the
+  // process's resident set; zeros when no probe is installed.
+  struct MemoryFacts {
+    size_t allocated = 0;
+    size_t active = 0;
+    size_t rss = 0;
+  };
+  MemoryFacts memory_facts() const { return memory_facts_probe_ ? memory_facts_probe_() : MemoryFacts{}; }
+  void set_memory_facts_probe(std::function<MemoryFacts()> probe) { memory_facts_probe_ = std::move(probe); }
+  // INFO replication's master_replid (a master of its own history: 40 hex digits drawn at start).
+  const std::string& master_replid() const { return master_replid_; }
+  // Unix seconds at start: LASTSAVE's answer while nothing has been saved.
+  int64_t started_unix_s() const { return started_unix_s_; }
   // CPU seconds used by the process (system, user) for INFO cpu; zeros when no probe is installed.
   std::pair<double, double> cpu_seconds() const {
     return cpu_probe_ ? cpu_probe_() : std::pair<double, double>{};
@@ -200,6 +196,11 @@ class Server {
   std::vector<std::pair<int, std::string>> ready_;
   size_t blocked_count_ = 0;
   std::function<size_t()> memory_probe_;
+  std::function<MemoryFacts()> memory_facts_probe_;
+  size_t peak_memory_ = 0;
+  size_t startup_memory_ = 0;
+  std::string master_replid_;
+  int64_t started_unix_s_ = 0;
   ProcessFacts facts_;
   std::string run_id_;
   std::function<std::pair<double, double>()> cpu_probe_;

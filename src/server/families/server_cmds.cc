@@ -8,6 +8,7 @@
 #include "server/families/util.h"
 #include "server/glob.h"
 #include "server/info.h"
+#include "server/iobuf.h"
 
 namespace codis::server {
 
@@ -199,6 +200,25 @@ std::string client_flags(const Client& c) {
   return f.empty() ? "N" : f;
 }
 
+// CLIENT LIST's memory fields from the connection's buffers: the unparsed query bytes and the buffer's free
+// space, the bytes of commands queued in MULTI, the reply bytes not yet written and pushes waiting.
+std::string client_memory_fields(const Client& c) {
+  const size_t qbuf = c.query_buf ? c.query_buf->size() : 0;
+  const size_t qbuf_free = c.query_buf ? c.query_buf->free_space() : 0;
+  size_t multi = 0;
+  for (const auto& q : c.queued) {
+    for (const auto& a : q.argv) multi += a.size();
+  }
+  const size_t reply = c.reply_buf ? c.reply_buf->size() : 0;
+  const size_t rbs = c.reply_buf ? c.reply_buf->capacity() : 0;
+  const size_t omem = c.outbox.size();
+  const size_t tot = (c.query_buf ? c.query_buf->capacity() : 0) + rbs + omem + multi + sizeof(Client);
+  return "qbuf=" + std::to_string(qbuf) + " qbuf-free=" + std::to_string(qbuf_free) +
+         " argv-mem=0 multi-mem=" + std::to_string(multi) + " rbs=" + std::to_string(rbs) +
+         " rbp=" + std::to_string(rbs) + " obl=" + std::to_string(reply) +
+         " oll=0 omem=" + std::to_string(omem) + " tot-mem=" + std::to_string(tot);
+}
+
 std::string client_line(const Client& c, rt::MonoTime now) {
   auto secs = [](rt::Duration d) {
     return std::to_string(std::chrono::duration_cast<rt::seconds>(d).count());
@@ -208,9 +228,9 @@ std::string client_line(const Client& c, rt::MonoTime now) {
          " idle=" + secs(now - c.last_interaction) + " flags=" + client_flags(c) +
          " db=" + std::to_string(c.db) + " sub=" + std::to_string(c.channels.size()) +
          " psub=" + std::to_string(c.patterns.size()) + " ssub=" + std::to_string(c.shard_channels.size()) +
-         " multi=" + std::to_string(c.in_multi ? static_cast<int64_t>(c.queued.size()) : -1) +
-         " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=16384 obl=0 oll=0 omem=0 tot-mem=0 "
-         "events=r "
+         " multi=" + std::to_string(c.in_multi ? static_cast<int64_t>(c.queued.size()) : -1) + " " +
+         client_memory_fields(c) +
+         " events=r "
          "cmd=" +
          std::string(c.last_command) + " user=default redir=-1 resp=" + std::to_string(c.protocol) + "\n";
 }
@@ -575,12 +595,7 @@ void cmd_config_set(CommandContext& ctx) {
 }
 
 void cmd_config_resetstat(CommandContext& ctx) {
-  Stats& s = ctx.server.stats();
-  for (auto& [name, cs] : s.commands) {
-    cs = CommandStats{};
-  }
-  s.commands_processed = s.connections_received = s.rejected_connections = s.expired_keys = 0;
-  s.keyspace_hits = s.keyspace_misses = s.net_input_bytes = s.net_output_bytes = 0;
+  ctx.server.stats().reset();
   ctx.out.ok();
 }
 
@@ -593,7 +608,7 @@ void cmd_time(CommandContext& ctx) {
 }
 
 void cmd_lastsave(CommandContext& ctx) {
-  ctx.out.integer(ctx.now_ms / 1000);
+  ctx.out.integer(ctx.server.started_unix_s());  // nothing is saved yet: the start, as Redis at start
 }
 
 void cmd_info(CommandContext& ctx) {
