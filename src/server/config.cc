@@ -97,6 +97,12 @@ std::string obuf_set(Config& c, std::string_view v) {
   return "";
 }
 
+constexpr EvictionPolicy kPolicies[] = {
+    EvictionPolicy::kNoEviction,     EvictionPolicy::kAllKeysLru,  EvictionPolicy::kAllKeysLfu,
+    EvictionPolicy::kAllKeysRandom,  EvictionPolicy::kVolatileLru, EvictionPolicy::kVolatileLfu,
+    EvictionPolicy::kVolatileRandom, EvictionPolicy::kVolatileTtl,
+};
+
 // Redis prints each percentile with %f and trims the zeros ("99.9"), and takes a space-separated list.
 std::string percentiles_get(const Config& c) {
   std::string out;
@@ -139,25 +145,21 @@ const std::vector<Row>& rows() {
       INT_ROW("maxclients", maxclients, true, 1, 4294967295LL),
       MEM_ROW("maxmemory", maxmemory, true, 0, INT64_MAX),
       Row{"maxmemory-policy", Kind::kString, true, 0, 0,
-          [](const Config& c) {
-            return std::string(c.maxmemory_policy == EvictionPolicy::kAllKeysLru ? "allkeys-lru"
-                                                                                 : "noeviction");
-          },
+          [](const Config& c) { return std::string(policy_name(c.maxmemory_policy)); },
           [](Config& c, std::string_view v) -> std::string {
-            std::string l = lower(v);
-            if (l == "noeviction") {
-              c.maxmemory_policy = EvictionPolicy::kNoEviction;
-            } else if (l == "allkeys-lru") {
-              c.maxmemory_policy = EvictionPolicy::kAllKeysLru;
-            } else if (l == "volatile-lru" || l == "volatile-lfu" || l == "volatile-random" ||
-                       l == "volatile-ttl" || l == "allkeys-lfu" || l == "allkeys-random") {
-              return "policy '" + l + "' is not supported by codis-server (use noeviction or allkeys-lru)";
-            } else {
-              return "argument(s) must be one of the following: volatile-lru, volatile-lfu, volatile-random, "
-                     "volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random, noeviction";
+            const std::string l = lower(v);
+            for (auto p : kPolicies) {
+              if (policy_name(p) == l) {
+                c.maxmemory_policy = p;
+                return "";
+              }
             }
-            return "";
+            return "argument(s) must be one of the following: volatile-lru, volatile-lfu, volatile-random, "
+                   "volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random, noeviction";
           }},
+      INT_ROW("maxmemory-samples", maxmemory_samples, true, 1, INT32_MAX),
+      INT_ROW("lfu-log-factor", lfu_log_factor, true, 0, INT32_MAX),
+      INT_ROW("lfu-decay-time", lfu_decay_time, true, 0, INT32_MAX),
       INT_ROW("timeout", timeout, true, 0, INT32_MAX),
       STR_ROW("dir", dir, true),
       STR_ROW("logfile", logfile, false),
@@ -254,6 +256,28 @@ const Row* find_row(std::string_view name) {
 }
 
 }  // namespace
+
+std::string_view policy_name(EvictionPolicy p) {
+  switch (p) {
+    case EvictionPolicy::kNoEviction:
+      return "noeviction";
+    case EvictionPolicy::kAllKeysLru:
+      return "allkeys-lru";
+    case EvictionPolicy::kAllKeysLfu:
+      return "allkeys-lfu";
+    case EvictionPolicy::kAllKeysRandom:
+      return "allkeys-random";
+    case EvictionPolicy::kVolatileLru:
+      return "volatile-lru";
+    case EvictionPolicy::kVolatileLfu:
+      return "volatile-lfu";
+    case EvictionPolicy::kVolatileRandom:
+      return "volatile-random";
+    case EvictionPolicy::kVolatileTtl:
+      return "volatile-ttl";
+  }
+  return "noeviction";
+}
 
 std::string trimmed_double(double d) {
   char buf[512];

@@ -10,7 +10,25 @@
 
 namespace codis::server {
 
-enum class EvictionPolicy { kNoEviction, kAllKeysLru };
+// maxmemory-policy, as Redis names them.
+enum class EvictionPolicy {
+  kNoEviction,
+  kAllKeysLru,
+  kAllKeysLfu,
+  kAllKeysRandom,
+  kVolatileLru,
+  kVolatileLfu,
+  kVolatileRandom,
+  kVolatileTtl,
+};
+std::string_view policy_name(EvictionPolicy p);
+inline bool is_lfu(EvictionPolicy p) {
+  return p == EvictionPolicy::kAllKeysLfu || p == EvictionPolicy::kVolatileLfu;
+}
+inline bool is_volatile(EvictionPolicy p) {
+  return p == EvictionPolicy::kVolatileLru || p == EvictionPolicy::kVolatileLfu ||
+         p == EvictionPolicy::kVolatileRandom || p == EvictionPolicy::kVolatileTtl;
+}
 
 struct Config {
   int64_t port = 6379;  // 0: pick a free port and print it
@@ -20,7 +38,10 @@ struct Config {
   int64_t maxclients = 10000;
   int64_t maxmemory = 0;
   EvictionPolicy maxmemory_policy = EvictionPolicy::kNoEviction;
-  int64_t timeout = 0;  // idle client timeout in seconds, 0 = never
+  int64_t maxmemory_samples = 5;
+  int64_t lfu_log_factor = 10;
+  int64_t lfu_decay_time = 1;  // minutes
+  int64_t timeout = 0;         // idle client timeout in seconds, 0 = never
   std::string dir = ".";
   std::string logfile;
   std::string loglevel = "notice";

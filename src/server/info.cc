@@ -101,8 +101,7 @@ void memory_section(Server& s, Header&& header, Field&& field) {
   field("used_memory_scripts_human", "0B");
   field("maxmemory", std::to_string(s.config().maxmemory));
   field("maxmemory_human", human_bytes(static_cast<size_t>(s.config().maxmemory)));
-  field("maxmemory_policy",
-        s.config().maxmemory_policy == EvictionPolicy::kAllKeysLru ? "allkeys-lru" : "noeviction");
+  field("maxmemory_policy", std::string(policy_name(s.config().maxmemory_policy)));
   field("allocator_frag_ratio", ratio(m.active, m.allocated));
   field("allocator_frag_bytes", diff(m.active, m.allocated));
   field("allocator_rss_ratio", ratio(m.rss, m.active));

@@ -1,6 +1,9 @@
 #include "server/keyspace.h"
 
 #include <algorithm>
+#include <iterator>
+
+#include "server/lfu.h"
 
 namespace codis::server {
 
@@ -23,9 +26,17 @@ Entry* Db::find(std::string_view key, int64_t now_ms, Touch touch) {
     return nullptr;
   }
   if (touch == Touch::kYes) {
-    e->lru = static_cast<uint32_t>(now_ms / 1000);
+    this->touch(*e, now_ms);
   }
   return e;
+}
+
+void Db::touch(Entry& e, int64_t now_ms) {
+  if (lfu()) {
+    e.lru = lfu::touched(e.lru, now_ms, config_->lfu_decay_time, config_->lfu_log_factor, random_->real01());
+  } else {
+    e.lru = static_cast<uint32_t>(now_ms / 1000);
+  }
 }
 
 const Entry* Db::peek(std::string_view key, int64_t now_ms) const {
@@ -40,14 +51,19 @@ Entry& Db::set(std::string_view key, Object value, int64_t expire_ms) {
   SlotTable& t = table(key);
   const uint64_t h = SlotTable::hash(key);
   Entry* e = t.find(key, h);
-  if (e == nullptr) {
+  const bool created = e == nullptr;
+  if (created) {
     e = t.insert(key, h);
     ++size_;
   } else if (e->has_expire()) {
     drop_expire(*e);
   }
   if (lru_clock_ != nullptr) {
-    e->lru = *lru_clock_;
+    if (!lfu()) {
+      e->lru = *lru_clock_;
+    } else if (created) {
+      e->lru = lfu::stamp(int64_t{*lru_clock_} * 1000);
+    }  // else Redis's dbSetValue keeps the counter (the command's lookup of the key counted the access)
   }
   e->value = std::move(value);
   if (expire_ms >= 0) {
@@ -64,7 +80,7 @@ Entry& Db::find_or_create(std::string_view key, int64_t now_ms, bool* created) {
   *created = true;
   ++size_;
   Entry* e = table(key).insert(key, SlotTable::hash(key));
-  e->lru = static_cast<uint32_t>(now_ms / 1000);
+  e->lru = lfu() ? lfu::stamp(now_ms) : static_cast<uint32_t>(now_ms / 1000);
   return *e;
 }
 
@@ -163,6 +179,33 @@ size_t Db::expire_some(int64_t now_ms, size_t max) {
     }
   }
   return n;
+}
+
+std::string Db::random_volatile_key(const std::function<uint64_t(uint64_t)>& pick) const {
+  if (expire_index_.empty()) {
+    return {};
+  }
+  // Uniform among volatile keys when they are common; the index's time spread is only a fallback, since
+  // keys written in the same millisecond sit together in it.
+  for (int tries = 0; tries < 8; ++tries) {
+    std::string k = random_key(pick);
+    const Entry* e = table(k).find(k);
+    if (e != nullptr && e->has_expire()) {
+      return k;
+    }
+  }
+  const int64_t lo = expire_index_.begin()->first;
+  const int64_t hi = expire_index_.rbegin()->first;
+  const int64_t t = lo + static_cast<int64_t>(pick(static_cast<uint64_t>(hi - lo) + 1));
+  auto it = expire_index_.lower_bound({t, std::string_view()});
+  if (it == expire_index_.end()) {
+    it = std::prev(it);
+  }
+  return std::string(it->second);
+}
+
+std::string Db::soonest_expiring_key() const {
+  return expire_index_.empty() ? std::string() : std::string(expire_index_.begin()->second);
 }
 
 std::string Db::random_key(const std::function<uint64_t(uint64_t)>& pick) const {

@@ -14,6 +14,8 @@
 #include <string_view>
 
 #include "cmd/slot.h"
+#include "rt/random.h"
+#include "server/config.h"
 #include "server/object.h"
 #include "server/slot_table.h"
 
@@ -64,6 +66,20 @@ class Db {
   std::string random_key(const std::function<uint64_t(uint64_t)>& pick) const;
   // The clock new entries are stamped with (seconds; the server's, updated per command).
   void use_lru_clock(const uint32_t* clock) { lru_clock_ = clock; }
+  // While config's maxmemory-policy is *-lfu, accesses keep Redis's LFU counter in Entry::lru (lfu.h),
+  // drawing its increments from `random`; otherwise Entry::lru is the last access in seconds.
+  void use_access_policy(const Config* config, rt::Random* random) {
+    config_ = config;
+    random_ = random;
+  }
+  bool lfu() const { return config_ != nullptr && is_lfu(config_->maxmemory_policy); }
+  // Records an access of e now, as a lookup does.
+  void touch(Entry& e, int64_t now_ms);
+  // A key with an expiry chosen with the help of `pick` (a uniform draw in [0, n)): a random key when most
+  // keys have one, else one near a random point of the expiry index; empty when none has an expiry.
+  std::string random_volatile_key(const std::function<uint64_t(uint64_t)>& pick) const;
+  // The key that expires first (volatile-ttl), or empty.
+  std::string soonest_expiring_key() const;
   // Called with each key the lazy or active expiry deletes (WATCH invalidation, keyspace events).
   void on_expired(std::function<void(std::string_view key)> fn) { expired_hook_ = std::move(fn); }
   // While clients are paused Redis keeps the data set still: expired keys read as missing but stay.
@@ -84,6 +100,8 @@ class Db {
   size_t size_ = 0;
   std::function<void(std::string_view)> expired_hook_;
   const uint32_t* lru_clock_ = nullptr;
+  const Config* config_ = nullptr;
+  rt::Random* random_ = nullptr;
   bool keep_expired_ = false;
 };
 

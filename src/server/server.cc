@@ -8,6 +8,7 @@
 #include "rt/sleep.h"
 #include "server/errors.h"
 #include "server/iobuf.h"
+#include "server/lfu.h"
 #include "server/monitor.h"
 
 namespace codis::server {
@@ -28,6 +29,7 @@ void CommandContext::touched_db() {
 Server::Server(rt::Env& env, Config config, std::function<void()> on_shutdown)
     : env_(env), config_(std::move(config)), on_shutdown_(std::move(on_shutdown)) {
   dbs_ = std::vector<Db>(static_cast<size_t>(std::max<int64_t>(1, config_.databases)));
+  lfu_random_ = env_.random.fork("lfu");
   rt::Random ids = env_.random.fork("run_id");  // leaves the main stream as it was
   static constexpr char kHex[] = "0123456789abcdef";
   for (int i = 0; i < 40; ++i) {
@@ -39,6 +41,7 @@ Server::Server(rt::Env& env, Config config, std::function<void()> on_shutdown)
   }
   for (size_t i = 0; i < dbs_.size(); ++i) {
     dbs_[i].use_lru_clock(&lru_clock_);
+    dbs_[i].use_access_policy(&config_, &lfu_random_);
     // Redis touches the watchers of a key that expires (EXEC then fails) and counts it.
     dbs_[i].on_expired([this, i](std::string_view key) {
       ++stats_.expired_keys;
@@ -426,9 +429,6 @@ size_t estimate_value_bytes(const Object& o) {
 
 }  // namespace
 
-// maxmemory: Redis's performEvictions in outline. allkeys-lru samples a few keys across the databases and
-// evicts the least recently used, until the estimate of freed bytes covers the excess; the allocator is
-// asked again on the next command.
 // Redis's processCommand over maxmemory: commands that may grow memory (deny-oom, EXEC of a transaction
 // holding one) and anything queued inside MULTI (queueing itself takes memory; EXEC, DISCARD, QUIT and
 // RESET are let through) are refused when eviction cannot get under the limit. Commands run by EXEC are
@@ -441,6 +441,8 @@ bool Server::refused_for_memory(const Client& c, const cmd::CommandSpec& spec) {
   return (may_grow || queues) && !make_room();
 }
 
+// maxmemory: evicts eviction_candidate() after eviction_candidate() until the estimate of freed bytes
+// covers the excess; the allocator is asked again on the next command.
 bool Server::make_room() {
   if (pause_until_ms_ > now_ms()) {
     return true;  // paused: Redis evicts nothing (isSafeToPerformEvictions) and lets the command run
@@ -453,48 +455,84 @@ bool Server::make_room() {
   if (config_.maxmemory_policy == EvictionPolicy::kNoEviction) {
     return false;
   }
-  rt::Random& r = env_.random;
-  auto pick = [&r](uint64_t n) { return r.uniform(0, n - 1); };
   size_t freed = 0;
   while (used > limit + freed) {
-    constexpr int kSamples = 5;
-    int best_db = -1;
-    std::string best_key;
-    uint32_t best_lru = UINT32_MAX;
-    size_t total = 0;
-    for (const auto& db : dbs_) {
-      total += db.size();
+    auto victim = eviction_candidate();
+    if (!victim) {
+      return false;  // nothing the policy may evict (e.g. volatile-* and no key has an expiry)
     }
-    if (total == 0) {
-      return false;
+    auto& [d, key] = *victim;
+    Db& db = dbs_[static_cast<size_t>(d)];
+    if (const Entry* e = db.slot_table(cmd::slot_of(key)).find(key)) {
+      freed += sizeof(Entry) + key.size() + 16 + estimate_value_bytes(e->value);
     }
-    for (int i = 0; i < kSamples; ++i) {
-      uint64_t target = r.uniform(0, total - 1);
-      size_t d = 0;
-      while (target >= dbs_[d].size()) {
-        target -= dbs_[d].size();
-        ++d;
-      }
-      std::string k = dbs_[d].random_key(pick);
-      const Entry* e = dbs_[d].slot_table(cmd::slot_of(k)).find(k);
-      if (e != nullptr && e->lru < best_lru) {
-        best_lru = e->lru;
-        best_db = static_cast<int>(d);
-        best_key = std::move(k);
-      }
-    }
-    if (best_db < 0) {
-      return false;
-    }
-    Db& db = dbs_[static_cast<size_t>(best_db)];
-    if (const Entry* e = db.slot_table(cmd::slot_of(best_key)).find(best_key)) {
-      freed += sizeof(Entry) + best_key.size() + 16 + estimate_value_bytes(e->value);
-    }
-    db.remove(best_key);
+    db.remove(key);
     ++stats_.evicted_keys;
-    touch_watched(best_db, best_key);
+    touch_watched(d, key);
   }
   return true;
+}
+
+// Redis's performEvictions in outline: *-random takes one random key, volatile-ttl the key that expires
+// first (exactly, where Redis samples), *-lru and *-lfu the best of maxmemory-samples sampled keys (the most
+// idle, the least frequently used); volatile-* look only at keys with an expiry.
+std::optional<std::pair<int, std::string>> Server::eviction_candidate() {
+  const EvictionPolicy policy = config_.maxmemory_policy;
+  const bool volatile_only = is_volatile(policy);
+  const int64_t now = now_ms();
+  if (policy == EvictionPolicy::kVolatileTtl) {
+    std::optional<std::pair<int, std::string>> best;
+    int64_t best_at = INT64_MAX;
+    for (size_t d = 0; d < dbs_.size(); ++d) {
+      std::string k = dbs_[d].soonest_expiring_key();
+      if (k.empty()) {
+        continue;
+      }
+      const Entry* e = dbs_[d].slot_table(cmd::slot_of(k)).find(k);
+      const int64_t at = e ? dbs_[d].expire_of(*e) : INT64_MAX;
+      if (at < best_at) {
+        best_at = at;
+        best.emplace(static_cast<int>(d), std::move(k));
+      }
+    }
+    return best;
+  }
+  rt::Random& r = env_.random;
+  auto pick = [&r](uint64_t n) { return r.uniform(0, n - 1); };
+  auto population = [&](const Db& db) { return volatile_only ? db.expires() : db.size(); };
+  size_t total = 0;
+  for (const auto& db : dbs_) {
+    total += population(db);
+  }
+  if (total == 0) {
+    return std::nullopt;
+  }
+  const bool random_policy =
+      policy == EvictionPolicy::kAllKeysRandom || policy == EvictionPolicy::kVolatileRandom;
+  const int samples =
+      random_policy ? 1 : static_cast<int>(std::clamp<int64_t>(config_.maxmemory_samples, 1, 1024));
+  std::optional<std::pair<int, std::string>> best;
+  int64_t best_score = -1;  // higher evicts first: idle seconds, or 255 - the LFU counter
+  for (int i = 0; i < samples; ++i) {
+    uint64_t target = r.uniform(0, total - 1);
+    size_t d = 0;
+    while (target >= population(dbs_[d])) {
+      target -= population(dbs_[d]);
+      ++d;
+    }
+    std::string k = volatile_only ? dbs_[d].random_volatile_key(pick) : dbs_[d].random_key(pick);
+    const Entry* e = k.empty() ? nullptr : dbs_[d].slot_table(cmd::slot_of(k)).find(k);
+    if (e == nullptr) {
+      continue;
+    }
+    const int64_t score = is_lfu(policy) ? 255 - lfu::counter(e->lru, now, config_.lfu_decay_time)
+                                         : now / 1000 - static_cast<int64_t>(e->lru);
+    if (score > best_score) {
+      best_score = score;
+      best.emplace(static_cast<int>(d), std::move(k));
+    }
+  }
+  return best;
 }
 
 CommandStats& Server::command_stats(const cmd::CommandSpec* spec) {

@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -145,6 +146,8 @@ class Server {
   void set_cpu_probe(std::function<std::pair<double, double>()> probe) { cpu_probe_ = std::move(probe); }
   // maxmemory: evicts per maxmemory-policy until under the limit; false when a write must be refused.
   bool make_room();
+  // The (db, key) maxmemory-policy evicts next, or nothing when no key qualifies.
+  std::optional<std::pair<int, std::string>> eviction_candidate();
 
  private:
   void dispatch(Client& c, std::span<const std::string_view> argv, resp::ReplyWriter& out);
@@ -196,6 +199,7 @@ class Server {
   std::vector<std::pair<int, std::string>> ready_;
   size_t blocked_count_ = 0;
   std::function<size_t()> memory_probe_;
+  rt::Random lfu_random_{0};  // LFU counter increments (a fork of the runtime's stream)
   std::function<MemoryFacts()> memory_facts_probe_;
   size_t peak_memory_ = 0;
   size_t startup_memory_ = 0;

@@ -89,7 +89,7 @@ TEST(Config, GetSet) {
   EXPECT_EQ(f.cmd("config get maxmemory MAXMEMORY"), "['maxmemory', '0']");
   EXPECT_EQ(f.cmd("config get hash-max-ziplist-entries"), "['hash-max-ziplist-entries', '128']");
   EXPECT_EQ(unordered(f.cmd("config get maxmemory*")),
-            unordered("['maxmemory', '0', 'maxmemory-policy', 'noeviction']"));
+            unordered("['maxmemory', '0', 'maxmemory-policy', 'noeviction', 'maxmemory-samples', '5']"));
   EXPECT_EQ(f.cmd("config get nothing"), "[]");
   EXPECT_EQ(f.cmd("config set maxmemory 1mb hz 20"), "+OK");
   EXPECT_EQ(unordered(f.cmd("config get maxmemory hz")), unordered("['maxmemory', '1048576', 'hz', '20']"));

@@ -6,6 +6,7 @@
 #include "server/families/dump_value.h"
 #include "server/families/util.h"
 #include "server/families/zset_cmds.h"
+#include "server/lfu.h"
 #include "server/rdb/decoder.h"
 #include "server/rdb/encoder.h"
 
@@ -202,8 +203,13 @@ void cmd_restore(CommandContext& ctx) {
     return;
   }
   Entry& e = db.set(ctx.arg(1), std::move(o), expire);
-  if (lru_idle >= 0) {
-    // objectSetLRUOrLFU: the key reads as idle for that long (OBJECT IDLETIME).
+  // objectSetLRUOrLFU: FREQ sets the LFU counter under an *-lfu policy, IDLETIME the idle time otherwise;
+  // the other one is ignored.
+  if (is_lfu(ctx.server.config().maxmemory_policy)) {
+    if (lfu_freq >= 0) {
+      e.lru = lfu::stamp(ctx.now_ms, static_cast<uint32_t>(lfu_freq));
+    }
+  } else if (lru_idle >= 0) {
     e.lru = static_cast<uint32_t>(std::max<int64_t>(0, ctx.now_ms / 1000 - lru_idle));
   }
   ctx.touched(ctx.arg(1));

@@ -102,7 +102,10 @@ std::string_view object_encoding(const Object& o, const Config& c) {
 
 int object_refcount(const Object& o, const Config& c) {
   int64_t v;
-  const bool shareable = c.maxmemory == 0 || c.maxmemory_policy == EvictionPolicy::kNoEviction;
+  // Redis shares small integers unless maxmemory evicts by LRU or LFU (MAXMEMORY_FLAG_NO_SHARED_INTEGERS).
+  const bool shareable =
+      c.maxmemory == 0 || !(c.maxmemory_policy == EvictionPolicy::kAllKeysLru ||
+                            c.maxmemory_policy == EvictionPolicy::kVolatileLru || is_lfu(c.maxmemory_policy));
   const bool shared = shareable && o.is(ObjType::kString) && string_encoding(o.str(), o.flags()) == "int" &&
                       resp::parse_ll(o.str(), &v) && v >= 0 && v < 10000;
   return shared ? INT_MAX : 1;

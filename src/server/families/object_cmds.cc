@@ -3,6 +3,7 @@
 #include "server/encoding.h"
 #include "server/families/intro_util.h"
 #include "server/families/util.h"
+#include "server/lfu.h"
 
 namespace codis::server {
 
@@ -35,20 +36,31 @@ void cmd_object_refcount(CommandContext& ctx) {
   ctx.out.integer(object_refcount(e->value, ctx.server.config()));
 }
 
-// Seconds since the key was last accessed (Entry::lru, unix seconds; 0 when never recorded).
+// Seconds since the key was last accessed (Entry::lru, unix seconds; 0 when never recorded); not tracked
+// under an *-lfu policy.
 void cmd_object_idletime(CommandContext& ctx) {
   if (const Entry* e = object_lookup(ctx)) {
+    if (is_lfu(ctx.server.config().maxmemory_policy)) {
+      ctx.out.error(
+          "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching "
+          "between policies at runtime LRU and LFU data will take some time to adjust.");
+      return;
+    }
     const int64_t now_s = ctx.now_ms / 1000;
     ctx.out.integer(e->lru == 0 ? 0 : std::max<int64_t>(0, now_s - static_cast<int64_t>(e->lru)));
   }
 }
 
-// codis-server has no LFU policies, so access frequency is never tracked.
+// The LFU counter after its decay (lfu.h), tracked only under an *-lfu policy.
 void cmd_object_freq(CommandContext& ctx) {
-  if (object_lookup(ctx) != nullptr) {
-    ctx.out.error(
-        "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when "
-        "switching between policies at runtime LRU and LFU data will take some time to adjust.");
+  if (const Entry* e = object_lookup(ctx)) {
+    if (!is_lfu(ctx.server.config().maxmemory_policy)) {
+      ctx.out.error(
+          "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when "
+          "switching between policies at runtime LRU and LFU data will take some time to adjust.");
+      return;
+    }
+    ctx.out.integer(lfu::counter(e->lru, ctx.now_ms, ctx.server.config().lfu_decay_time));
   }
 }
 
