@@ -285,7 +285,7 @@ void Server::dispatch_command(Client& c, std::span<const std::string_view> argv,
       // Redis's execCommandAbort: a refused EXEC ends the transaction.
       std::string_view why = msg.substr(0, 4) == "ERR " ? msg.substr(4) : msg;
       out.error("EXECABORT Transaction discarded because of: " + std::string(why));
-      stats_.count_error("EXECABORT");
+      stats_.count_error("EXECABORT Transaction discarded");
       c.in_multi = c.multi_dirty = c.watch_dirty = false;
       c.queued.clear();
       c.watched.clear();
@@ -769,7 +769,7 @@ bool Server::run_buffered(Client& c, resp::RequestParser& parser, IoBuf& in, res
     }
     if (r.status == resp::ParseStatus::kError) {
       writer.error("ERR " + std::string(parser.error_message()));
-      stats_.count_error("ERR");
+      stats_.count_error("ERR Protocol error");
       c.close_after_reply = true;
     }
     break;

@@ -195,6 +195,7 @@ TEST(ClientCmds, Unblock) {
   f.raw({"BZPOPMIN", "z", "0"}, 1);
   EXPECT_EQ(f.cmd("client unblock " + id + " error"), ":1");
   EXPECT_EQ(f.client(1).outbox, "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n");
+  EXPECT_NE(f.cmd("info errorstats").find("errorstat_UNBLOCKED:count=1"), std::string::npos);
   f.client(1).outbox.clear();
   f.raw({"BLMOVE", "a", "b", "LEFT", "LEFT", "0"}, 1);
   EXPECT_EQ(f.cmd("client unblock " + id + " timeout"), ":1");

@@ -418,7 +418,9 @@ void cmd_client_unblock(CommandContext& ctx) {
   Client& target = *it->second;
   resp::ReplyWriter w(&target.outbox, target.protocol);
   if (error) {
-    w.error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+    constexpr std::string_view kUnblocked = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
+    w.error(kUnblocked);
+    ctx.server.stats().count_error(kUnblocked);  // an error reply of the blocked client's, as in Redis
   } else if (target.block.null_array) {
     w.null_array();
   } else {
