@@ -1,7 +1,6 @@
 #include "server/keyspace.h"
 
 #include <algorithm>
-#include <iterator>
 
 #include "server/lfu.h"
 
@@ -108,15 +107,22 @@ int64_t Db::expire_of(const Entry& e) const {
     return -1;
   }
   auto it = expire_at_.find(&e);
-  return it == expire_at_.end() ? -1 : it->second;
+  return it == expire_at_.end() ? -1 : it->second.at;
 }
 
 void Db::drop_expire(Entry& e) {
   auto it = expire_at_.find(&e);
   if (it != expire_at_.end()) {
-    expire_index_.erase({it->second, e.key()});
-    expire_sum_ms_ -= it->second;
+    const Expiry x = it->second;
+    expire_index_.erase({x.at, e.key()});
+    expire_sum_ms_ -= x.at;
     expire_at_.erase(it);
+    Entry* last = volatile_.back();
+    volatile_.pop_back();
+    if (last != &e) {
+      volatile_[x.slot] = last;
+      expire_at_[last].slot = x.slot;
+    }
   }
   e.has_expire_ = 0;
 }
@@ -126,7 +132,8 @@ void Db::set_expire(std::string_view, Entry& e, int64_t expire_ms) {
     drop_expire(e);
   }
   if (expire_ms >= 0) {
-    expire_at_[&e] = expire_ms;
+    expire_at_[&e] = Expiry{expire_ms, static_cast<uint32_t>(volatile_.size())};
+    volatile_.push_back(&e);
     expire_index_.insert({expire_ms, e.key()});
     expire_sum_ms_ += expire_ms;
     e.has_expire_ = 1;
@@ -135,6 +142,7 @@ void Db::set_expire(std::string_view, Entry& e, int64_t expire_ms) {
 
 void Db::clear() {
   expire_index_.clear();
+  volatile_.clear();
   expire_sum_ms_ = 0;
   expire_at_.clear();
   for (auto& t : slots_) {
@@ -148,6 +156,7 @@ void Db::swap(Db& other) {
     slots_[i].swap(other.slots_[i]);
   }
   expire_at_.swap(other.expire_at_);
+  volatile_.swap(other.volatile_);
   expire_index_.swap(other.expire_index_);
   std::swap(expire_sum_ms_, other.expire_sum_ms_);
   std::swap(size_, other.size_);
@@ -182,26 +191,7 @@ size_t Db::expire_some(int64_t now_ms, size_t max) {
 }
 
 std::string Db::random_volatile_key(const std::function<uint64_t(uint64_t)>& pick) const {
-  if (expire_index_.empty()) {
-    return {};
-  }
-  // Uniform among volatile keys when they are common; the index's time spread is only a fallback, since
-  // keys written in the same millisecond sit together in it.
-  for (int tries = 0; tries < 8; ++tries) {
-    std::string k = random_key(pick);
-    const Entry* e = table(k).find(k);
-    if (e != nullptr && e->has_expire()) {
-      return k;
-    }
-  }
-  const int64_t lo = expire_index_.begin()->first;
-  const int64_t hi = expire_index_.rbegin()->first;
-  const int64_t t = lo + static_cast<int64_t>(pick(static_cast<uint64_t>(hi - lo) + 1));
-  auto it = expire_index_.lower_bound({t, std::string_view()});
-  if (it == expire_index_.end()) {
-    it = std::prev(it);
-  }
-  return std::string(it->second);
+  return volatile_.empty() ? std::string() : std::string(volatile_[pick(volatile_.size())]->key());
 }
 
 std::string Db::soonest_expiring_key() const {

@@ -12,6 +12,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cmd/slot.h"
 #include "rt/random.h"
@@ -75,8 +76,8 @@ class Db {
   bool lfu() const { return config_ != nullptr && is_lfu(config_->maxmemory_policy); }
   // Records an access of e now, as a lookup does.
   void touch(Entry& e, int64_t now_ms);
-  // A key with an expiry chosen with the help of `pick` (a uniform draw in [0, n)): a random key when most
-  // keys have one, else one near a random point of the expiry index; empty when none has an expiry.
+  // A uniformly random key among those with an expiry (`pick` draws uniformly in [0, n)); call it only
+  // when expires() > 0.
   std::string random_volatile_key(const std::function<uint64_t(uint64_t)>& pick) const;
   // The key that expires first (volatile-ttl), or empty.
   std::string soonest_expiring_key() const;
@@ -93,7 +94,13 @@ class Db {
 
   std::array<SlotTable, cmd::kSlots> slots_;
   // Keyed by entry address (looked up only, never iterated, so the table's salted order is invisible).
-  absl::flat_hash_map<const Entry*, int64_t> expire_at_;
+  struct Expiry {
+    int64_t at;     // unix ms
+    uint32_t slot;  // index in volatile_
+  };
+  absl::flat_hash_map<const Entry*, Expiry> expire_at_;
+  // Every entry with an expiry, in no order (swap-removed): volatile-* eviction draws from it uniformly.
+  std::vector<Entry*> volatile_;
   // (time, key bytes of the entry): the views point into entries, removed before the entry is freed.
   absl::btree_set<std::pair<int64_t, std::string_view>> expire_index_;
   __int128 expire_sum_ms_ = 0;  // of expire_at_'s times: a million keys' unix ms overflow 64 bits

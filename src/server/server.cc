@@ -113,7 +113,10 @@ rt::Task<void> Server::cron() {
       stats_.input_bytes_per_sec.sample(now, stats_.net_input_bytes);
       stats_.output_bytes_per_sec.sample(now, stats_.net_output_bytes);
     }
-    peak_memory();
+    // Once a second: glibc's mallinfo2 walks the free lists (Redis reads a counter here, every tick).
+    if (loops % static_cast<uint64_t>(std::max<int64_t>(1, 1000 / period_ms)) == 0) {
+      peak_memory();
+    }
   }
 }
 
@@ -484,10 +487,10 @@ std::optional<std::pair<int, std::string>> Server::eviction_candidate() {
     std::optional<std::pair<int, std::string>> best;
     int64_t best_at = INT64_MAX;
     for (size_t d = 0; d < dbs_.size(); ++d) {
-      std::string k = dbs_[d].soonest_expiring_key();
-      if (k.empty()) {
+      if (dbs_[d].expires() == 0) {
         continue;
       }
+      std::string k = dbs_[d].soonest_expiring_key();  // may be "", a valid key name
       const Entry* e = dbs_[d].slot_table(cmd::slot_of(k)).find(k);
       const int64_t at = e ? dbs_[d].expire_of(*e) : INT64_MAX;
       if (at < best_at) {
@@ -512,7 +515,7 @@ std::optional<std::pair<int, std::string>> Server::eviction_candidate() {
   const int samples =
       random_policy ? 1 : static_cast<int>(std::clamp<int64_t>(config_.maxmemory_samples, 1, 1024));
   std::optional<std::pair<int, std::string>> best;
-  int64_t best_score = -1;  // higher evicts first: idle seconds, or 255 - the LFU counter
+  int64_t best_score = 0;  // higher evicts first: idle seconds, or 255 - the LFU counter
   for (int i = 0; i < samples; ++i) {
     uint64_t target = r.uniform(0, total - 1);
     size_t d = 0;
@@ -521,13 +524,14 @@ std::optional<std::pair<int, std::string>> Server::eviction_candidate() {
       ++d;
     }
     std::string k = volatile_only ? dbs_[d].random_volatile_key(pick) : dbs_[d].random_key(pick);
-    const Entry* e = k.empty() ? nullptr : dbs_[d].slot_table(cmd::slot_of(k)).find(k);
+    const Entry* e = dbs_[d].slot_table(cmd::slot_of(k)).find(k);  // k may be "", a valid key name
     if (e == nullptr) {
       continue;
     }
+    // A wall clock stepped back makes idle times negative; the first sample still counts.
     const int64_t score = is_lfu(policy) ? 255 - lfu::counter(e->lru, now, config_.lfu_decay_time)
                                          : now / 1000 - static_cast<int64_t>(e->lru);
-    if (score > best_score) {
+    if (!best || score > best_score) {
       best_score = score;
       best.emplace(static_cast<int>(d), std::move(k));
     }

@@ -36,7 +36,10 @@ TEST(IdlePolicy, StartsBlockingAndStaysSoUnderLightLoad) {
   EXPECT_EQ(p.mode(), Mode::kBlock);
   run(p, 50, [](Mode) { return 5.0; });  // 100 events per 20 ms: below min_events
   EXPECT_EQ(p.mode(), Mode::kBlock);
-  EXPECT_EQ(p.epoch_length(), opts().idle_epoch);  // an idle loop wakes rarely
+  EXPECT_EQ(p.epoch_length(), opts().idle_epoch);
+  EXPECT_TRUE(p.idle()) << "a blocking loop then waits for its next event";
+  run(p, 1, [](Mode) { return 100.0; });
+  EXPECT_FALSE(p.idle());
 }
 
 TEST(IdlePolicy, NapsWhenNappingServesClearlyMore) {

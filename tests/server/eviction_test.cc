@@ -2,6 +2,7 @@
 // OBJECT FREQ (values checked against redis-server 7.0.15). Memory is a probe that charges 100 bytes a key.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 
 #include "tests/server/fixture.h"
@@ -158,6 +159,56 @@ TEST(Eviction, LfuCounterAsRedisKeepsIt) {
   const int freq = std::stoi(f.cmd("object freq r").substr(1));
   EXPECT_GE(freq, 100);
   EXPECT_LE(freq, 104);
+}
+
+TEST(Eviction, VolatileDrawsAreUniformAmongKeysWithAnExpiry) {
+  ServerFixture f;
+  for (int i = 0; i < 1000; ++i) {
+    f.cmd("set plain" + std::to_string(i) + " 1");
+  }
+  for (int i = 0; i < 10; ++i) {
+    f.cmd("set v" + std::to_string(i) + " 1 ex " + std::to_string(i == 9 ? 86400 : 60));
+  }
+  f.cmd("del v3");  // a swap-removal in the middle
+  f.cmd("persist v5");
+  rt::Random r(7);
+  std::map<std::string, int> seen;
+  for (int i = 0; i < 4000; ++i) {
+    ++seen[f.server().db(0).random_volatile_key([&r](uint64_t n) { return r.uniform(0, n - 1); })];
+  }
+  EXPECT_EQ(seen.size(), 8u);
+  for (const auto& [k, n] : seen) {
+    EXPECT_EQ(k[0], 'v');
+    EXPECT_NE(k, "v3");
+    EXPECT_NE(k, "v5");
+    EXPECT_GT(n, 350) << k;  // 500 expected each
+  }
+}
+
+TEST(Eviction, AnEmptyKeyNameIsAKeyLikeAnyOther) {
+  Limited l("volatile-ttl", 2);
+  EXPECT_EQ(l.f.run({"set", "", "1", "ex", "100"}), "+OK");
+  EXPECT_EQ(l.f.cmd("set x 1 ex 200"), "+OK");
+  EXPECT_EQ(l.f.cmd("set a 1"), "+OK");
+  EXPECT_EQ(l.f.cmd("set b 1"), "+OK");
+  EXPECT_EQ(l.f.run({"exists", ""}), ":0") << "\"\" expires first, so it went first";
+}
+
+// RENAME and MOVE carry the value's access stamp to its new name (Redis moves the object): under LFU the
+// counter, which their own lookup of the key has just raised (7, 8, 9 as redis-server 7.0.15).
+TEST(Eviction, RenameAndMoveKeepTheCounter) {
+  ServerFixture f;
+  f.cmd("config set maxmemory-policy allkeys-lfu");
+  f.cmd("config set lfu-log-factor 0");
+  f.cmd("set k v");  // not an integer: Redis would share "1" and count its accesses together
+  f.cmd("get k");
+  f.cmd("get k");
+  EXPECT_EQ(f.cmd("object freq k"), ":7");
+  f.cmd("rename k k2");
+  EXPECT_EQ(f.cmd("object freq k2"), ":8");
+  f.cmd("move k2 1");
+  f.cmd("select 1");
+  EXPECT_EQ(f.cmd("object freq k2"), ":9");
 }
 
 }  // namespace

@@ -17,12 +17,13 @@ void IdlePolicy::start(Mode m, Phase p, std::chrono::nanoseconds len) {
 }
 
 void IdlePolicy::end_epoch(std::chrono::nanoseconds elapsed, uint64_t events) {
-  if (!o_.adaptive) {
-    return;
-  }
   // Light load is a rate (min_events per normal epoch), as epochs differ in length.
   const bool light = static_cast<double>(events) * static_cast<double>(o_.epoch.count()) <
                      static_cast<double>(o_.min_events) * static_cast<double>(elapsed.count());
+  idle_ = light;
+  if (!o_.adaptive) {
+    return;
+  }
   if (light || elapsed.count() <= 0) {
     // Light load: nothing worth measuring, and blocking answers a lone request soonest. A trial in
     // progress is dropped; the next busy epoch starts counting towards one afresh.

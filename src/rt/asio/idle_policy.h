@@ -42,6 +42,8 @@ class IdlePolicy {
   // The mode of the epoch now running and how long it lasts.
   Mode mode() const { return mode_; }
   std::chrono::nanoseconds epoch_length() const { return epoch_len_; }
+  // The last epoch was light: a blocking loop may wait for its next event before timing the next one.
+  bool idle() const { return idle_; }
   // Ends the epoch now running, which lasted `elapsed` and ran `events` handlers; picks the next epoch.
   void end_epoch(std::chrono::nanoseconds elapsed, uint64_t events);
 
@@ -63,6 +65,7 @@ class IdlePolicy {
   uint32_t since_trial_ = 0;
   double before_ = 0;  // base_'s rate in the epoch before the trial
   double trial_ = 0;   // the trial epoch's
+  bool idle_ = false;
 };
 
 }  // namespace codis::rt::asio

@@ -2,6 +2,7 @@
 
 #include <sys/prctl.h>
 
+#include <algorithm>
 #include <thread>
 
 namespace codis::rt::asio {
@@ -21,7 +22,11 @@ void Loop::run() {
     const Clock::time_point end = start + idle.epoch_length();
     uint64_t events = 0;
     if (idle.mode() == IdlePolicy::Mode::kBlock) {
-      events = io.run_until(end);
+      if (idle.idle()) {
+        // Nothing much happened last epoch: sleep until something does, rather than waking each epoch.
+        events = io.run_one();
+      }
+      events += io.run_until(std::max(end, Clock::now() + idle.options().epoch));
     } else {
       if (!slack_set) {
         // The default 50 us of timer slack would double the nap; this thread's other timers are
@@ -31,7 +36,12 @@ void Loop::run() {
       }
       uint32_t empty = 0;
       for (;;) {
-        const size_t ran = io.poll();
+        // poll() would keep going while each reactor pass finds more, never reaching the clock check
+        // under steady load; a bounded batch of poll_one() keeps the epochs (and the trials) ticking.
+        size_t ran = 0;
+        for (size_t n = 0; ran < 256 && (n = io.poll_one()) > 0;) {
+          ran += n;
+        }
         events += ran;
         if (io.stopped() || Clock::now() >= end) {
           break;

@@ -171,8 +171,9 @@ void rename_generic(CommandContext& ctx, bool nx) {
   }
   Object v = std::move(e->value);
   int64_t expire = db.expire_of(*e);
+  const uint32_t access = e->lru;  // the value moves with its LRU/LFU stamp, as Redis moves the object
   db.remove(src);
-  db.set(dst, std::move(v), expire);
+  db.set(dst, std::move(v), expire).lru = access;
   ctx.touched(src);
   ctx.touched(dst);
   nx ? ctx.out.integer(1) : ctx.out.ok();
@@ -426,7 +427,7 @@ void cmd_move(CommandContext& ctx) {
     ctx.out.integer(0);
     return;
   }
-  to.set(ctx.arg(1), std::move(e->value), from.expire_of(*e));
+  to.set(ctx.arg(1), std::move(e->value), from.expire_of(*e)).lru = e->lru;
   from.remove(ctx.arg(1));
   ctx.touched(ctx.arg(1));
   ctx.server.touch_watched(dst, ctx.arg(1));
