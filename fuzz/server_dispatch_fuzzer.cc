@@ -430,9 +430,7 @@ class Harness {
   void time_out(Conn& c) {
     std::string out;
     codis::resp::ReplyWriter w(&out, c.client->protocol);
-    const bool null_array = c.client->block.null_array;
-    server_->unblock(*c.client);
-    null_array ? w.null_array() : w.null();
+    server_->time_out(*c.client, w);
     after(c, out);
   }
 

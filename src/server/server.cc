@@ -781,6 +781,19 @@ bool Server::run_buffered(Client& c, resp::RequestParser& parser, IoBuf& in, res
   return true;
 }
 
+void Server::time_out(Client& c, resp::ReplyWriter& out, bool error) {
+  if (error) {
+    constexpr std::string_view kUnblocked = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
+    out.error(kUnblocked);
+    stats_.count_error(kUnblocked);
+  } else if (c.block.null_array) {
+    out.null_array();
+  } else {
+    out.null();
+  }
+  unblock(c);
+}
+
 rt::Task<void> Server::wait_until_unpaused(const Client& c) {
   for (;;) {
     if (pause_until_ms_ == 0 || !postpones(c, *c.postponed_spec)) {
@@ -907,10 +920,8 @@ rt::Task<void> Server::serve_client(rt::StreamPtr s) {
         stats_.net_input_bytes += *n;
         ++stats_.reads_processed;
       } else if (!std::get<1>(r) && c.block.active) {
-        const bool null_array = c.block.null_array;
-        unblock(c);
         writer.set_protocol(c.protocol);
-        null_array ? writer.null_array() : writer.null();
+        time_out(c, writer);
       }
       continue;
     }

@@ -101,6 +101,10 @@ class Server {
   void block(CommandContext& ctx, std::span<const std::string_view> keys, int64_t timeout_ms, uint8_t type,
              bool null_array);
   void unblock(Client& c);
+  // Ends c's wait on keys without serving it: writes its timeout reply (a null array or null, as its
+  // command answers a timeout) or, with `error`, CLIENT UNBLOCK's UNBLOCKED error, to `out`, and unblocks
+  // it. The connection loop's timeout, CLIENT UNBLOCK and the fuzz harness share it.
+  void time_out(Client& c, resp::ReplyWriter& out, bool error = false);
   // A write to (db, key): blocked clients waiting on it get a chance to be served after this command.
   void signal_key(int db, std::string_view key);
   size_t blocked_clients() const { return blocked_count_ + postponed_count_; }

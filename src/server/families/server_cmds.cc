@@ -417,16 +417,7 @@ void cmd_client_unblock(CommandContext& ctx) {
   }
   Client& target = *it->second;
   resp::ReplyWriter w(&target.outbox, target.protocol);
-  if (error) {
-    constexpr std::string_view kUnblocked = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
-    w.error(kUnblocked);
-    ctx.server.stats().count_error(kUnblocked);  // an error reply of the blocked client's, as in Redis
-  } else if (target.block.null_array) {
-    w.null_array();
-  } else {
-    w.null();
-  }
-  ctx.server.unblock(target);
+  ctx.server.time_out(target, w, error);
   if (target.wakeup != nullptr) {
     target.wakeup->set();
   }
