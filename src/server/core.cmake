@@ -1,5 +1,6 @@
 # The codis-server engine library (shared by the binary, tests, fuzzers and the simulator) and the binary.
 add_library(codis_server STATIC
+  ${CMAKE_CURRENT_LIST_DIR}/client_memory.cc
   ${CMAKE_CURRENT_LIST_DIR}/config.cc
   ${CMAKE_CURRENT_LIST_DIR}/glob.cc
   ${CMAKE_CURRENT_LIST_DIR}/info.cc

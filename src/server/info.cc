@@ -4,7 +4,7 @@
 #include <cctype>
 #include <cstdio>
 
-#include "server/iobuf.h"
+#include "server/client_memory.h"
 #include "server/server.h"
 
 namespace codis::server {
@@ -58,8 +58,7 @@ void memory_section(Server& s, Header&& header, Field&& field) {
   const Server::MemoryFacts m = s.memory_facts();
   size_t clients = 0;
   for (const auto& [id, c] : s.clients()) {
-    clients += sizeof(Client) + c->outbox.capacity() + (c->query_buf ? c->query_buf->capacity() : 0) +
-               (c->reply_buf ? c->reply_buf->capacity() : 0);
+    clients += client_memory(*c).total();
   }
   const size_t overhead = std::min(used, startup + clients);
   const size_t dataset = used - overhead;
@@ -202,8 +201,9 @@ std::string render_info(Server& s, std::span<const std::string_view> sections) {
     // Redis's client_recent_max_* are peaks over the last seconds; these are the largest buffers now.
     size_t max_in = 0, max_out = 0, in_timeout = 0;
     for (const auto& [id, c] : s.clients()) {
-      max_in = std::max(max_in, c->query_buf ? c->query_buf->size() : size_t{0});
-      max_out = std::max(max_out, (c->reply_buf ? c->reply_buf->size() : size_t{0}) + c->outbox.size());
+      const ClientMemory m = client_memory(*c);
+      max_in = std::max(max_in, m.qbuf);
+      max_out = std::max(max_out, m.obl + m.omem);
       in_timeout += c->block.active && c->block.deadline_ms != 0 ? 1 : 0;
     }
     field("connected_clients", std::to_string(s.clients().size()));

@@ -4,11 +4,11 @@
 #include <cstdint>
 
 #include "cmd/table.h"
+#include "server/client_memory.h"
 #include "server/families/intro_util.h"
 #include "server/families/util.h"
 #include "server/glob.h"
 #include "server/info.h"
-#include "server/iobuf.h"
 
 namespace codis::server {
 
@@ -200,23 +200,14 @@ std::string client_flags(const Client& c) {
   return f.empty() ? "N" : f;
 }
 
-// CLIENT LIST's memory fields from the connection's buffers: the unparsed query bytes and the buffer's free
-// space, the bytes of commands queued in MULTI, the reply bytes not yet written and pushes waiting.
+// CLIENT LIST's memory fields (client_memory.h); argv-mem is 0 between commands, oll 0 as replies are one
+// buffer here.
 std::string client_memory_fields(const Client& c) {
-  const size_t qbuf = c.query_buf ? c.query_buf->size() : 0;
-  const size_t qbuf_free = c.query_buf ? c.query_buf->free_space() : 0;
-  size_t multi = 0;
-  for (const auto& q : c.queued) {
-    for (const auto& a : q.argv) multi += a.size();
-  }
-  const size_t reply = c.reply_buf ? c.reply_buf->size() : 0;
-  const size_t rbs = c.reply_buf ? c.reply_buf->capacity() : 0;
-  const size_t omem = c.outbox.size();
-  const size_t tot = (c.query_buf ? c.query_buf->capacity() : 0) + rbs + omem + multi + sizeof(Client);
-  return "qbuf=" + std::to_string(qbuf) + " qbuf-free=" + std::to_string(qbuf_free) +
-         " argv-mem=0 multi-mem=" + std::to_string(multi) + " rbs=" + std::to_string(rbs) +
-         " rbp=" + std::to_string(rbs) + " obl=" + std::to_string(reply) +
-         " oll=0 omem=" + std::to_string(omem) + " tot-mem=" + std::to_string(tot);
+  const ClientMemory m = client_memory(c);
+  return "qbuf=" + std::to_string(m.qbuf) + " qbuf-free=" + std::to_string(m.qbuf_free) +
+         " argv-mem=0 multi-mem=" + std::to_string(m.multi) + " rbs=" + std::to_string(m.rbs) +
+         " rbp=" + std::to_string(m.rbs) + " obl=" + std::to_string(m.obl) +
+         " oll=0 omem=" + std::to_string(m.omem) + " tot-mem=" + std::to_string(m.total());
 }
 
 std::string client_line(const Client& c, rt::MonoTime now) {
