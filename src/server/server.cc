@@ -802,7 +802,7 @@ rt::Task<void> Server::wait_until_unpaused(const Client& c) {
       }
       co_return;
     }
-    co_await wait_wake(env_.exec, pause_changed_.get(), rt::milliseconds(pause_until_ms_ - now_ms()), false);
+    co_await wait_wake(env_.exec, pause_changed_.get(), rt::ms_saturating(pause_until_ms_ - now_ms()), false);
   }
 }
 
@@ -870,7 +870,7 @@ rt::Task<void> Server::serve_client(rt::StreamPtr s) {
       const int64_t left = c.hold_replies_until_ms - now_ms();
       c.hold_replies_until_ms = 0;
       if (left > 0) {
-        co_await rt::sleep_for(env_.exec, rt::milliseconds(left));
+        co_await rt::sleep_for(env_.exec, rt::ms_saturating(left));
       }
     }
     if (!c.outbox.empty()) {
@@ -907,7 +907,7 @@ rt::Task<void> Server::serve_client(rt::StreamPtr s) {
       auto tail = in.tail(kReadChunk);
       const int64_t deadline = c.block.deadline_ms;
       const rt::Duration left =
-          rt::milliseconds(deadline == 0 ? 0 : std::max<int64_t>(0, deadline - now_ms()));
+          rt::ms_saturating(deadline == 0 ? 0 : std::max<int64_t>(0, deadline - now_ms()));
       auto rd = s->read(tail);
       auto wt = wait_wake(env_.exec, &wake, left, deadline == 0);
       auto r = co_await rt::when_any(env_.exec, std::move(rd), std::move(wt));
@@ -934,7 +934,7 @@ rt::Task<void> Server::serve_client(rt::StreamPtr s) {
     if (!receives_pushes && config_.timeout > 0) {
       // `timeout`: a client idle that long is closed.
       auto rd = s->read(tail);
-      n = co_await rt::with_timeout(env_.exec, rt::seconds(config_.timeout), std::move(rd));
+      n = co_await rt::with_timeout(env_.exec, rt::seconds_saturating(config_.timeout), std::move(rd));
       if (!n.ok() && n.error() == rt::Errc::kTimeout) {
         env_.log.verbose("Closing idle client");
         co_return;
