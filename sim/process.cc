@@ -67,6 +67,10 @@ rt::TimerId Process::after(rt::Duration d, rt::Callback fn) {
   return rt::TimerId{id};
 }
 
+bool Process::planted(std::string_view bug) const {
+  return world_->planted(bug);
+}
+
 void Process::cancel(rt::TimerId id) {
   world_->sched().cancel(id.v);
 }

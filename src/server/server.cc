@@ -5,6 +5,7 @@
 #include "cmd/table.h"
 #include "resp/request_parser.h"
 #include "rt/combinators.h"
+#include "rt/event.h"
 #include "rt/sleep.h"
 #include "server/errors.h"
 #include "server/iobuf.h"

@@ -15,6 +15,7 @@
 
 #include "resp/reply_writer.h"
 #include "rt/env.h"
+#include "rt/event.h"
 #include "rt/scope.h"
 #include "server/client.h"
 #include "server/config.h"
