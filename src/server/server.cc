@@ -815,27 +815,20 @@ rt::Task<void> Server::serve_client(rt::StreamPtr s) {
   c.created = c.last_interaction = env_.clock.mono();
   c.authenticated = config_.requirepass.empty();
   c.stream = s.get();
+  // Everything the client points at is declared before the registration below, so it is still there while
+  // the client leaves the server's lists (C++ destroys locals in reverse order).
   rt::Event wake(env_.exec);
   c.wakeup = &wake;
-  add_client(&c);
-  struct Unregister {
-    Server* s;
-    Client* c;
-    ~Unregister() {
-      s->unblock(*c);
-      s->pubsub().drop(*c);
-      s->remove_client(c);
-    }
-  } unregister{this, &c};
+  IoBuf in;
+  std::string out;
+  c.query_buf = &in;
+  c.reply_buf = &out;
+  const ClientRegistration registration(*this, c);
 
   resp::RequestLimits limits;
   limits.max_bulk_len = config_.proto_max_bulk_len;
   resp::RequestParser parser(limits);
   parser.set_authenticated(c.authenticated);
-  IoBuf in;
-  std::string out;
-  c.query_buf = &in;
-  c.reply_buf = &out;
   resp::ReplyWriter writer(&out, 2);
   constexpr size_t kReadChunk = 16 * 1024;
   for (;;) {
