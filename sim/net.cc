@@ -46,6 +46,7 @@ struct Pipe {
   bool fin_queued = false;
   bool fin_delivered = false;
   size_t cap = 0;
+  uint64_t digest = 0;  // running digest of what the reader was given (the event hash's view of the bytes)
   rt::Waker reader;
   rt::Waker writer;
   size_t unread() const { return in_flight + (rx.size() - rx_off); }
@@ -85,6 +86,7 @@ class SimStream final : public rt::Stream {
       if (in.rx.size() > in.rx_off) {
         size_t n = std::min(buf.size(), in.rx.size() - in.rx_off);
         std::memcpy(buf.data(), in.rx.data() + in.rx_off, n);
+        delivered(*c, s, std::string_view(buf.data(), n), 0);
         in.rx_off += n;
         if (in.rx_off == in.rx.size()) {
           in.rx.clear();
@@ -94,9 +96,11 @@ class SimStream final : public rt::Stream {
         co_return n;
       }
       if (c->reset[s]) {
+        delivered(*c, s, {}, 2);
         co_return Errc::kConnReset;
       }
       if (in.fin_delivered) {
+        delivered(*c, s, {}, 1);
         co_return size_t{0};
       }
       co_await WaitOn{c->proc[s], &in.reader, {}};
@@ -156,6 +160,13 @@ class SimStream final : public rt::Stream {
   rt::Endpoint peer() const override { return c_->ep[1 - side_]; }
 
  private:
+  // The event hash covers what each reader was given, not only when: a running digest per direction
+  // (tag 0: bytes, 1: end of stream, 2: reset), folded into the world's hash at every delivery.
+  static void delivered(Conn& c, int s, std::string_view bytes, uint64_t tag) {
+    Pipe& in = c.pipe[1 - s];
+    in.digest = rt::hash_bytes(bytes, in.digest ^ tag);
+    c.net->world().sched().note_delivery(in.digest);
+  }
   void enqueue(Conn& c, int s, std::span<const char> d) {
     Network& net = *c.net;
     Pipe& out = c.pipe[s];
@@ -505,8 +516,10 @@ rt::Task<rt::Result<rt::StreamPtr>> Network::connect(Process& p, rt::Endpoint to
     c->proc[1] = &it->second->process();
     c->ep[0] = rt::Endpoint{p->host().ip, n->ephemeral_port(src)};
     c->ep[1] = rt::Endpoint{dst->ip, to.port};
-    for (auto& pipe : c->pipe) {
+    for (int d = 0; d < 2; ++d) {
+      Pipe& pipe = c->pipe[d];
       pipe.cap = n->r_.uniform(n->p_.send_buffer_min, std::max(n->p_.send_buffer_min, n->p_.send_buffer_max));
+      pipe.digest = c->id * 2 + static_cast<uint64_t>(d);
     }
     n->conns_[c->id] = c;
     it->second->push(std::make_unique<SimStream>(c, 1));

@@ -22,6 +22,12 @@ class SimLog final : public rt::Log {
   Process* p_;
 };
 
+// The process's streams report every draw to the event hash (forks, such as buggify's, inherit the tap).
+rt::Random tapped(rt::Random r, World& w) {
+  r.set_tap(w.sched().draw_digest());
+  return r;
+}
+
 }  // namespace
 
 Process::Process(World& w, Host& h, Owner id, std::string name, Main main, rt::Random r, bool buggify)
@@ -30,8 +36,8 @@ Process::Process(World& w, Host& h, Owner id, std::string name, Main main, rt::R
       id_(id),
       name_(std::move(name)),
       main_(std::move(main)),
-      random_(r),
-      buggify_(buggify ? rt::Buggify(r.fork("buggify")) : rt::Buggify()),
+      random_(tapped(r, w)),
+      buggify_(buggify ? rt::Buggify(random_.fork("buggify")) : rt::Buggify()),
       log_(std::make_unique<SimLog>(w, *this)),
       net_(std::make_unique<ProcessNet>(w.net(), *this)),
       disk_(std::make_unique<ProcessDisk>(*h.disk, *this)),
