@@ -395,7 +395,7 @@ void Network::reset_conn(const std::shared_ptr<Conn>& c) {
   }
 }
 
-bool Network::reset_random() {
+bool Network::reset_one(uint64_t pick) {
   std::vector<std::shared_ptr<Conn>> live;
   for (auto& [id, weak] : conns_) {
     if (auto c = weak.lock(); c && !c->reset[0] && !c->reset[1] && !c->closed[0] && !c->closed[1]) {
@@ -405,7 +405,7 @@ bool Network::reset_random() {
   if (live.empty()) {
     return false;
   }
-  reset_conn(live[r_.uniform(0, live.size() - 1)]);
+  reset_conn(live[pick % live.size()]);
   return true;
 }
 

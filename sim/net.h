@@ -39,8 +39,8 @@ class Network {
   void partition(HostId from, HostId to, rt::MonoTime until);
   void heal();
   bool partitioned(HostId from, HostId to) const;
-  // Resets one live connection chosen at random; false if there is none.
-  bool reset_random();
+  // Resets live connection number pick % (live connections), in creation order; false if there is none.
+  bool reset_one(uint64_t pick);
   void reset_all();
   size_t live_connections() const;
 
