@@ -50,6 +50,10 @@ void Chaos::start(rt::MonoTime until) {
   arm("reset", plan_.reset_per_s, &Chaos::fire_reset);
   arm("crash", plan_.crash_per_s, &Chaos::fire_crash);
   arm("pause", plan_.pause_per_s, &Chaos::fire_pause);
+  arm("host-crash", plan_.host_crash_per_s, &Chaos::fire_host_crash);
+  arm("clock-step", plan_.clock_step_per_s, &Chaos::fire_clock_step);
+  arm("bad-region", plan_.bad_region_per_s, &Chaos::fire_bad_region);
+  arm("corrupt", plan_.corrupt_per_s, &Chaos::fire_corrupt);
   if (plan_.swizzle && plan_.clog_per_s > 0 && hosts_.size() > 1) {
     swizzle(r_.fork("swizzle"));
   }
@@ -185,10 +189,12 @@ void Chaos::fire_crash(rt::Random& r) {
   p->crash();
   note(what);
   w_->sched().schedule(w_->now() + down, 0, EventKind::kFault, [this, p] {
-    if (!p->alive()) {
-      p->restart();
-      note("restart " + p->name());
+    if (p->alive() || p->host().down) {
+      note("restart " + p->name() + " skipped: " + (p->alive() ? "running" : "host down"));
+      return;
     }
+    p->restart();
+    note("restart " + p->name());
   });
 }
 
@@ -208,12 +214,104 @@ void Chaos::fire_pause(rt::Random& r) {
   w_->sched().schedule(w_->now() + d, 0, EventKind::kFault, [p] { p->resume(); });
 }
 
+void Chaos::fire_host_crash(rt::Random& r) {
+  if (hosts_.empty()) {
+    return;
+  }
+  Host* h = &pick_host(r);
+  const rt::Duration down = r.uniform(plan_.down_min, plan_.down_max);
+  std::string what = "host-crash " + h->name + " down " + dur(down);
+  // Only a host that serves (listens) and whose processes may crash: its peers are clients with their own
+  // timeouts. A client host's power loss would leave its servers' sockets half-open for good (keepalive's
+  // job, which the simulated network does not model).
+  bool all_crashable = !h->processes.empty();
+  for (Process* p : h->processes) {
+    all_crashable &= std::find(crashable_.begin(), crashable_.end(), p) != crashable_.end();
+  }
+  if (h->down || !all_crashable || !w_->net().listening(h->id)) {
+    note(what + " skipped: " + (h->down ? "down" : "not a serving host"));
+    return;
+  }
+  w_->crash_host(*h);
+  note(what);
+  w_->sched().schedule(w_->now() + down, 0, EventKind::kFault, [this, h] {
+    if (!h->down) {
+      note("host-restart " + h->name + " skipped: up");
+      return;
+    }
+    w_->restart_host(*h);
+    note("host-restart " + h->name);
+  });
+}
+
+void Chaos::fire_clock_step(rt::Random& r) {
+  if (hosts_.empty()) {
+    return;
+  }
+  Host& h = pick_host(r);
+  const bool back = r.real01() < 0.5;
+  const int64_t ms = r.uniform_i64(1000, std::max<int64_t>(1000, plan_.clock_step_max_ms));
+  const rt::Duration d = rt::milliseconds(back ? -ms : ms);
+  h.skew.step(d);
+  note("clock-step " + h.name + " " + (back ? "-" : "+") + dur(rt::milliseconds(ms)));
+}
+
+std::string Chaos::pick_file(Host& h, uint64_t pick) {
+  auto& files = h.disk->files();
+  if (files.empty()) {
+    return {};
+  }
+  auto it = files.begin();
+  std::advance(it, static_cast<ptrdiff_t>(pick % files.size()));
+  return it->first;
+}
+
+void Chaos::fire_bad_region(rt::Random& r) {
+  if (hosts_.empty()) {
+    return;
+  }
+  Host& h = pick_host(r);
+  const uint64_t file = r.next_u64(), at = r.next_u64(), len = r.uniform(1, 4096);
+  std::string path = pick_file(h, file);
+  if (path.empty()) {
+    note("bad-region on " + h.name + " skipped: no file");
+    return;
+  }
+  uint64_t size = h.disk->files()[path]->current.size();
+  uint64_t off = size == 0 ? 0 : at % size;
+  h.disk->add_bad_region(path, off, len);
+  note("bad-region " + h.name + ":" + path + " [" + std::to_string(off) + ", +" + std::to_string(len) + ")");
+}
+
+void Chaos::fire_corrupt(rt::Random& r) {
+  if (hosts_.empty()) {
+    return;
+  }
+  Host& h = pick_host(r);
+  const uint64_t file = r.next_u64(), at = r.next_u64(), len = r.uniform(1, 64), flips = r.next_u64();
+  std::string path = pick_file(h, file);
+  if (path.empty()) {
+    note("corrupt on " + h.name + " skipped: no file");
+    return;
+  }
+  uint64_t size = h.disk->files()[path]->current.size();
+  uint64_t off = size == 0 ? 0 : at % size;
+  h.disk->corrupt(path, off, len, rt::Random(flips));
+  note("corrupt " + h.name + ":" + path + " [" + std::to_string(off) + ", +" + std::to_string(len) + ")");
+}
+
 void Chaos::heal() {
   healed_ = true;
   for (uint64_t id : pending_events_) {
     w_->sched().cancel(id);
   }
   pending_events_.clear();
+  for (Host* h : hosts_) {
+    if (h->down) {
+      w_->restart_host(*h);
+      note("host-restart " + h->name);
+    }
+  }
   w_->net().heal();
   for (Process* p : crashable_) {
     if (p->paused()) {

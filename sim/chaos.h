@@ -35,6 +35,12 @@ class Chaos {
   void fire_reset(rt::Random& r);
   void fire_crash(rt::Random& r);
   void fire_pause(rt::Random& r);
+  void fire_host_crash(rt::Random& r);
+  void fire_clock_step(rt::Random& r);
+  void fire_bad_region(rt::Random& r);
+  void fire_corrupt(rt::Random& r);
+  // A file of the host picked by `pick` (empty when the host has none).
+  std::string pick_file(Host& h, uint64_t pick);
   void note(const std::string& what);
   Host& pick_host(rt::Random& r);
   Process& pick_process(rt::Random& r);

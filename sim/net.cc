@@ -61,6 +61,7 @@ struct Conn {
   Pipe pipe[2];
   bool reset[2] = {false, false};
   bool closed[2] = {false, false};
+  bool ghost[2] = {false, false};  // the side died with its host: no socket answers for it any more
 
   void wake_side(int d) {
     pipe[1 - d].reader.wake();
@@ -284,6 +285,9 @@ size_t Network::segment_size(size_t remaining) {
 }
 
 rt::MonoTime Network::blocked_until(HostId from, HostId to) const {
+  if (down_.count(from) != 0 || down_.count(to) != 0) {
+    return rt::MonoTime::max();  // until set_host_down(.., false)
+  }
   rt::MonoTime until = rt::MonoTime::min();
   if (auto it = clogs_.find({from, to}); it != clogs_.end()) {
     until = std::max(until, it->second);
@@ -330,7 +334,11 @@ void Network::pump(const std::shared_ptr<Conn>& c, int dir) {
   if (p.pump_scheduled || p.segs.empty()) {
     return;
   }
-  rt::MonoTime at = std::max(p.segs.front().at, blocked_until(c->host[dir], c->host[1 - dir]));
+  rt::MonoTime blocked = blocked_until(c->host[dir], c->host[1 - dir]);
+  if (blocked == rt::MonoTime::max()) {
+    return;  // a host is down: set_host_down pumps again when it is back
+  }
+  rt::MonoTime at = std::max(p.segs.front().at, blocked);
   p.pump_scheduled = true;
   std::weak_ptr<Conn> weak = c;
   p.pump_event = w_->sched().schedule(at, 0, EventKind::kNet, [this, weak, dir] {
@@ -352,6 +360,10 @@ void Network::pump(const std::shared_ptr<Conn>& c, int dir) {
     p.segs.pop_front();
     const int rcv = 1 - dir;
     if (seg.fin) {
+      if (c->ghost[rcv]) {
+        reset_conn(c);  // a FIN for a connection the rebooted host never heard of: it answers with a reset
+        return;
+      }
       p.fin_delivered = true;
     } else {
       p.in_flight -= seg.bytes.size();
@@ -427,7 +439,33 @@ size_t Network::live_connections() const {
   return n;
 }
 
-void Network::on_process_down(Process& p, bool crash) {
+void Network::set_host_down(HostId h, bool down) {
+  if (down) {
+    down_.insert(h);
+    return;
+  }
+  down_.erase(h);
+  for (auto& [id, weak] : conns_) {
+    auto c = weak.lock();
+    if (!c || (c->host[0] != h && c->host[1] != h)) {
+      continue;
+    }
+    for (int d = 0; d < 2; ++d) {
+      if (c->pipe[d].pump_scheduled) {
+        w_->sched().cancel(c->pipe[d].pump_event);
+        c->pipe[d].pump_scheduled = false;
+      }
+      pump(c, d);
+    }
+  }
+}
+
+bool Network::listening(HostId h) const {
+  auto it = listeners_.lower_bound({h, 0});
+  return it != listeners_.end() && it->first.first == h;
+}
+
+void Network::on_process_down(Process& p, ProcessExit how) {
   for (auto it = conns_.begin(); it != conns_.end();) {
     auto c = it->second.lock();
     if (!c) {
@@ -439,7 +477,20 @@ void Network::on_process_down(Process& p, bool crash) {
       if (c->proc[d] != &p || c->closed[d]) {
         continue;
       }
-      if (crash) {
+      if (how == ProcessExit::kPowerLoss) {
+        // The host's kernel dies too: what this side had not yet sent is gone, nothing tells the peer.
+        Pipe& out = c->pipe[d];
+        if (out.pump_scheduled) {
+          w_->sched().cancel(out.pump_event);
+          out.pump_scheduled = false;
+        }
+        out.segs.clear();
+        out.in_flight = 0;
+        c->pipe[1 - d].rx.clear();
+        c->pipe[1 - d].rx_off = 0;
+        c->closed[d] = true;
+        c->ghost[d] = true;
+      } else if (how == ProcessExit::kKilled) {
         reset_conn(c);
         c->closed[d] = true;
       } else {
@@ -488,6 +539,9 @@ rt::Task<rt::Result<rt::StreamPtr>> Network::connect(Process& p, rt::Endpoint to
       co_await rt::sleep_for(*p, n->latency(src, src));
       co_return Errc::kConnRefused;
     }
+    if (n->down_.count(dst->id) != 0) {
+      co_await rt::sleep_for(*p, rt::hours(24 * 365));  // the SYN gets no answer; the caller's timeout fires
+    }
     if (n->partitioned(src, dst->id) || n->partitioned(dst->id, src)) {
       int mode = n->p_.connect_error_mode;
       if (mode == 2) {
@@ -502,6 +556,9 @@ rt::Task<rt::Result<rt::StreamPtr>> Network::connect(Process& p, rt::Endpoint to
     // SYN: arrives one latency later, or when a clog lifts.
     rt::MonoTime syn_at = std::max(n->w_->now() + n->latency(src, dst->id), n->blocked_until(src, dst->id));
     co_await rt::sleep_for(*p, syn_at - n->w_->now());
+    if (n->down_.count(dst->id) != 0) {
+      co_await rt::sleep_for(*p, rt::hours(24 * 365));  // the host lost power while the SYN was on its way
+    }
     auto it = n->listeners_.find({dst->id, to.port});
     if (it == n->listeners_.end() || !it->second->process().alive()) {
       co_await rt::sleep_for(*p, n->latency(dst->id, src));

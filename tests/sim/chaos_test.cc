@@ -16,7 +16,8 @@ namespace {
 using rt::Env;
 using rt::Task;
 
-// Three hosts, each with a process that only sleeps; runs `plan`'s chaos phase and returns the script.
+// Three hosts, each with a process that only sleeps (p0 listens, so its host may lose power; p1 keeps a
+// synced file, for the disk faults); runs `plan`'s chaos phase and returns the script.
 struct ChaosRun {
   std::vector<std::string> script;
   std::vector<int64_t> skew;
@@ -29,7 +30,17 @@ ChaosRun run_chaos(const FaultPlan& plan, uint64_t seed = 3) {
   for (int i = 0; i < 3; ++i) {
     Host& h = w.add_host("h" + std::to_string(i));
     hosts.push_back(&h);
-    Process& p = w.add_process(h, "p" + std::to_string(i), [](Env& env) -> Task<void> {
+    Process& p = w.add_process(h, "p" + std::to_string(i), [i](Env& env) -> Task<void> {
+      rt::ListenerPtr l;
+      if (i == 0) {
+        l = std::move(*env.net.listen(rt::Endpoint{"", 7000}));
+      }
+      if (i == 1) {
+        auto f = co_await env.disk.open("/f", rt::kOpenCreate);
+        const std::string bytes(10000, 'x');
+        EXPECT_TRUE((co_await (*f)->write_at(0, bytes)).ok());
+        (void)co_await (*f)->sync();
+      }
       for (;;) {
         co_await rt::sleep_for(env.exec, rt::seconds(1));
       }
@@ -53,8 +64,19 @@ ChaosRun run_chaos(const FaultPlan& plan, uint64_t seed = 3) {
 // (whether a fault could apply depends on the other classes; when and what was drawn must not).
 std::map<std::string, std::vector<std::string>> by_class(const std::vector<std::string>& script) {
   static const std::map<std::string, std::string> kClassOf = {
-      {"clog", "clog"},   {"swizzle-clog", "swizzle"}, {"partition", "partition"}, {"reset", "reset"},
-      {"crash", "crash"}, {"restart", "crash"},        {"pause", "pause"},         {"heal", "heal"},
+      {"clog", "clog"},
+      {"swizzle-clog", "swizzle"},
+      {"partition", "partition"},
+      {"reset", "reset"},
+      {"crash", "crash"},
+      {"restart", "crash"},
+      {"pause", "pause"},
+      {"heal", "heal"},
+      {"host-crash", "host-crash"},
+      {"host-restart", "host-crash"},
+      {"clock-step", "clock-step"},
+      {"bad-region", "bad-region"},
+      {"corrupt", "corrupt"},
   };
   std::map<std::string, std::vector<std::string>> out;
   for (std::string line : script) {
@@ -81,6 +103,10 @@ FaultPlan busy_plan() {
   p.pause_per_s = 0.5;
   p.skew_offset_max_ms = 1000;
   p.drift_ppm_max = 50;
+  p.host_crash_per_s = 0.2;
+  p.clock_step_per_s = 0.5;
+  p.bad_region_per_s = 0.5;
+  p.corrupt_per_s = 0.5;
   return p;
 }
 
@@ -88,8 +114,17 @@ TEST(Chaos, SwitchingOneClassOffLeavesTheOthersSchedulesAlone) {
   const FaultPlan all = busy_plan();
   const ChaosRun base = run_chaos(all);
   const auto base_classes = by_class(base.script);
-  for (const char* cls : {"clog", "partition", "reset", "crash", "pause"}) {
+  for (const char* cls : {"clog", "partition", "reset", "crash", "pause", "host-crash", "clock-step",
+                          "bad-region", "corrupt"}) {
     EXPECT_FALSE(base_classes.count(cls) == 0) << cls << " never fired; the test needs every class";
+  }
+  for (const char* applied :
+       {"host-crash h0", "host-restart h0", "bad-region h1:/f", "corrupt h1:/f", "clock-step"}) {
+    bool seen = false;
+    for (const auto& line : base.script) {
+      seen |= line.find(applied) != std::string::npos && line.find("skipped") == std::string::npos;
+    }
+    EXPECT_TRUE(seen) << "no '" << applied << "' applied; the test needs one";
   }
   struct Off {
     const char* cls;
@@ -103,6 +138,10 @@ TEST(Chaos, SwitchingOneClassOffLeavesTheOthersSchedulesAlone) {
       {"crash", [](FaultPlan& p) { p.crash_per_s = 0; }},
       {"pause", [](FaultPlan& p) { p.pause_per_s = 0; }},
       {"skew", [](FaultPlan& p) { p.skew_offset_max_ms = 0; }},
+      {"host-crash", [](FaultPlan& p) { p.host_crash_per_s = 0; }},
+      {"clock-step", [](FaultPlan& p) { p.clock_step_per_s = 0; }},
+      {"bad-region", [](FaultPlan& p) { p.bad_region_per_s = 0; }},
+      {"corrupt", [](FaultPlan& p) { p.corrupt_per_s = 0; }},
   };
   for (const Off& off : offs) {
     FaultPlan plan = all;
@@ -115,7 +154,7 @@ TEST(Chaos, SwitchingOneClassOffLeavesTheOthersSchedulesAlone) {
       }
       EXPECT_EQ(classes[cls], lines) << "switching " << off.cls << " off moved the " << cls << " faults";
     }
-    if (std::string(off.cls) != "skew") {
+    if (std::string(off.cls) != "skew" && std::string(off.cls) != "clock-step") {
       EXPECT_EQ(run.skew, base.skew) << "switching " << off.cls << " off moved the clock skews";
     }
   }
