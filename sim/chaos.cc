@@ -21,10 +21,11 @@ std::string dur(rt::Duration d) {
 Chaos::Chaos(World& w, FaultPlan plan, rt::Random r, std::vector<Process*> crashable,
              std::vector<Host*> hosts)
     : w_(&w), plan_(std::move(plan)), r_(r), crashable_(std::move(crashable)), hosts_(std::move(hosts)) {
+  rt::Random skew = r_.fork("skew");
   for (Host* h : hosts_) {
-    // Wall-clock skew per host, drawn whether or not it is used so other draws stay put.
-    int64_t off = r_.uniform_i64(-plan_.skew_offset_max_ms, plan_.skew_offset_max_ms);
-    int64_t drift = r_.uniform_i64(-plan_.drift_ppm_max, plan_.drift_ppm_max);
+    // Wall-clock skew per host, from its own stream so the fault classes' draws do not depend on it.
+    int64_t off = skew.uniform_i64(-plan_.skew_offset_max_ms, plan_.skew_offset_max_ms);
+    int64_t drift = skew.uniform_i64(-plan_.drift_ppm_max, plan_.drift_ppm_max);
     h->skew = ClockSkew{off * 1'000'000, drift};
   }
 }
@@ -33,8 +34,12 @@ void Chaos::note(const std::string& what) {
   script_.push_back("at=" + secs(w_->now()) + " " + what);
 }
 
-Host& Chaos::pick_host() {
-  return *hosts_[r_.uniform(0, hosts_.size() - 1)];
+Host& Chaos::pick_host(rt::Random& r) {
+  return *hosts_[r.uniform(0, hosts_.size() - 1)];
+}
+
+Process& Chaos::pick_process(rt::Random& r) {
+  return *crashable_[r.uniform(0, crashable_.size() - 1)];
 }
 
 void Chaos::start(rt::MonoTime until) {
@@ -45,39 +50,47 @@ void Chaos::start(rt::MonoTime until) {
   arm("reset", plan_.reset_per_s, &Chaos::fire_reset);
   arm("crash", plan_.crash_per_s, &Chaos::fire_crash);
   arm("pause", plan_.pause_per_s, &Chaos::fire_pause);
+  arm("host-crash", plan_.host_crash_per_s, &Chaos::fire_host_crash);
+  arm("clock-step", plan_.clock_step_per_s, &Chaos::fire_clock_step);
+  arm("bad-region", plan_.bad_region_per_s, &Chaos::fire_bad_region);
+  arm("corrupt", plan_.corrupt_per_s, &Chaos::fire_corrupt);
   if (plan_.swizzle && plan_.clog_per_s > 0 && hosts_.size() > 1) {
-    // Clog half the hosts one by one, then unclog them in a different order.
-    std::vector<Host*> hs = hosts_;
-    size_t n = hs.size() / 2 + 1;
-    rt::MonoTime t = w_->now() + r_.uniform(rt::Duration(0), plan_.chaos / 2);
-    std::vector<rt::MonoTime> ends;
-    for (size_t i = 0; i < n; ++i) {
-      ends.push_back(t + r_.uniform(rt::Duration(rt::seconds(1)), rt::Duration(rt::seconds(4))));
-    }
-    for (size_t i = ends.size(); i > 1; --i) {  // unclog in a different order than clogged
-      std::swap(ends[i - 1], ends[r_.uniform(0, i - 1)]);
-    }
-    for (size_t i = 0; i < n && i < hs.size(); ++i) {
-      Host* h = hs[r_.uniform(0, hs.size() - 1)];
-      rt::MonoTime at = t + rt::milliseconds(100 * static_cast<int64_t>(i));
-      rt::MonoTime end = std::max(ends[i], at + rt::milliseconds(100));
-      pending_events_.push_back(w_->sched().schedule(at, 0, EventKind::kFault, [this, h, end] {
-        if (healed_) {
-          return;
-        }
-        for (Host* o : hosts_) {
-          if (o != h) {
-            w_->net().clog(h->id, o->id, end);
-            w_->net().clog(o->id, h->id, end);
-          }
-        }
-        note("swizzle-clog " + h->name + " until " + secs(end));
-      }));
-    }
+    swizzle(r_.fork("swizzle"));
   }
 }
 
-void Chaos::arm(const char* cls, double per_s, void (Chaos::*fire)()) {
+void Chaos::swizzle(rt::Random r) {
+  // Clog half the hosts one by one, then unclog them in a different order.
+  std::vector<Host*> hs = hosts_;
+  size_t n = hs.size() / 2 + 1;
+  rt::MonoTime t = w_->now() + r.uniform(rt::Duration(0), plan_.chaos / 2);
+  std::vector<rt::MonoTime> ends;
+  for (size_t i = 0; i < n; ++i) {
+    ends.push_back(t + r.uniform(rt::Duration(rt::seconds(1)), rt::Duration(rt::seconds(4))));
+  }
+  for (size_t i = ends.size(); i > 1; --i) {  // unclog in a different order than clogged
+    std::swap(ends[i - 1], ends[r.uniform(0, i - 1)]);
+  }
+  for (size_t i = 0; i < n && i < hs.size(); ++i) {
+    Host* h = hs[r.uniform(0, hs.size() - 1)];
+    rt::MonoTime at = t + rt::milliseconds(100 * static_cast<int64_t>(i));
+    rt::MonoTime end = std::max(ends[i], at + rt::milliseconds(100));
+    pending_events_.push_back(w_->sched().schedule(at, 0, EventKind::kFault, [this, h, end] {
+      if (healed_) {
+        return;
+      }
+      for (Host* o : hosts_) {
+        if (o != h) {
+          w_->net().clog(h->id, o->id, end);
+          w_->net().clog(o->id, h->id, end);
+        }
+      }
+      note("swizzle-clog " + h->name + " until " + secs(end));
+    }));
+  }
+}
+
+void Chaos::arm(const char* cls, double per_s, Fire fire) {
   if (per_s <= 0) {
     return;
   }
@@ -86,7 +99,7 @@ void Chaos::arm(const char* cls, double per_s, void (Chaos::*fire)()) {
     Chaos* c;
     rt::Random r;
     double per_s;
-    void (Chaos::*fire)();
+    Fire fire;
     void next() {
       rt::Duration gap = r.exponential(rt::Duration(static_cast<int64_t>(1e9 / per_s)));
       rt::MonoTime at = c->w_->now() + gap;
@@ -98,7 +111,7 @@ void Chaos::arm(const char* cls, double per_s, void (Chaos::*fire)()) {
         if (self.c->healed_) {
           return;
         }
-        (self.c->*self.fire)();
+        (self.c->*self.fire)(self.r);
         self.next();
       }));
     }
@@ -106,33 +119,33 @@ void Chaos::arm(const char* cls, double per_s, void (Chaos::*fire)()) {
   Arm{this, rr, per_s, fire}.next();
 }
 
-void Chaos::fire_clog() {
+void Chaos::fire_clog(rt::Random& r) {
   if (hosts_.size() < 2) {
     return;
   }
-  Host& a = pick_host();
-  Host& b = pick_host();
+  Host& a = pick_host(r);
+  Host& b = pick_host(r);
+  rt::Duration d = r.exponential(plan_.clog_mean);
   if (&a == &b) {
     return;
   }
-  rt::Duration d = r_.exponential(plan_.clog_mean);
   w_->net().clog(a.id, b.id, w_->now() + d);
   note("clog " + a.name + "->" + b.name + " for " + dur(d));
 }
 
-void Chaos::fire_partition() {
+void Chaos::fire_partition(rt::Random& r) {
   if (hosts_.size() < 2) {
     return;
   }
-  rt::Duration d = r_.uniform(plan_.partition_min, plan_.partition_max);
+  rt::Duration d = r.uniform(plan_.partition_min, plan_.partition_max);
   rt::MonoTime until = w_->now() + d;
-  bool symmetric = r_.chance(plan_.partition_symmetric);
+  bool symmetric = r.chance(plan_.partition_symmetric);
   std::vector<Host*> side;
-  if (r_.chance(0.5)) {
-    side.push_back(&pick_host());  // isolate one host
+  if (r.chance(0.5)) {
+    side.push_back(&pick_host(r));  // isolate one host
   } else {
     for (Host* h : hosts_) {
-      if (r_.chance(0.5)) {
+      if (r.chance(0.5)) {
         side.push_back(h);  // random bisection
       }
     }
@@ -153,43 +166,138 @@ void Chaos::fire_partition() {
   note(std::string("partition ") + (symmetric ? "both-ways" : "one-way") + " {" + names + "} for " + dur(d));
 }
 
-void Chaos::fire_reset() {
-  if (w_->net().reset_random()) {
+void Chaos::fire_reset(rt::Random& r) {
+  // One draw whatever the number of live connections (which the other classes change).
+  if (w_->net().reset_one(r.next_u64())) {
     note("reset a connection");
+  } else {
+    note("reset skipped: no live connection");
   }
 }
 
-void Chaos::fire_crash() {
+void Chaos::fire_crash(rt::Random& r) {
   if (crashable_.empty()) {
     return;
   }
-  Process* p = crashable_[r_.uniform(0, crashable_.size() - 1)];
+  Process* p = &pick_process(r);
+  rt::Duration down = r.uniform(plan_.down_min, plan_.down_max);
+  std::string what = "crash " + p->name() + " down " + dur(down);
   if (!p->alive()) {
+    note(what + " skipped: not running");
     return;
   }
-  rt::Duration down = r_.uniform(plan_.down_min, plan_.down_max);
   p->crash();
-  note("crash " + p->name() + " down " + dur(down));
+  note(what);
   w_->sched().schedule(w_->now() + down, 0, EventKind::kFault, [this, p] {
-    if (!p->alive()) {
-      p->restart();
-      note("restart " + p->name());
+    if (p->alive() || p->host().down) {
+      note("restart " + p->name() + " skipped: " + (p->alive() ? "running" : "host down"));
+      return;
     }
+    p->restart();
+    note("restart " + p->name());
   });
 }
 
-void Chaos::fire_pause() {
+void Chaos::fire_pause(rt::Random& r) {
   if (crashable_.empty()) {
     return;
   }
-  Process* p = crashable_[r_.uniform(0, crashable_.size() - 1)];
+  Process* p = &pick_process(r);
+  rt::Duration d = r.uniform(plan_.pause_min, plan_.pause_max);
+  std::string what = "pause " + p->name() + " for " + dur(d);
   if (!p->alive() || p->paused()) {
+    note(what + " skipped: not running");
     return;
   }
-  rt::Duration d = r_.uniform(plan_.pause_min, plan_.pause_max);
   p->pause();
-  note("pause " + p->name() + " for " + dur(d));
+  note(what);
   w_->sched().schedule(w_->now() + d, 0, EventKind::kFault, [p] { p->resume(); });
+}
+
+void Chaos::fire_host_crash(rt::Random& r) {
+  if (hosts_.empty()) {
+    return;
+  }
+  Host* h = &pick_host(r);
+  const rt::Duration down = r.uniform(plan_.down_min, plan_.down_max);
+  std::string what = "host-crash " + h->name + " down " + dur(down);
+  // Only a host that serves (listens) and whose processes may crash: its peers are clients with their own
+  // timeouts. A client host's power loss would leave its servers' sockets half-open for good (keepalive's
+  // job, which the simulated network does not model).
+  bool all_crashable = !h->processes.empty();
+  for (Process* p : h->processes) {
+    all_crashable &= std::find(crashable_.begin(), crashable_.end(), p) != crashable_.end();
+  }
+  if (h->down || !all_crashable || !w_->net().listening(h->id)) {
+    note(what + " skipped: " + (h->down ? "down" : "not a serving host"));
+    return;
+  }
+  w_->crash_host(*h);
+  note(what);
+  w_->sched().schedule(w_->now() + down, 0, EventKind::kFault, [this, h] {
+    if (!h->down) {
+      note("host-restart " + h->name + " skipped: up");
+      return;
+    }
+    w_->restart_host(*h);
+    note("host-restart " + h->name);
+  });
+}
+
+void Chaos::fire_clock_step(rt::Random& r) {
+  if (hosts_.empty()) {
+    return;
+  }
+  Host& h = pick_host(r);
+  const bool back = r.real01() < 0.5;
+  const int64_t ms = r.uniform_i64(1000, std::max<int64_t>(1000, plan_.clock_step_max_ms));
+  const rt::Duration d = rt::milliseconds(back ? -ms : ms);
+  h.skew.step(d);
+  note("clock-step " + h.name + " " + (back ? "-" : "+") + dur(rt::milliseconds(ms)));
+}
+
+std::string Chaos::pick_file(Host& h, uint64_t pick) {
+  auto& files = h.disk->files();
+  if (files.empty()) {
+    return {};
+  }
+  auto it = files.begin();
+  std::advance(it, static_cast<ptrdiff_t>(pick % files.size()));
+  return it->first;
+}
+
+void Chaos::fire_bad_region(rt::Random& r) {
+  if (hosts_.empty()) {
+    return;
+  }
+  Host& h = pick_host(r);
+  const uint64_t file = r.next_u64(), at = r.next_u64(), len = r.uniform(1, 4096);
+  std::string path = pick_file(h, file);
+  if (path.empty()) {
+    note("bad-region on " + h.name + " skipped: no file");
+    return;
+  }
+  uint64_t size = h.disk->files()[path]->current.size();
+  uint64_t off = size == 0 ? 0 : at % size;
+  h.disk->add_bad_region(path, off, len);
+  note("bad-region " + h.name + ":" + path + " [" + std::to_string(off) + ", +" + std::to_string(len) + ")");
+}
+
+void Chaos::fire_corrupt(rt::Random& r) {
+  if (hosts_.empty()) {
+    return;
+  }
+  Host& h = pick_host(r);
+  const uint64_t file = r.next_u64(), at = r.next_u64(), len = r.uniform(1, 64), flips = r.next_u64();
+  std::string path = pick_file(h, file);
+  if (path.empty()) {
+    note("corrupt on " + h.name + " skipped: no file");
+    return;
+  }
+  uint64_t size = h.disk->files()[path]->current.size();
+  uint64_t off = size == 0 ? 0 : at % size;
+  h.disk->corrupt(path, off, len, rt::Random(flips));
+  note("corrupt " + h.name + ":" + path + " [" + std::to_string(off) + ", +" + std::to_string(len) + ")");
 }
 
 void Chaos::heal() {
@@ -198,6 +306,12 @@ void Chaos::heal() {
     w_->sched().cancel(id);
   }
   pending_events_.clear();
+  for (Host* h : hosts_) {
+    if (h->down) {
+      w_->restart_host(*h);
+      note("host-restart " + h->name);
+    }
+  }
   w_->net().heal();
   for (Process* p : crashable_) {
     if (p->paused()) {

@@ -50,6 +50,8 @@ class SimFile final : public rt::File {
       co_return Errc::kNoSpace;
     }
     SimFileData::Op op{offset, std::string(data.data(), data.size()), false};
+    std::erase_if(f_->bad,
+                  [&](const auto& b) { return offset <= b.first && b.second <= offset + data.size(); });
     apply_op(f_->current, op);
     f_->pending.push_back(std::move(op));
     f_->dirty = true;
@@ -65,6 +67,15 @@ class SimFile final : public rt::File {
       co_return size_t{0};
     }
     size_t n = std::min<uint64_t>(buf.size(), f_->current.size() - offset);
+    HostDisk& hd = d_->host_disk();
+    if (hd.random().chance(hd.params().read_error_chance)) {
+      co_return Errc::kIoError;
+    }
+    for (const auto& [from, to] : f_->bad) {
+      if (offset < to && from < offset + n) {
+        co_return Errc::kIoError;
+      }
+    }
     std::memcpy(buf.data(), f_->current.data() + offset, n);
     co_return n;
   }
@@ -75,13 +86,17 @@ class SimFile final : public rt::File {
       co_return Errc::kCancelled;
     }
     HostDisk& hd = d_->host_disk();
-    if (hd.random().chance(hd.params().sync_error_chance)) {
-      co_return Errc::kIoError;
+    const bool failed = f_->dirty && hd.random().chance(hd.params().sync_error_chance);
+    // Linux: writeback failed, the dirty pages are marked clean (they stay cached, so reads still see
+    // them until a power loss) and the error is reported once; a later sync has nothing to write.
+    if (!failed) {
+      for (const auto& op : f_->pending) {
+        apply_op(f_->durable, op);
+      }
     }
-    f_->durable = f_->current;
     f_->pending.clear();
     f_->dirty = false;
-    co_return rt::ok();
+    co_return failed ? Result<void>(Errc::kIoError) : rt::ok();
   }
 
   Task<Result<void>> truncate(uint64_t size) override {
@@ -124,9 +139,10 @@ rt::SleepAwaiter op_delay(ProcessDisk& d) {
 
 }  // namespace
 
-void HostDisk::crash() {
+void HostDisk::power_loss() {
   for (auto& [path, f] : files_) {
     if (!f->dirty) {
+      f->current = f->durable;  // drops cached pages a failed sync marked clean without writing them
       continue;
     }
     // Keep a random prefix of the unsynced writes; maybe tear the next one at a random byte.
@@ -145,6 +161,40 @@ void HostDisk::crash() {
     f->pending.clear();
     f->dirty = false;
   }
+}
+
+bool HostDisk::add_bad_region(const std::string& path, uint64_t offset, uint64_t len) {
+  auto it = files_.find(normalize(path));
+  if (it == files_.end()) {
+    return false;
+  }
+  it->second->bad.emplace_back(offset, offset + len);
+  return true;
+}
+
+bool HostDisk::corrupt(const std::string& path, uint64_t offset, uint64_t len, rt::Random r) {
+  auto it = files_.find(normalize(path));
+  if (it == files_.end()) {
+    return false;
+  }
+  SimFileData& f = *it->second;
+  for (uint64_t i = offset; i < offset + len; ++i) {
+    const char flip = static_cast<char>(1u << r.uniform(0, 7));  // one bit per byte: every byte changes
+    auto flip_at = [flip](std::string& img, uint64_t at) {
+      if (at < img.size()) {
+        img[at] = static_cast<char>(img[at] ^ flip);
+      }
+    };
+    flip_at(f.durable, i);
+    flip_at(f.current, i);
+    // The unsynced writes over the byte too, so a later sync or power loss replays the same flipped byte.
+    for (auto& op : f.pending) {
+      if (!op.truncate && i >= op.offset) {
+        flip_at(op.bytes, i - op.offset);
+      }
+    }
+  }
+  return true;
 }
 
 namespace {

@@ -1,5 +1,8 @@
-// The simulated disk of one host: every file has a durable image and the writes made since its last sync.
-// When a process on the host crashes, the unsynced writes are dropped, partly kept, or torn, by seed.
+// The simulated disk of one host: every file has a durable image, the page cache over it (what reads see)
+// and the writes made since its last sync. A killed process leaves the page cache as it was; a power loss
+// drops, partly keeps or tears the unsynced writes, by seed. A failed sync drops the dirty writes from
+// durability (Linux marks the pages clean), so a later successful sync does not bring them back. Regions
+// of a file can be made unreadable (EIO) or corrupted (bit flips in the stored bytes).
 // Creations, renames and removals are durable at once (a simplification: sync_dir is a no-op).
 #pragma once
 
@@ -19,15 +22,16 @@ class Process;
 
 struct DiskParams {
   double write_error_chance = 0;   // kIoError on write_at
-  double sync_error_chance = 0;    // kIoError on sync
+  double sync_error_chance = 0;    // kIoError on sync, and the dirty writes are lost to durability
+  double read_error_chance = 0;    // kIoError on a read (transient)
   uint64_t capacity = UINT64_MAX;  // total bytes before kNoSpace
   rt::Duration op_latency_min = rt::microseconds(10);
   rt::Duration op_latency_max = rt::microseconds(200);
 };
 
 struct SimFileData {
-  std::string durable;
-  std::string current;
+  std::string durable;  // on the platter
+  std::string current;  // the page cache over it: what reads see
   bool dirty = false;
   // Writes since the last sync, in order, so a crash can keep a prefix of them and tear the next.
   struct Op {
@@ -36,6 +40,8 @@ struct SimFileData {
     bool truncate = false;
   };
   std::vector<Op> pending;
+  // Regions [first, second) whose reads fail with kIoError until a write covers them (a remapped sector).
+  std::vector<std::pair<uint64_t, uint64_t>> bad;
 };
 
 class HostDisk {
@@ -46,8 +52,12 @@ class HostDisk {
   void set_params(const DiskParams& p) { p_ = p; }
   rt::Random& random() { return r_; }
 
-  // A process on this host crashed: what was not synced is lost or torn.
-  void crash();
+  // The host lost power: what was not synced is lost, partly kept or torn.
+  void power_loss();
+  // Faults on a file's region: reads that overlap it fail (kIoError); or its stored bytes get bit flips
+  // (each byte of the region that exists changes). False when the file does not exist.
+  bool add_bad_region(const std::string& path, uint64_t offset, uint64_t len);
+  bool corrupt(const std::string& path, uint64_t offset, uint64_t len, rt::Random r);
   uint64_t used() const;
 
   std::map<std::string, std::shared_ptr<SimFileData>>& files() { return files_; }

@@ -75,6 +75,25 @@ FaultPlan FaultPlan::draw(rt::Random r) {
     p.disk.write_error_chance = werr;
     p.disk.sync_error_chance = serr;
   }
+  // Classes added later draw after the others, so the older knobs keep their values for a seed.
+  const bool host_faults = r.chance(0.4);
+  const bool clock_steps = r.chance(0.4);
+  const bool file_faults = r.chance(0.3);
+  double host_crash = r.real01() * 0.3, step = r.real01() * 0.5;
+  int64_t step_max = r.uniform_i64(1000, 60'000);
+  double bad = r.real01() * 0.5, corrupt = r.real01() * 0.5, rerr = r.real01() * 0.01;
+  if (host_faults) {
+    p.host_crash_per_s = host_crash;
+  }
+  if (clock_steps) {
+    p.clock_step_per_s = step;
+    p.clock_step_max_ms = step_max;
+  }
+  if (file_faults) {
+    p.bad_region_per_s = bad;
+    p.corrupt_per_s = corrupt;
+    p.disk.read_error_chance = rerr;
+  }
   return p;
 }
 
@@ -95,11 +114,15 @@ std::string FaultPlan::describe() const {
   kv("partition", num(partition_per_s) + "/s, " + ms(partition_min) + ".." + ms(partition_max) +
                       ", symmetric " + num(partition_symmetric));
   kv("reset", num(reset_per_s) + "/s");
-  kv("crash", num(crash_per_s) + "/s, down " + ms(down_min) + ".." + ms(down_max));
+  kv("crash", num(crash_per_s) + "/s (kill -9, page cache kept), down " + ms(down_min) + ".." + ms(down_max));
+  kv("host_crash", num(host_crash_per_s) + "/s (power loss: half-open connections, unsynced writes lost)");
   kv("pause", num(pause_per_s) + "/s, " + ms(pause_min) + ".." + ms(pause_max));
   kv("clock", "offset +-" + std::to_string(skew_offset_max_ms) + "ms, drift +-" +
                   std::to_string(drift_ppm_max) + "ppm");
-  kv("disk", "write_err " + num(disk.write_error_chance) + ", sync_err " + num(disk.sync_error_chance));
+  kv("clock_step", num(clock_step_per_s) + "/s, +-1s.." + std::to_string(clock_step_max_ms) + "ms");
+  kv("disk", "write_err " + num(disk.write_error_chance) + ", sync_err " + num(disk.sync_error_chance) +
+                 " (drops the dirty writes), read_err " + num(disk.read_error_chance));
+  kv("disk_regions", "bad " + num(bad_region_per_s) + "/s, corrupt " + num(corrupt_per_s) + "/s");
   return s;
 }
 

@@ -29,7 +29,8 @@ struct FaultPlan {
   rt::Duration partition_max = rt::seconds(10);
   double partition_symmetric = 1.0;  // chance that a partition cuts both directions
   double reset_per_s = 0;            // resets of a random live connection
-  double crash_per_s = 0;            // kill -9 of a random process, restarted after a delay
+  double crash_per_s = 0;            // kill -9 of a random process (page cache kept), restarted after a delay
+  double host_crash_per_s = 0;  // power loss of a server host: half-open connections, unsynced writes lost
   rt::Duration down_min = rt::seconds(1);
   rt::Duration down_max = rt::seconds(5);
   double pause_per_s = 0;  // a process stops running (GC-like stall) for a while
@@ -37,6 +38,10 @@ struct FaultPlan {
   rt::Duration pause_max = rt::seconds(5);
   int64_t skew_offset_max_ms = 0;  // wall-clock offset per host, +-
   int64_t drift_ppm_max = 0;       // wall-clock drift per host, +-
+  double clock_step_per_s = 0;     // a host's wall clock jumps forward or back by 1s..clock_step_max_ms
+  int64_t clock_step_max_ms = 60'000;
+  double bad_region_per_s = 0;  // a region of a file on a host starts failing reads (EIO)
+  double corrupt_per_s = 0;     // bit flips in a region of a file on a host
 
   // A plan with no faults at all (for tests and a baseline).
   static FaultPlan none();

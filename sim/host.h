@@ -22,6 +22,15 @@ struct ClockSkew {
   rt::Duration at(rt::MonoTime t) const {
     return rt::Duration(offset_ns + t.time_since_epoch().count() / 1'000'000 * drift_ppm);
   }
+  // A step of the wall clock (an operator or NTP setting it): forward or backward, at once.
+  void step(rt::Duration d) { offset_ns += d.count(); }
+};
+
+// How a process ends, which decides what its peers and its files see.
+enum class ProcessExit {
+  kClean,      // exit: sockets closed (FIN, or a reset if data was left unread), files as written
+  kKilled,     // kill -9: the kernel resets its connections; the page cache (unsynced writes) survives
+  kPowerLoss,  // its host lost power: no FIN or reset reaches anyone, unsynced writes are lost or torn
 };
 
 struct Host {
@@ -31,6 +40,7 @@ struct Host {
   ClockSkew skew;
   std::unique_ptr<HostDisk> disk;
   std::vector<Process*> processes;
+  bool down = false;  // powered off (World::crash_host) until World::restart_host
 };
 
 }  // namespace codis::sim

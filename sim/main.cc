@@ -78,6 +78,28 @@ const char* kind_name(codis::sim::EventKind k) {
   return "?";
 }
 
+std::string describe(const codis::sim::EventInfo& e) {
+  return "t=" + std::to_string(e.time_ns) + "ns owner=" + std::to_string(e.owner) + " " + kind_name(e.kind) +
+         " seq=" + std::to_string(e.seq) + " from=" + std::to_string(e.origin);
+}
+
+// Which part of the fingerprint differs first: when, whose, which callback, or what it did.
+std::string what_differs(const codis::sim::EventInfo& a, const codis::sim::EventInfo& b) {
+  if (a.time_ns != b.time_ns || a.owner != b.owner || a.kind != b.kind) {
+    return "a different event ran";
+  }
+  if (a.seq != b.seq || a.origin != b.origin) {
+    return "a different task ran at the same time";
+  }
+  if (a.draws != b.draws) {
+    return "the event drew different random numbers";
+  }
+  if (a.bytes != b.bytes) {
+    return "the event delivered different bytes";
+  }
+  return "an earlier effect outside any event differs";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -179,9 +201,8 @@ int main(int argc, char** argv) {
       if (r1.trail_hash[i] != r2.trail_hash[i]) {
         const auto& e1 = r1.trail_info[i];
         const auto& e2 = r2.trail_info[i];
-        std::cout << "NONDETERMINISTIC: first divergence at event " << i << ": run1 (t=" << e1.time_ns
-                  << "ns owner=" << e1.owner << " " << kind_name(e1.kind) << ") vs run2 (t=" << e2.time_ns
-                  << "ns owner=" << e2.owner << " " << kind_name(e2.kind) << ")\n";
+        std::cout << "NONDETERMINISTIC: first divergence at event " << i << ": run1 (" << describe(e1)
+                  << ") vs run2 (" << describe(e2) << "): " << what_differs(e1, e2) << "\n";
         return 1;
       }
     }

@@ -32,6 +32,25 @@ struct WaitOn {
   void await_resume() const noexcept {}
 };
 
+// A fast running digest of delivered bytes, eight at a time (the determinism fingerprint hashes every byte
+// a reader gets, so a byte-at-a-time hash would cost the echo scenario a third of its speed).
+uint64_t digest_bytes(std::string_view b, uint64_t h) {
+  constexpr uint64_t kMul = 0x9e3779b97f4a7c15ULL;
+  size_t i = 0;
+  for (; i + 8 <= b.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, b.data() + i, 8);
+    h = (h ^ w) * kMul;
+    h ^= h >> 32;
+  }
+  uint64_t tail = 0;
+  if (i < b.size()) {
+    std::memcpy(&tail, b.data() + i, b.size() - i);
+  }
+  h = (h ^ tail ^ (static_cast<uint64_t>(b.size()) << 56)) * kMul;
+  return h ^ (h >> 29);
+}
+
 }  // namespace
 
 // One direction of a connection: bytes from side d to side 1-d.
@@ -46,6 +65,7 @@ struct Pipe {
   bool fin_queued = false;
   bool fin_delivered = false;
   size_t cap = 0;
+  uint64_t digest = 0;  // running digest of what the reader was given (the event hash's view of the bytes)
   rt::Waker reader;
   rt::Waker writer;
   size_t unread() const { return in_flight + (rx.size() - rx_off); }
@@ -60,6 +80,7 @@ struct Conn {
   Pipe pipe[2];
   bool reset[2] = {false, false};
   bool closed[2] = {false, false};
+  bool ghost[2] = {false, false};  // the side died with its host: no socket answers for it any more
 
   void wake_side(int d) {
     pipe[1 - d].reader.wake();
@@ -85,6 +106,7 @@ class SimStream final : public rt::Stream {
       if (in.rx.size() > in.rx_off) {
         size_t n = std::min(buf.size(), in.rx.size() - in.rx_off);
         std::memcpy(buf.data(), in.rx.data() + in.rx_off, n);
+        delivered(*c, s, std::string_view(buf.data(), n), 0);
         in.rx_off += n;
         if (in.rx_off == in.rx.size()) {
           in.rx.clear();
@@ -94,9 +116,11 @@ class SimStream final : public rt::Stream {
         co_return n;
       }
       if (c->reset[s]) {
+        delivered(*c, s, {}, 2);
         co_return Errc::kConnReset;
       }
       if (in.fin_delivered) {
+        delivered(*c, s, {}, 1);
         co_return size_t{0};
       }
       co_await WaitOn{c->proc[s], &in.reader, {}};
@@ -156,6 +180,13 @@ class SimStream final : public rt::Stream {
   rt::Endpoint peer() const override { return c_->ep[1 - side_]; }
 
  private:
+  // The event hash covers what each reader was given, not only when: a running digest per direction
+  // (tag 0: bytes, 1: end of stream, 2: reset), folded into the world's hash at every delivery.
+  static void delivered(Conn& c, int s, std::string_view bytes, uint64_t tag) {
+    Pipe& in = c.pipe[1 - s];
+    in.digest = digest_bytes(bytes, in.digest ^ tag);
+    c.net->world().sched().note_delivery(in.digest);
+  }
   void enqueue(Conn& c, int s, std::span<const char> d) {
     Network& net = *c.net;
     Pipe& out = c.pipe[s];
@@ -273,6 +304,9 @@ size_t Network::segment_size(size_t remaining) {
 }
 
 rt::MonoTime Network::blocked_until(HostId from, HostId to) const {
+  if (down_.count(from) != 0 || down_.count(to) != 0) {
+    return rt::MonoTime::max();  // until set_host_down(.., false)
+  }
   rt::MonoTime until = rt::MonoTime::min();
   if (auto it = clogs_.find({from, to}); it != clogs_.end()) {
     until = std::max(until, it->second);
@@ -319,7 +353,11 @@ void Network::pump(const std::shared_ptr<Conn>& c, int dir) {
   if (p.pump_scheduled || p.segs.empty()) {
     return;
   }
-  rt::MonoTime at = std::max(p.segs.front().at, blocked_until(c->host[dir], c->host[1 - dir]));
+  rt::MonoTime blocked = blocked_until(c->host[dir], c->host[1 - dir]);
+  if (blocked == rt::MonoTime::max()) {
+    return;  // a host is down: set_host_down pumps again when it is back
+  }
+  rt::MonoTime at = std::max(p.segs.front().at, blocked);
   p.pump_scheduled = true;
   std::weak_ptr<Conn> weak = c;
   p.pump_event = w_->sched().schedule(at, 0, EventKind::kNet, [this, weak, dir] {
@@ -341,6 +379,10 @@ void Network::pump(const std::shared_ptr<Conn>& c, int dir) {
     p.segs.pop_front();
     const int rcv = 1 - dir;
     if (seg.fin) {
+      if (c->ghost[rcv]) {
+        reset_conn(c);  // a FIN for a connection the rebooted host never heard of: it answers with a reset
+        return;
+      }
       p.fin_delivered = true;
     } else {
       p.in_flight -= seg.bytes.size();
@@ -384,7 +426,7 @@ void Network::reset_conn(const std::shared_ptr<Conn>& c) {
   }
 }
 
-bool Network::reset_random() {
+bool Network::reset_one(uint64_t pick) {
   std::vector<std::shared_ptr<Conn>> live;
   for (auto& [id, weak] : conns_) {
     if (auto c = weak.lock(); c && !c->reset[0] && !c->reset[1] && !c->closed[0] && !c->closed[1]) {
@@ -394,7 +436,7 @@ bool Network::reset_random() {
   if (live.empty()) {
     return false;
   }
-  reset_conn(live[r_.uniform(0, live.size() - 1)]);
+  reset_conn(live[pick % live.size()]);
   return true;
 }
 
@@ -416,7 +458,33 @@ size_t Network::live_connections() const {
   return n;
 }
 
-void Network::on_process_down(Process& p, bool crash) {
+void Network::set_host_down(HostId h, bool down) {
+  if (down) {
+    down_.insert(h);
+    return;
+  }
+  down_.erase(h);
+  for (auto& [id, weak] : conns_) {
+    auto c = weak.lock();
+    if (!c || (c->host[0] != h && c->host[1] != h)) {
+      continue;
+    }
+    for (int d = 0; d < 2; ++d) {
+      if (c->pipe[d].pump_scheduled) {
+        w_->sched().cancel(c->pipe[d].pump_event);
+        c->pipe[d].pump_scheduled = false;
+      }
+      pump(c, d);
+    }
+  }
+}
+
+bool Network::listening(HostId h) const {
+  auto it = listeners_.lower_bound({h, 0});
+  return it != listeners_.end() && it->first.first == h;
+}
+
+void Network::on_process_down(Process& p, ProcessExit how) {
   for (auto it = conns_.begin(); it != conns_.end();) {
     auto c = it->second.lock();
     if (!c) {
@@ -428,7 +496,20 @@ void Network::on_process_down(Process& p, bool crash) {
       if (c->proc[d] != &p || c->closed[d]) {
         continue;
       }
-      if (crash) {
+      if (how == ProcessExit::kPowerLoss) {
+        // The host's kernel dies too: what this side had not yet sent is gone, nothing tells the peer.
+        Pipe& out = c->pipe[d];
+        if (out.pump_scheduled) {
+          w_->sched().cancel(out.pump_event);
+          out.pump_scheduled = false;
+        }
+        out.segs.clear();
+        out.in_flight = 0;
+        c->pipe[1 - d].rx.clear();
+        c->pipe[1 - d].rx_off = 0;
+        c->closed[d] = true;
+        c->ghost[d] = true;
+      } else if (how == ProcessExit::kKilled) {
         reset_conn(c);
         c->closed[d] = true;
       } else {
@@ -477,6 +558,9 @@ rt::Task<rt::Result<rt::StreamPtr>> Network::connect(Process& p, rt::Endpoint to
       co_await rt::sleep_for(*p, n->latency(src, src));
       co_return Errc::kConnRefused;
     }
+    if (n->down_.count(dst->id) != 0) {
+      co_await rt::sleep_for(*p, rt::hours(24 * 365));  // the SYN gets no answer; the caller's timeout fires
+    }
     if (n->partitioned(src, dst->id) || n->partitioned(dst->id, src)) {
       int mode = n->p_.connect_error_mode;
       if (mode == 2) {
@@ -491,6 +575,9 @@ rt::Task<rt::Result<rt::StreamPtr>> Network::connect(Process& p, rt::Endpoint to
     // SYN: arrives one latency later, or when a clog lifts.
     rt::MonoTime syn_at = std::max(n->w_->now() + n->latency(src, dst->id), n->blocked_until(src, dst->id));
     co_await rt::sleep_for(*p, syn_at - n->w_->now());
+    if (n->down_.count(dst->id) != 0) {
+      co_await rt::sleep_for(*p, rt::hours(24 * 365));  // the host lost power while the SYN was on its way
+    }
     auto it = n->listeners_.find({dst->id, to.port});
     if (it == n->listeners_.end() || !it->second->process().alive()) {
       co_await rt::sleep_for(*p, n->latency(dst->id, src));
@@ -505,8 +592,10 @@ rt::Task<rt::Result<rt::StreamPtr>> Network::connect(Process& p, rt::Endpoint to
     c->proc[1] = &it->second->process();
     c->ep[0] = rt::Endpoint{p->host().ip, n->ephemeral_port(src)};
     c->ep[1] = rt::Endpoint{dst->ip, to.port};
-    for (auto& pipe : c->pipe) {
+    for (int d = 0; d < 2; ++d) {
+      Pipe& pipe = c->pipe[d];
       pipe.cap = n->r_.uniform(n->p_.send_buffer_min, std::max(n->p_.send_buffer_min, n->p_.send_buffer_max));
+      pipe.digest = c->id * 2 + static_cast<uint64_t>(d);
     }
     n->conns_[c->id] = c;
     it->second->push(std::make_unique<SimStream>(c, 1));

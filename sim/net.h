@@ -1,5 +1,6 @@
 // The simulated TCP network: ordered, randomly segmented byte streams with per-pair latency, clogs,
-// partitions (one-way or both), resets, send-buffer caps and connect failures. Whole-world state lives in
+// partitions (one-way or both), resets, send-buffer caps, connect failures and powered-off hosts (whose
+// connections are left half-open). Whole-world state lives in
 // Network; each process reaches it through its own ProcessNet (its rt::Net), so crashes can reset exactly
 // that process's connections.
 #pragma once
@@ -39,13 +40,18 @@ class Network {
   void partition(HostId from, HostId to, rt::MonoTime until);
   void heal();
   bool partitioned(HostId from, HostId to) const;
-  // Resets one live connection chosen at random; false if there is none.
-  bool reset_random();
+  // Resets live connection number pick % (live connections), in creation order; false if there is none.
+  bool reset_one(uint64_t pick);
   void reset_all();
   size_t live_connections() const;
 
-  // Called by Process when it crashes (reset) or stops (close) before its frames are destroyed.
-  void on_process_down(Process& p, bool crash);
+  // Called by Process when it exits, is killed or loses power, before its frames are destroyed.
+  void on_process_down(Process& p, ProcessExit how);
+  // A powered-off host: nothing reaches it or leaves it (segments wait, as retransmissions would, and
+  // connects hang) until it is up again, when the waiting segments flow.
+  void set_host_down(HostId h, bool down);
+  // Whether some process on h listens (a server: its peers are clients, which time out on their own).
+  bool listening(HostId h) const;
 
   // Used by ProcessNet.
   rt::Result<rt::ListenerPtr> listen(Process& p, const rt::Endpoint& at);
@@ -70,6 +76,7 @@ class Network {
   std::map<std::pair<HostId, HostId>, rt::MonoTime> clogs_;
   std::map<std::pair<HostId, HostId>, rt::MonoTime> partitions_;
   std::map<std::pair<HostId, HostId>, rt::Duration> pair_extra_;
+  std::set<HostId> down_;
   std::map<std::pair<HostId, uint16_t>, SimListener*> listeners_;
   std::map<HostId, uint16_t> next_port_;
   std::map<uint64_t, std::weak_ptr<Conn>> conns_;  // by id: iteration order is creation order

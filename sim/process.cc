@@ -24,6 +24,12 @@ class SimLog final : public rt::Log {
   Process* p_;
 };
 
+// The process's streams report every draw to the event hash (forks, such as buggify's, inherit the tap).
+rt::Random tapped(rt::Random r, World& w) {
+  r.set_tap(w.sched().draw_digest());
+  return r;
+}
+
 }  // namespace
 
 Process::Process(World& w, Host& h, Owner id, std::string name, Main main, rt::Random r, bool buggify)
@@ -32,15 +38,15 @@ Process::Process(World& w, Host& h, Owner id, std::string name, Main main, rt::R
       id_(id),
       name_(std::move(name)),
       main_(std::move(main)),
-      random_(r),
-      buggify_(buggify ? rt::Buggify(r.fork("buggify")) : rt::Buggify()),
+      random_(tapped(r, w)),
+      buggify_(buggify ? rt::Buggify(random_.fork("buggify")) : rt::Buggify()),
       log_(std::make_unique<SimLog>(w, *this)),
       net_(std::make_unique<ProcessNet>(w.net(), *this)),
       disk_(std::make_unique<ProcessDisk>(*h.disk, *this)),
       env_(std::make_unique<rt::Env>(rt::Env{*this, *this, *net_, *disk_, random_, buggify_, *log_})) {}
 
 Process::~Process() {
-  teardown(true);
+  teardown(ProcessExit::kKilled);
 }
 
 std::function<void()> Process::guard(rt::Callback fn) {
@@ -85,8 +91,8 @@ rt::WallTime Process::wall() const {
 }
 
 void Process::start() {
-  if (alive_) {
-    return;
+  if (alive_ || host_->down) {
+    return;  // a powered-off host starts its processes when it comes back (World::restart_host)
   }
   ++incarnation_;
   alive_ = true;
@@ -97,26 +103,28 @@ void Process::start() {
   root_->spawn(main_(*env_));
 }
 
-void Process::teardown(bool crash) {
+void Process::teardown(ProcessExit how) {
   if (!alive_) {
     return;
   }
   alive_ = false;
   ++incarnation_;  // every event already queued for this life is now dropped
   parked_.clear();
-  world_->net().on_process_down(*this, crash);
+  world_->net().on_process_down(*this, how);
   root_.reset();  // destroys every coroutine frame of the process
-  if (crash) {
-    ++crashes_;
-    host_->disk->crash();
+  if (how != ProcessExit::kClean) {
+    ++crashes_;  // the disk keeps its page cache: only a power loss (HostDisk::power_loss) drops it
   }
 }
 
 void Process::crash() {
-  teardown(true);
+  teardown(ProcessExit::kKilled);
+}
+void Process::power_off() {
+  teardown(ProcessExit::kPowerLoss);
 }
 void Process::stop() {
-  teardown(false);
+  teardown(ProcessExit::kClean);
 }
 
 void Process::pause() {

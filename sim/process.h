@@ -1,6 +1,7 @@
 // A simulated process: its own Executor and Clock over the world's scheduler, its own random stream and
-// Env, and a root Scope running its main task. crash() destroys the Scope (every frame), resets its
-// connections and loses unsynced disk writes; restart() runs main again on the same host and disk.
+// Env, and a root Scope running its main task. crash() (kill -9) destroys the Scope (every frame) and
+// resets its connections, while its writes stay in the host's page cache; power_off() is its share of a
+// host crash (World::crash_host). restart() runs main again on the same host and disk.
 #pragma once
 
 #include <cstdint>
@@ -47,6 +48,8 @@ class Process final : public rt::Executor, public rt::Clock {
     }
   }
   void crash();
+  // Dies with its host: no FIN or reset leaves, so peers keep half-open connections (World::crash_host).
+  void power_off();
   void restart() { start(); }
   // A clean stop: like crash, but connections are closed politely and disk writes stay as they are.
   void stop();
@@ -64,7 +67,7 @@ class Process final : public rt::Executor, public rt::Clock {
 
  private:
   std::function<void()> guard(rt::Callback fn);
-  void teardown(bool crash);
+  void teardown(ProcessExit how);
 
   World* world_;
   Host* host_;

@@ -19,7 +19,7 @@ Scheduler::Scheduler(rt::Random r, bool shuffle_ties) : r_(r), shuffle_(shuffle_
 uint64_t Scheduler::schedule(MonoTime at, Owner owner, EventKind kind, std::function<void()> fn) {
   int64_t t = std::max(at, now_).time_since_epoch().count();
   uint64_t id = ++seq_;
-  queue_.emplace(Key{t, id}, Event{owner, kind, std::move(fn)});
+  queue_.emplace(Key{t, id}, Event{owner, kind, running_, std::move(fn)});
   time_of_.emplace(id, t);
   return id;
 }
@@ -68,11 +68,24 @@ bool Scheduler::step(MonoTime limit) {
   now_ = MonoTime(Duration(t + kEventCostNs));
   ++events_run_;
   hash_ = mix(mix(mix(hash_, static_cast<uint64_t>(key.time)), ev.owner), static_cast<uint64_t>(ev.kind));
-  if (observer_) {
-    observer_(EventInfo{key.time, ev.owner, ev.kind}, hash_);
-  }
+  hash_ = mix(mix(hash_, key.seq), ev.origin);
+  running_ = key.seq;
   ev.fn();
+  running_ = 0;
+  // What the event did: reported after it ran, so a divergence is charged to the event that caused it.
+  hash_ = mix(mix(hash_, draws_), bytes_);
+  if (observer_) {
+    observer_(EventInfo{key.time, ev.owner, ev.kind, key.seq, ev.origin, draws_, bytes_}, hash());
+  }
   return true;
+}
+
+uint64_t Scheduler::hash() const {
+  return mix(mix(hash_, draws_), bytes_);
+}
+
+void Scheduler::note_delivery(uint64_t v) {
+  bytes_ = mix(bytes_, v);
 }
 
 }  // namespace codis::sim

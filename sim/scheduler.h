@@ -1,5 +1,7 @@
 // The simulator's one event queue: virtual time, events ordered by (time, seq), optional random choice among
-// events due at the same instant, and a rolling hash of every event run (the determinism fingerprint).
+// events due at the same instant, and a rolling hash of every event run (the determinism fingerprint): when
+// it ran, whose it was, which scheduled callback it was and which event scheduled it, and what it did (the
+// processes' random draws and the bytes delivered to readers).
 #pragma once
 
 #include <algorithm>
@@ -27,6 +29,10 @@ struct EventInfo {
   int64_t time_ns;
   Owner owner;
   EventKind kind;
+  uint64_t seq;     // which scheduled callback ran (ids count up from 1 in schedule order)
+  uint64_t origin;  // the seq of the event that scheduled it; 0 when scheduled outside any event
+  uint64_t draws;   // digest of every random draw of the processes so far
+  uint64_t bytes;   // digest of every byte (and end or reset) delivered to a reader so far
 };
 
 class Scheduler {
@@ -50,7 +56,12 @@ class Scheduler {
   MonoTime next_time() const;
 
   uint64_t events_run() const { return events_run_; }
-  uint64_t hash() const { return hash_; }
+  // The fingerprint so far, effects included (draws and deliveries made outside any event count too).
+  uint64_t hash() const;
+  // Where a process's rt::Random folds its draws (rt::Random::set_tap).
+  uint64_t* draw_digest() { return &draws_; }
+  // A reader was given bytes (or an end, or a reset): v digests what and on which connection.
+  void note_delivery(uint64_t v);
   // When set, every event run is also reported here (for --check-determinism and tracing).
   void set_observer(std::function<void(const EventInfo&, uint64_t hash)> f) { observer_ = std::move(f); }
 
@@ -63,6 +74,7 @@ class Scheduler {
   struct Event {
     Owner owner;
     EventKind kind;
+    uint64_t origin;
     std::function<void()> fn;
   };
 
@@ -74,6 +86,9 @@ class Scheduler {
   std::map<uint64_t, int64_t> time_of_;  // seq -> time, for cancel
   uint64_t events_run_ = 0;
   uint64_t hash_ = 0xcbf29ce484222325ULL;
+  uint64_t running_ = 0;  // seq of the event running now (0 between events)
+  uint64_t draws_ = 0;
+  uint64_t bytes_ = 0;
   std::function<void(const EventInfo&, uint64_t)> observer_;
 };
 

@@ -49,6 +49,29 @@ Host* World::find_host(const std::string& name_or_ip) {
   return nullptr;
 }
 
+void World::crash_host(Host& h) {
+  if (h.down) {
+    return;
+  }
+  for (Process* p : h.processes) {
+    p->power_off();
+  }
+  h.down = true;
+  net_->set_host_down(h.id, true);
+  h.disk->power_loss();
+}
+
+void World::restart_host(Host& h) {
+  if (!h.down) {
+    return;
+  }
+  h.down = false;
+  net_->set_host_down(h.id, false);
+  for (Process* p : h.processes) {
+    p->start();
+  }
+}
+
 uint64_t World::run_until(rt::MonoTime until) {
   uint64_t n = 0;
   while (!stopped_ && sched_.step(until)) {

@@ -51,6 +51,13 @@ class World {
   Host& add_host(const std::string& name, ClockSkew skew = {});
   Process& add_process(Host& h, const std::string& name, Process::Main main);
   Host* find_host(const std::string& name_or_ip);
+  // Power loss: every process on h dies without a FIN or reset reaching its peers (their connections to h
+  // are half-open), h's disk loses or tears what was not synced, and h is unreachable (segments to it are
+  // held like retransmissions, connects hang) until restart_host.
+  void crash_host(Host& h);
+  // Power back: h is reachable again (held segments reach sockets that no longer exist, so their senders
+  // get a reset, as from Linux) and its processes start.
+  void restart_host(Host& h);
   const std::vector<std::unique_ptr<Host>>& hosts() const { return hosts_; }
   const std::vector<std::unique_ptr<Process>>& processes() const { return procs_; }
 

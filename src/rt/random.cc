@@ -41,6 +41,9 @@ uint64_t Random::next_u64() {  // xoshiro256**
   s_[0] ^= s_[3];
   s_[2] ^= t;
   s_[3] = rotl(s_[3], 45);
+  if (tap_ != nullptr) {
+    *tap_ = (*tap_ ^ result) * 0x100000001b3ULL;
+  }
   return result;
 }
 
@@ -88,12 +91,16 @@ Duration Random::uniform(Duration lo, Duration hi) {
 }
 
 Random Random::fork(std::string_view tag) const {
-  return Random(hash_bytes(tag, seed_));
+  Random r(hash_bytes(tag, seed_));
+  r.tap_ = tap_;
+  return r;
 }
 
 Random Random::fork(uint64_t tag) const {
   uint64_t st = seed_ ^ (tag * 0x9e3779b97f4a7c15ULL);
-  return Random(splitmix64(st));
+  Random r(splitmix64(st));
+  r.tap_ = tap_;
+  return r;
 }
 
 }  // namespace codis::rt

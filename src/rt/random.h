@@ -28,10 +28,14 @@ class Random {
   // A new stream derived from this one's seed and tag; does not consume from this stream.
   Random fork(std::string_view tag) const;
   Random fork(uint64_t tag) const;
+  // The simulator's determinism fingerprint: every draw is folded into *digest, and forks inherit it, so a
+  // process's draws (and its components' forks) reach the event hash. Null (off) outside the simulator.
+  void set_tap(uint64_t* digest) { tap_ = digest; }
 
  private:
   uint64_t seed_;
   uint64_t s_[4];
+  uint64_t* tap_ = nullptr;
 };
 
 uint64_t splitmix64(uint64_t& state);

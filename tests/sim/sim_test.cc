@@ -188,33 +188,7 @@ TEST(Net, ServerCrashResetsTheClient) {
   EXPECT_EQ(r.error(), Errc::kConnReset);
 }
 
-TEST(Disk, UnsyncedWritesMayBeLostOnCrashSyncedOnesNever) {
-  for (uint64_t seed = 1; seed <= 20; ++seed) {
-    Harness h(testing::quiet_options(seed));
-    auto& p = h.spawn([](Env& env) -> Task<void> {
-      co_await env.disk.mkdirs("/data");
-      auto f = co_await env.disk.open("/data/log", rt::kOpenCreate);
-      EXPECT_TRUE(f.ok());
-      EXPECT_TRUE((co_await (*f)->write_at(0, std::span<const char>("durable|", 8))).ok());
-      EXPECT_TRUE((co_await (*f)->sync()).ok());
-      EXPECT_TRUE((co_await (*f)->write_at(8, std::span<const char>("volatile", 8))).ok());
-      co_await rt::sleep_for(env.exec, rt::hours(1));
-    });
-    h.w.run_until(h.w.now() + rt::seconds(1));
-    p.crash();
-    std::string content;
-    ASSERT_TRUE(h.run([&](Env& env) -> Task<void> {
-      auto f = co_await env.disk.open("/data/log", rt::kOpenRead);
-      EXPECT_TRUE(f.ok());
-      std::string buf(64, '\0');
-      auto n = co_await (*f)->read_at(0, std::span<char>(buf.data(), buf.size()));
-      content.assign(buf.data(), *n);
-    }));
-    ASSERT_GE(content.size(), 8u) << "seed " << seed;
-    EXPECT_EQ(content.substr(0, 8), "durable|");
-    EXPECT_EQ(content.substr(8), std::string("volatile").substr(0, content.size() - 8)) << "seed " << seed;
-  }
-}
+// The disk's crash semantics are in fault_test.cc (kill -9 versus power loss).
 
 TEST(Runner, EchoPassesIsDeterministicAndCatchesThePlantedBug) {
   RunOptions o;
