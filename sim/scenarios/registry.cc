@@ -42,6 +42,12 @@ const std::vector<ScenarioEntry>& scenarios() {
        "readable exactly until the server's own clock passes its deadline",
        make_server_expiry_scenario,
        {"server-expire-early"}},
+      {"server_limits",
+       "maxclients, CLIENT KILL and maxmemory with a per-seed policy: extra connections are refused with the "
+       "exact error, a killed connection answers nothing more while the others carry on, OOM only when "
+       "nothing may be evicted, noeviction and volatile-* never lose a key without a TTL",
+       make_server_limits_scenario,
+       {}},
   };
   return kAll;
 }

@@ -24,10 +24,14 @@ class RecordingClock final : public rt::Clock {
   ClockLog* log_;
 };
 
-rt::Task<void> server_main(rt::Env& env, ServerSlot* slot, server::Config c) {
+rt::Task<void> server_main(rt::Env& env, ServerSlot* slot, server::Config c,
+                           std::function<void(server::Server&)> started) {
   RecordingClock clock(env.clock, slot->clock);
   rt::Env senv{clock, env.exec, env.net, env.disk, env.random, env.buggify, env.log};
   server::Server s(senv, c);
+  if (started) {
+    started(s);
+  }
   struct Publish {
     ServerSlot* slot;
     Publish(ServerSlot* sl, server::Server* sv) : slot(sl) { slot->server = sv; }
@@ -54,7 +58,8 @@ ClockLog::Range ClockLog::range(rt::MonoTime from, rt::MonoTime to) const {
   return r;
 }
 
-Process& add_server(World& w, ServerSlot& slot, std::function<void(server::Config&)> tweak) {
+Process& add_server(World& w, ServerSlot& slot, std::function<void(server::Config&)> tweak,
+                    std::function<void(server::Server&)> started) {
   server::Config c;
   c.bind = "0.0.0.0";
   c.port = kServerPort;
@@ -63,7 +68,8 @@ Process& add_server(World& w, ServerSlot& slot, std::function<void(server::Confi
   }
   Host& h = w.add_host("server");
   ServerSlot* sl = &slot;
-  slot.proc = &w.add_process(h, "codis-server", [sl, c](rt::Env& env) { return server_main(env, sl, c); });
+  slot.proc = &w.add_process(h, "codis-server",
+                             [sl, c, started](rt::Env& env) { return server_main(env, sl, c, started); });
   slot.proc->start();
   return *slot.proc;
 }

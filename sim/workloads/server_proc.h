@@ -48,10 +48,15 @@ struct ServerSlot {
 constexpr uint16_t kServerPort = 6379;
 
 // Adds host "server" running codis-server on kServerPort with the config `tweak` leaves, and starts it.
-Process& add_server(World& w, ServerSlot& slot, std::function<void(server::Config&)> tweak = {});
+// `started` (optional) runs on the new Server each time the process starts (probes, white-box hooks).
+Process& add_server(World& w, ServerSlot& slot, std::function<void(server::Config&)> tweak = {},
+                    std::function<void(server::Server&)> started = {});
 
 // One attempt to connect to the server (1 s); on failure sleeps 10..200 ms and returns null.
 rt::Task<std::unique_ptr<RespClient>> connect_server(rt::Env& env);
+
+// The server's reply when it refuses a connection over maxclients.
+inline constexpr std::string_view kMaxClientsError = "ERR max number of clients reached";
 
 // The server's client whose connection comes from `peer` (a RespClient's local()), or null.
 server::Client* find_client(server::Server& s, const rt::Endpoint& peer);

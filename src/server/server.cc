@@ -85,7 +85,8 @@ rt::Task<void> Server::run(std::function<void(const rt::Endpoint&)> ready) {
       co_return;
     }
     ++stats_.connections_received;
-    if (static_cast<int64_t>(clients_.size()) >= config_.maxclients) {
+    // Connections accepted in one burst have not registered yet (serve_client starts on a later turn).
+    if (static_cast<int64_t>(clients_.size() + accepting_) >= config_.maxclients) {
       ++stats_.rejected_connections;
       static constexpr std::string_view kMax = "-ERR max number of clients reached\r\n";
       scope.spawn([](rt::StreamPtr s) -> rt::Task<void> {
@@ -94,6 +95,7 @@ rt::Task<void> Server::run(std::function<void(const rt::Endpoint&)> ready) {
       }(std::move(*s)));
       continue;
     }
+    ++accepting_;
     scope.spawn(serve_client(std::move(*s)));
   }
 }
@@ -817,6 +819,7 @@ rt::Task<void> Server::serve_client(rt::StreamPtr s) {
   rt::Event wake(env_.exec);
   c.wakeup = &wake;
   add_client(&c);
+  --accepting_;
   struct Unregister {
     Server* s;
     Client* c;
