@@ -1,5 +1,7 @@
 #include "sim/process.h"
 
+#include <algorithm>
+
 #include "sim/disk.h"
 #include "sim/net.h"
 #include "sim/world.h"
@@ -59,8 +61,14 @@ void Process::post(rt::Callback fn) {
 }
 
 rt::TimerId Process::after(rt::Duration d, rt::Callback fn) {
+  // now() + d overflows for "forever" (BLPOP k 10000000000); a century is forever enough, as for real.
+  d = std::clamp(d, rt::Duration(0), rt::Duration(rt::hours(24 * 365 * 100)));
   uint64_t id = world_->sched().schedule(world_->now() + d, id_, EventKind::kTimer, guard(std::move(fn)));
   return rt::TimerId{id};
+}
+
+bool Process::planted(std::string_view bug) const {
+  return world_->planted(bug);
 }
 
 void Process::cancel(rt::TimerId id) {

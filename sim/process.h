@@ -57,6 +57,7 @@ class Process final : public rt::Executor, public rt::Clock {
   void post(rt::Callback fn) override;
   rt::TimerId after(rt::Duration d, rt::Callback fn) override;
   void cancel(rt::TimerId id) override;
+  bool planted(std::string_view bug) const override;
   // rt::Clock
   rt::MonoTime mono() const override;
   rt::WallTime wall() const override;

@@ -63,6 +63,7 @@ RunResult run_seed(const RunOptions& o) {
   wo.buggify = plan.buggify;
   wo.net = plan.net;
   wo.disk = plan.disk;
+  wo.planted.insert(o.bugs.begin(), o.bugs.end());
   if (o.trace) {
     wo.trace = [](const std::string& line) { std::cout << line << "\n"; };
   }

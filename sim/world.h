@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,8 @@ struct WorldOptions {
   DiskParams disk;
   // When set, every process log line is written here with the virtual time and process name.
   std::function<void(const std::string&)> trace;
+  // Deliberate bugs planted in the code the processes run (rt::Executor::planted), from --bug.
+  std::set<std::string, std::less<>> planted;
 };
 
 class World {
@@ -36,6 +39,7 @@ class World {
   World& operator=(const World&) = delete;
 
   uint64_t seed() const { return o_.seed; }
+  bool planted(std::string_view bug) const { return o_.planted.contains(bug); }
   Scheduler& sched() { return sched_; }
   Network& net() { return *net_; }
   rt::MonoTime now() const { return sched_.now(); }

@@ -1,8 +1,9 @@
 // Event: a level-triggered flag that tasks can wait on (set wakes every waiter, through the executor).
-// Single-threaded: set/reset/wait must happen on the executor the Event was made for.
+// Single-threaded: set/reset/wait must happen on the executor the Event was made for. A waiter that is
+// cancelled leaves the Event at once (rt::WaitList), so waiting and giving up in a loop costs no memory.
 #pragma once
 
-#include <vector>
+#include <cstddef>
 
 #include "rt/executor.h"
 #include "rt/wake.h"
@@ -18,28 +19,26 @@ class Event {
   bool is_set() const { return set_; }
   void set() {
     set_ = true;
-    auto waiters = std::move(waiters_);
-    waiters_.clear();
-    for (auto& w : waiters) {
-      w.wake();
-    }
+    waiters_.wake_all();
   }
   void reset() { set_ = false; }
+  // Tasks suspended in wait() now.
+  size_t waiters() const { return waiters_.size(); }
 
-  struct Awaiter {
+  struct Awaiter : WaitList::Node {
+    explicit Awaiter(Event* e) : ev(e) {}
     Event* ev;
-    WakeSlot slot;
     bool await_ready() const noexcept { return ev->set_; }
-    void await_suspend(std::coroutine_handle<> h) { ev->waiters_.push_back(slot.arm(*ev->ex_, h)); }
+    void await_suspend(std::coroutine_handle<> h) { ev->waiters_.add(*this, *ev->ex_, h); }
     void await_resume() const noexcept {}
   };
   // Completes once the event is set (at once if it already is).
-  Awaiter wait() { return Awaiter{this, {}}; }
+  Awaiter wait() { return Awaiter{this}; }
 
  private:
   Executor* ex_;
   bool set_ = false;
-  std::vector<Waker> waiters_;
+  WaitList waiters_;
 };
 
 }  // namespace codis::rt

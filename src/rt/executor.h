@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <string_view>
 
 #include "rt/time.h"
 
@@ -26,6 +27,9 @@ class Executor {
   virtual TimerId after(Duration d, Callback fn) = 0;
   // Cancels a pending timer; a no-op if it already fired or was cancelled.
   virtual void cancel(TimerId id) = 0;
+  // Whether the named deliberate bug is planted in the code running on this executor. Only the simulator
+  // plants bugs (codis-sim --bug=...), to prove that its checkers catch them; the real runtime never does.
+  virtual bool planted(std::string_view /*bug*/) const { return false; }
 };
 
 }  // namespace codis::rt

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <new>
+#include <utility>
 
 namespace codis::rt::detail {
 
@@ -15,13 +16,21 @@ struct FreeFrame {
   FreeFrame* next;
 };
 
+// Set (and never cleared) when this thread's cache has been torn down. Trivially destructible, so it stays
+// readable for the rest of the thread's exit, when other thread-locals' destructors may still free frames.
+thread_local bool cache_gone = false;
+
 // One per thread: a frame is cached by the thread that frees it (any thread may reuse any frame's memory,
-// as it came from operator new). The destructor returns the cache when a loop's thread ends.
+// as it came from operator new). The destructor returns the cache when a loop's thread ends and leaves the
+// lists empty; frames freed after that go straight back to operator delete (see cache_gone).
 struct FrameCache {
   std::array<FreeFrame*, kClasses> head{};
   std::array<std::size_t, kClasses> count{};
   ~FrameCache() {
-    for (FreeFrame* f : head) {
+    cache_gone = true;
+    for (std::size_t c = 0; c < kClasses; ++c) {
+      FreeFrame* f = std::exchange(head[c], nullptr);
+      count[c] = 0;
       while (f != nullptr) {
         FreeFrame* next = f->next;
         ::operator delete(f);
@@ -42,8 +51,8 @@ constexpr std::size_t class_of(std::size_t n) {
 
 void* frame_alloc(std::size_t n) {
   const std::size_t c = class_of(n);
-  if (!kFramePoolEnabled || c >= kClasses) {
-    return ::operator new(n);
+  if (!kFramePoolEnabled || c >= kClasses || cache_gone) {
+    return ::operator new(c < kClasses ? (c + 1) * kGrain : n);
   }
   FrameCache& fc = cache;
   if (FreeFrame* f = fc.head[c]) {
@@ -56,7 +65,7 @@ void* frame_alloc(std::size_t n) {
 
 void frame_free(void* p, std::size_t n) noexcept {
   const std::size_t c = class_of(n);
-  if (!kFramePoolEnabled || c >= kClasses) {
+  if (!kFramePoolEnabled || c >= kClasses || cache_gone) {
     ::operator delete(p);
     return;
   }
@@ -69,6 +78,17 @@ void frame_free(void* p, std::size_t n) noexcept {
   f->next = fc.head[c];
   fc.head[c] = f;
   ++fc.count[c];
+}
+
+std::size_t frames_cached() noexcept {
+  if (cache_gone) {
+    return 0;
+  }
+  std::size_t n = 0;
+  for (std::size_t c : cache.count) {
+    n += c;
+  }
+  return n;
 }
 
 }  // namespace codis::rt::detail

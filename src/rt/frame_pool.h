@@ -25,5 +25,7 @@ inline constexpr bool kFramePoolEnabled = true;
 
 void* frame_alloc(std::size_t n);
 void frame_free(void* p, std::size_t n) noexcept;
+// Frames this thread's cache holds now (0 once the thread's cache is torn down at thread exit).
+std::size_t frames_cached() noexcept;
 
 }  // namespace codis::rt::detail

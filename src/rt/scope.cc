@@ -93,11 +93,7 @@ void Scope::on_child_done(std::list<std::coroutine_handle<>>::iterator it) {
 }
 
 void Scope::notify_joiners() {
-  auto joiners = std::move(joiners_);
-  joiners_.clear();
-  for (auto& w : joiners) {
-    w.wake();
-  }
+  joiners_.wake_all();
 }
 
 }  // namespace codis::rt

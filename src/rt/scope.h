@@ -6,7 +6,6 @@
 #include <cstddef>
 #include <list>
 #include <memory>
-#include <vector>
 
 #include "rt/executor.h"
 #include "rt/task.h"
@@ -40,15 +39,17 @@ class Scope {
   size_t size() const { return children_.size(); }
   Executor& executor() const { return *ex_; }
 
-  struct JoinAwaiter {
+  struct JoinAwaiter : WaitList::Node {
+    explicit JoinAwaiter(Scope* s) : scope(s) {}
     Scope* scope;
-    WakeSlot slot;
     bool await_ready() const noexcept { return scope->children_.empty(); }
-    void await_suspend(std::coroutine_handle<> h) { scope->joiners_.push_back(slot.arm(*scope->ex_, h)); }
+    void await_suspend(std::coroutine_handle<> h) { scope->joiners_.add(*this, *scope->ex_, h); }
     void await_resume() const noexcept {}
   };
-  // Completes when the scope has no children left.
-  JoinAwaiter join() { return JoinAwaiter{this, {}}; }
+  // Completes when the scope has no children left. A cancelled join leaves the scope's list at once.
+  JoinAwaiter join() { return JoinAwaiter{this}; }
+  // Tasks suspended in join() now.
+  size_t joiners() const { return joiners_.size(); }
 
  private:
   friend struct detail::ScopeChild;
@@ -58,7 +59,7 @@ class Scope {
   Executor* ex_;
   bool cancelled_ = false;
   std::list<std::coroutine_handle<>> children_;  // insertion order keeps cancellation deterministic
-  std::vector<Waker> joiners_;
+  WaitList joiners_;
   std::shared_ptr<Scope*> self_;  // lets posted events find out the scope is gone
 };
 

@@ -32,6 +32,17 @@ struct WallTag {
 using MonoTime = std::chrono::time_point<MonoTag, Duration>;
 using WallTime = std::chrono::time_point<WallTag, Duration>;
 
+// A count of milliseconds (or seconds) as a Duration that saturates instead of overflowing: int64
+// nanoseconds end after 292 years, and a user's timeout of 10^10 seconds must mean "very long", not wrap
+// around to the past and fire at once.
+inline constexpr int64_t kMaxMs = INT64_MAX / 1'000'000;
+inline Duration ms_saturating(int64_t ms) {
+  return milliseconds(ms > kMaxMs ? kMaxMs : (ms < -kMaxMs ? -kMaxMs : ms));
+}
+inline Duration seconds_saturating(int64_t s) {
+  return ms_saturating(s > kMaxMs / 1000 ? kMaxMs : (s < -kMaxMs / 1000 ? -kMaxMs : s * 1000));
+}
+
 inline int64_t to_ms(Duration d) {
   return std::chrono::duration_cast<milliseconds>(d).count();
 }

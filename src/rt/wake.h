@@ -4,6 +4,7 @@
 #pragma once
 
 #include <coroutine>
+#include <cstddef>
 #include <memory>
 #include <utility>
 
@@ -77,6 +78,78 @@ class WakeSlot {
 
  private:
   std::shared_ptr<detail::WakeState> s_;
+};
+
+// The waiters of an Event or a Scope's join: an intrusive list of suspended awaiters. A waiter whose frame
+// is destroyed (cancelled) unlinks itself at once, so a list never holds more than its live waiters (a
+// subscriber that waits for pushes on every turn must not grow it).
+class WaitList {
+ public:
+  class Node {
+   public:
+    Node() = default;
+    Node(const Node&) = delete;
+    Node& operator=(const Node&) = delete;
+    ~Node() {
+      if (list_ != nullptr) {
+        list_->unlink(this);
+      }
+    }
+
+   private:
+    friend class WaitList;
+    WakeSlot slot_;
+    Waker waker_;
+    WaitList* list_ = nullptr;
+    Node* prev_ = nullptr;
+    Node* next_ = nullptr;
+  };
+
+  WaitList() = default;
+  WaitList(const WaitList&) = delete;
+  WaitList& operator=(const WaitList&) = delete;
+  // Waiters still linked outlive the list only if their owner is being torn down too; they forget it.
+  ~WaitList() {
+    while (head_ != nullptr) {
+      unlink(head_);
+    }
+  }
+
+  // Links n (an awaiter suspending h) at the tail; wake_all() resumes it through ex.
+  void add(Node& n, Executor& ex, std::coroutine_handle<> h) {
+    n.waker_ = n.slot_.arm(ex, h);
+    n.list_ = this;
+    n.prev_ = tail_;
+    n.next_ = nullptr;
+    (tail_ != nullptr ? tail_->next_ : head_) = &n;
+    tail_ = &n;
+    ++size_;
+  }
+
+  // Wakes every waiter linked now, in the order they came (each resumes after the current event).
+  void wake_all() {
+    while (head_ != nullptr) {
+      Node* n = head_;
+      unlink(n);
+      n->waker_.wake();
+    }
+  }
+
+  bool empty() const { return head_ == nullptr; }
+  size_t size() const { return size_; }
+
+ private:
+  void unlink(Node* n) {
+    (n->prev_ != nullptr ? n->prev_->next_ : head_) = n->next_;
+    (n->next_ != nullptr ? n->next_->prev_ : tail_) = n->prev_;
+    n->prev_ = n->next_ = nullptr;
+    n->list_ = nullptr;
+    --size_;
+  }
+
+  Node* head_ = nullptr;
+  Node* tail_ = nullptr;
+  size_t size_ = 0;
 };
 
 }  // namespace codis::rt

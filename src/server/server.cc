@@ -5,6 +5,7 @@
 #include "cmd/table.h"
 #include "resp/request_parser.h"
 #include "rt/combinators.h"
+#include "rt/event.h"
 #include "rt/sleep.h"
 #include "server/errors.h"
 #include "server/iobuf.h"
@@ -128,7 +129,8 @@ size_t Server::peak_memory() {
 }
 
 void Server::expire_cycle() {
-  const int64_t now = now_ms();
+  // The planted bug server-expire-early (codis-sim --bug) deletes keys 30 ms before their time.
+  const int64_t now = now_ms() + (env_.exec.planted("server-expire-early") ? 30 : 0);
   if (pause_until_ms_ != 0 && pause_until_ms_ <= now) {
     unpause_clients();  // the pause ran out (Redis's checkClientPauseTimeoutAndReturnIfPaused)
   }
@@ -156,6 +158,9 @@ void Server::watching(Client& c) {
 // Only clients that ever watched are looked at (a write must not walk every connection); those whose
 // watches are gone (EXEC, DISCARD, UNWATCH, RESET) drop out here.
 void Server::touch_watched(int db, std::string_view key) {
+  if (env_.exec.planted("server-skip-watch-invalidate")) {
+    return;  // the planted bug (codis-sim --bug): a write leaves its watchers' EXEC free to succeed
+  }
   for (size_t i = 0; i < watchers_.size();) {
     Client* c = watchers_[i];
     if (c->watched.empty()) {
@@ -615,6 +620,9 @@ void Server::serve_ready_keys() {
         continue;
       }
       std::vector<Client*> waiters = it->second;  // serving unblocks, which edits the queue
+      if (env_.exec.planted("server-wake-wrong-client")) {
+        std::reverse(waiters.begin(), waiters.end());  // the planted bug: the last to block is served first
+      }
       for (Client* c : waiters) {
         if (!c->block.active) {
           continue;
@@ -804,7 +812,7 @@ rt::Task<void> Server::wait_until_unpaused(const Client& c) {
       }
       co_return;
     }
-    co_await wait_wake(env_.exec, pause_changed_.get(), rt::milliseconds(pause_until_ms_ - now_ms()), false);
+    co_await wait_wake(env_.exec, pause_changed_.get(), rt::ms_saturating(pause_until_ms_ - now_ms()), false);
   }
 }
 
@@ -816,28 +824,21 @@ rt::Task<void> Server::serve_client(rt::StreamPtr s) {
   c.created = c.last_interaction = env_.clock.mono();
   c.authenticated = config_.requirepass.empty();
   c.stream = s.get();
+  // Everything the client points at is declared before the registration below, so it is still there while
+  // the client leaves the server's lists (C++ destroys locals in reverse order).
   rt::Event wake(env_.exec);
   c.wakeup = &wake;
-  add_client(&c);
+  IoBuf in;
+  std::string out;
+  c.query_buf = &in;
+  c.reply_buf = &out;
+  const ClientRegistration registration(*this, c);
   --accepting_;
-  struct Unregister {
-    Server* s;
-    Client* c;
-    ~Unregister() {
-      s->unblock(*c);
-      s->pubsub().drop(*c);
-      s->remove_client(c);
-    }
-  } unregister{this, &c};
 
   resp::RequestLimits limits;
   limits.max_bulk_len = config_.proto_max_bulk_len;
   resp::RequestParser parser(limits);
   parser.set_authenticated(c.authenticated);
-  IoBuf in;
-  std::string out;
-  c.query_buf = &in;
-  c.reply_buf = &out;
   resp::ReplyWriter writer(&out, 2);
   constexpr size_t kReadChunk = 16 * 1024;
   for (;;) {
@@ -873,7 +874,7 @@ rt::Task<void> Server::serve_client(rt::StreamPtr s) {
       const int64_t left = c.hold_replies_until_ms - now_ms();
       c.hold_replies_until_ms = 0;
       if (left > 0) {
-        co_await rt::sleep_for(env_.exec, rt::milliseconds(left));
+        co_await rt::sleep_for(env_.exec, rt::ms_saturating(left));
       }
     }
     if (!c.outbox.empty()) {
@@ -910,7 +911,7 @@ rt::Task<void> Server::serve_client(rt::StreamPtr s) {
       auto tail = in.tail(kReadChunk);
       const int64_t deadline = c.block.deadline_ms;
       const rt::Duration left =
-          rt::milliseconds(deadline == 0 ? 0 : std::max<int64_t>(0, deadline - now_ms()));
+          rt::ms_saturating(deadline == 0 ? 0 : std::max<int64_t>(0, deadline - now_ms()));
       auto rd = s->read(tail);
       auto wt = wait_wake(env_.exec, &wake, left, deadline == 0);
       auto r = co_await rt::when_any(env_.exec, std::move(rd), std::move(wt));
@@ -937,7 +938,7 @@ rt::Task<void> Server::serve_client(rt::StreamPtr s) {
     if (!receives_pushes && config_.timeout > 0) {
       // `timeout`: a client idle that long is closed.
       auto rd = s->read(tail);
-      n = co_await rt::with_timeout(env_.exec, rt::seconds(config_.timeout), std::move(rd));
+      n = co_await rt::with_timeout(env_.exec, rt::seconds_saturating(config_.timeout), std::move(rd));
       if (!n.ok() && n.error() == rt::Errc::kTimeout) {
         env_.log.verbose("Closing idle client");
         co_return;

@@ -15,6 +15,7 @@
 
 #include "resp/reply_writer.h"
 #include "rt/env.h"
+#include "rt/event.h"
 #include "rt/scope.h"
 #include "server/client.h"
 #include "server/config.h"
@@ -214,6 +215,25 @@ class Server {
   std::string run_id_;
   std::function<std::pair<double, double>()> cpu_probe_;
   std::unordered_map<const cmd::CommandSpec*, CommandStats*> stats_by_spec_;  // looked up only
+};
+
+// A connection's place in the server's lists (CLIENT LIST, blocked keys, pub/sub, MONITOR, WATCH): taken
+// when the connection starts and given up by destruction, however its task ends (closed, killed,
+// cancelled). Declare it after everything the Client points at, so those outlive the unregistering.
+class ClientRegistration {
+ public:
+  ClientRegistration(Server& s, Client& c) : s_(&s), c_(&c) { s.add_client(&c); }
+  ~ClientRegistration() {
+    s_->unblock(*c_);
+    s_->pubsub().drop(*c_);
+    s_->remove_client(c_);
+  }
+  ClientRegistration(const ClientRegistration&) = delete;
+  ClientRegistration& operator=(const ClientRegistration&) = delete;
+
+ private:
+  Server* s_;
+  Client* c_;
 };
 
 }  // namespace codis::server

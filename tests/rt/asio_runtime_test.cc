@@ -23,6 +23,7 @@
 #include "rt/asio/errors.h"
 #include "rt/asio/runtime.h"
 #include "rt/combinators.h"
+#include "rt/event.h"
 #include "rt/scope.h"
 #include "rt/sleep.h"
 

@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <set>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -44,6 +45,47 @@ TEST(FramePool, BigFramesAndManyFramesRoundTrip) {
   for (auto [p, n] : blocks) {
     detail::frame_free(p, n);
   }
+}
+
+// A thread-local destroyed after the frame cache (constructed before the cache's first use on the thread)
+// that still frees and allocates frames, as a loop's last Tasks may: they must bypass the torn-down cache,
+// whose lists used to keep pointing at the blocks it had just deleted.
+struct LateUser {
+  std::vector<void*> held;
+  size_t cached_after = 99;
+  bool* done = nullptr;
+  ~LateUser() {
+    for (void* p : held) {
+      detail::frame_free(p, 100);  // after the cache is gone
+    }
+    void* a = detail::frame_alloc(100);
+    void* b = detail::frame_alloc(100);
+    std::memset(a, 1, 100);
+    std::memset(b, 2, 100);
+    cached_after = detail::frames_cached();
+    detail::frame_free(a, 100);
+    detail::frame_free(b, 100);
+    *done = a != b && cached_after == 0 && detail::frames_cached() == 0;
+  }
+};
+thread_local LateUser late_user;
+
+TEST(FramePool, FramesFreedAfterThreadExitTeardownBypassTheCache) {
+  if (!detail::kFramePoolEnabled) {
+    GTEST_SKIP() << "sanitizer builds bypass the cache";
+  }
+  bool ok = false;
+  std::thread t([&ok] {
+    late_user.done = &ok;  // constructed first, so destroyed after the cache
+    for (int i = 0; i < 4; ++i) {
+      detail::frame_free(detail::frame_alloc(100), 100);  // the cache now holds a frame
+    }
+    EXPECT_GE(detail::frames_cached(), 1u);
+    late_user.held.push_back(detail::frame_alloc(100));
+    late_user.held.push_back(detail::frame_alloc(100));
+  });
+  t.join();
+  EXPECT_TRUE(ok);
 }
 
 Task<int> leaf(int v) {

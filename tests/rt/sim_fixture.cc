@@ -49,6 +49,10 @@ class SimFixture final : public RuntimeFixture {
     sim::WorldOptions o;
     o.seed = 1;
     o.net.max_segment = 1500;  // still segmented, so reads see partial data
+    // A fixed latency and no tail, so a test can time an event to land with a delivery (see
+    // WhenAnyNeverDropsBytesOfAReadRacedAgainstAnEvent).
+    o.net.latency_min = o.net.latency_max = microseconds(100);
+    o.net.tail_chance = 0;
     return o;
   }
 

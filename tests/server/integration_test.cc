@@ -13,12 +13,14 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <map>
 #include <memory>
 #include <regex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "resp/inline_split.h"
@@ -559,6 +561,97 @@ TEST(IntegrationMonitor, LinesArriveOverTcp) {
   const std::string second = next_reply(m.get());
   ASSERT_TRUE(std::regex_match(second, mt, line)) << second;
   EXPECT_EQ(mt[1].str() + " " + mt[2].str(), "2 \"SELECT\" \"2\"");
+  EXPECT_TRUE(s.alive());
+}
+
+// Issue 16, defect 1: a subscriber pipelines PINGs in batches of 100 while another client publishes to its
+// channel as fast as it can. Each batch must get its 100 replies: the server races the subscriber's read
+// against "a message was pushed to you", and a read that finished in the same turn as a losing push used
+// to be dropped with its bytes (redis-server answers all 20,000; codis-server stalled after ~9,400).
+TEST(IntegrationPubSub, SubscriberPipelineUnderPublishLoadLosesNothing) {
+  ServerProcess s;
+  ASSERT_GT(s.port(), 0);
+  Conn a = connect(s.port());
+  ASSERT_TRUE(a && a->err == 0);
+  EXPECT_EQ(call(a.get(), {"SUBSCRIBE", "ch"}), "['subscribe', 'ch', :1]");
+  std::atomic<bool> stop{false};
+  std::atomic<long> published{0};
+  // Publishes pipelined in batches of 20, as fast as the server takes them.
+  std::thread publisher([&] {
+    Conn b = connect(s.port());
+    while (!stop.load() && b && b->err == 0) {
+      for (int i = 0; i < 20; ++i) {
+        redisAppendCommand(b.get(), "PUBLISH ch m");
+      }
+      for (int i = 0; i < 20; ++i) {
+        void* r = nullptr;
+        if (redisGetReply(b.get(), &r) != REDIS_OK || r == nullptr) {
+          return;
+        }
+        freeReplyObject(r);
+        published.fetch_add(1);
+      }
+    }
+  });
+  constexpr int kBatches = 200;
+  constexpr int kBatch = 100;
+  int pongs = 0;
+  int messages = 0;
+  for (int batch = 0; batch < kBatches; ++batch) {
+    for (int i = 0; i < kBatch; ++i) {
+      redisAppendCommand(a.get(), "PING");
+    }
+    int got = 0;
+    // Messages keep arriving whether or not the PINGs were lost, so the read timeout alone never fires.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (got < kBatch && std::chrono::steady_clock::now() < deadline) {
+      void* r = nullptr;
+      if (redisGetReply(a.get(), &r) != REDIS_OK || r == nullptr) {
+        break;  // the 5 s read timeout: a reply was lost
+      }
+      const std::string rep = render_reply(static_cast<redisReply*>(r));
+      freeReplyObject(r);
+      if (rep == "['pong', '']") {
+        ++got;
+      } else if (rep == "['message', 'ch', 'm']") {
+        ++messages;
+      } else {
+        ADD_FAILURE() << "unexpected reply " << rep;
+        break;
+      }
+    }
+    pongs += got;
+    if (got < kBatch) {
+      break;
+    }
+  }
+  stop.store(true);
+  publisher.join();
+  EXPECT_EQ(pongs, kBatches * kBatch)
+      << "after " << messages << " messages, " << published.load() << " published";
+  EXPECT_GT(messages, 0);
+  EXPECT_TRUE(s.alive());
+}
+
+// Issue 16, defect 3: a timeout of 10^10 seconds overflowed the conversion to nanoseconds and timed out at
+// once; redis-server blocks (as good as forever) until a push serves it.
+TEST(IntegrationBlocking, HugeTimeoutBlocksUntilServed) {
+  ServerProcess s;
+  ASSERT_GT(s.port(), 0);
+  Conn a = connect(s.port()), b = connect(s.port());
+  ASSERT_TRUE(a && a->err == 0 && b && b->err == 0);
+  for (const char* timeout : {"10000000000", "9000000000000000", "1e15"}) {
+    send_only(a.get(), (std::string("BLPOP q ") + timeout).c_str());
+    for (int i = 0; i < 100 && info_field(b.get(), "blocked_clients") != 1; ++i) {
+      usleep(10000);
+    }
+    usleep(200000);  // still blocked a moment later
+    EXPECT_EQ(info_field(b.get(), "blocked_clients"), 1) << timeout;
+    EXPECT_EQ(call(b.get(), {"RPUSH", "q", "v"}), ":1");
+    EXPECT_EQ(next_reply(a.get()), "['q', 'v']") << timeout;
+  }
+  // Beyond what milliseconds since the epoch can hold: Redis's range error.
+  EXPECT_EQ(call(a.get(), {"BLPOP", "q", "9223372036854775807"}), "-ERR timeout is out of range");
   EXPECT_TRUE(s.alive());
 }
 
