@@ -2,6 +2,7 @@
 #include "sim/scenario.h"
 #include "sim/scenarios/echo.h"
 #include "sim/scenarios/server_kv.h"
+#include "sim/scenarios/server_scenarios.h"
 
 namespace codis::sim {
 
@@ -18,6 +19,35 @@ const std::vector<ScenarioEntry>& scenarios() {
        "network and process faults; every read matches the acknowledged writes of the same server life",
        make_server_kv_scenario,
        {"kv-model-drops-append"}},
+      {"server_pubsub",
+       "publishers publish numbered messages while subscribers pipeline numbered PINGs and (UN)SUBSCRIBE; "
+       "per "
+       "subscriber connection every reply comes back in order with no gap, and each publisher's messages "
+       "arrive in order with no gap",
+       make_server_pubsub_scenario,
+       {"when-any-drops-loser"}},
+      {"server_blocking",
+       "pushers RPUSH unique elements while consumers BLPOP/LPOP them with short timeouts; each element is "
+       "delivered once, timeouts are honest, blocked clients are served in the order they blocked, nothing "
+       "acknowledged is lost except with a pop whose reply never came",
+       make_server_blocking_scenario,
+       {"server-wake-wrong-client"}},
+      {"server_tx",
+       "clients increment shared counters with WATCH/MULTI/EXEC, INCR and MULTI/INCR/EXEC; no increment is "
+       "lost (an EXEC succeeds only if its watched key was not written since WATCH) and the counters add up",
+       make_server_tx_scenario,
+       {"server-skip-watch-invalidate"}},
+      {"server_expiry",
+       "keys set with PXAT are read back until gone while the server's wall clock drifts and jumps; a key is "
+       "readable exactly until the server's own clock passes its deadline",
+       make_server_expiry_scenario,
+       {"server-expire-early"}},
+      {"server_limits",
+       "maxclients, CLIENT KILL and maxmemory with a per-seed policy: extra connections are refused with the "
+       "exact error, a killed connection answers nothing more while the others carry on, OOM only when "
+       "nothing may be evicted, noeviction and volatile-* never lose a key without a TTL",
+       make_server_limits_scenario,
+       {}},
   };
   return kAll;
 }

@@ -1,5 +1,6 @@
 #include "sim/scenarios/server_kv.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
@@ -24,6 +25,7 @@ struct Shared {
   server::Server* server = nullptr;  // white-box view, valid while the server process runs
   std::vector<int> ops_after_heal = std::vector<int>(kClients, 0);
   std::vector<bool> done = std::vector<bool>(kClients, false);
+  std::vector<int> client_lives = std::vector<int>(kClients, 0);
   bool healed = false;
   std::vector<std::string> violations;
 };
@@ -42,20 +44,64 @@ Task<void> server_main(rt::Env& env, Shared* sh) {
   co_await s.run();
 }
 
-// What the client knows about one of its keys: its value after the last acknowledged write, or nothing
-// when an unacknowledged write may or may not have happened; and the server life it was written in.
+// What the client knows about one of its keys: every value it may hold (nullopt: the key does not exist),
+// and the server life that was computed in. An acknowledged write leaves one value; a write whose reply
+// never came leaves both outcomes, and the next read must match one of them (then it is known again).
 struct KeyModel {
-  std::optional<std::string> value;  // nullopt with known=true: the key does not exist
-  bool known = true;
+  std::vector<std::optional<std::string>> possible = {std::nullopt};
+  bool any = false;  // too many unknown outcomes in a row: the next read only re-learns the value
   uint64_t life = 0;
+
+  bool may_be(const std::optional<std::string>& v) const {
+    return any || std::find(possible.begin(), possible.end(), v) != possible.end();
+  }
+  void learn(std::optional<std::string> v) {
+    possible = {std::move(v)};
+    any = false;
+  }
+  // An APPEND of `val` that may or may not have happened.
+  void maybe_append(const std::string& val) {
+    const size_t n = possible.size();
+    for (size_t i = 0; i < n; ++i) {
+      possible.push_back((possible[i] ? *possible[i] : "") + val);
+    }
+    dedupe();
+  }
+  void maybe_set(std::optional<std::string> v) {
+    possible.push_back(std::move(v));
+    dedupe();
+  }
+  void dedupe() {
+    std::sort(possible.begin(), possible.end());
+    possible.erase(std::unique(possible.begin(), possible.end()), possible.end());
+    if (possible.size() > 64) {
+      any = true;
+    }
+  }
+  std::string show() const {
+    if (any) {
+      return "anything";
+    }
+    std::string s;
+    for (const auto& p : possible) {
+      s += (s.empty() ? "" : " or ") + (p ? "'" + *p + "'" : std::string("(nil)"));
+    }
+    return s;
+  }
 };
 
+std::string show(const resp::Value& v) {
+  return v.is_null() ? std::string("(nil)") : "'" + v.str + "'";
+}
+
 Task<void> client_main(rt::Env& env, int id, Shared* sh) {
-  for (int conn_no = 0;; ++conn_no) {
-    // Keys are per connection: a request whose reply was lost may still be applied later (its bytes are in
-    // flight when the client gives up), so a new connection must not reuse keys that such a write may hit.
-    std::map<std::string, KeyModel> model;
-    const std::string prefix = "c" + std::to_string(id) + ":" + std::to_string(conn_no) + ":";
+  // Keys live as long as this client process: a write whose reply was lost may still be in flight when the
+  // client reconnects, so a new connection first kills the old one on the server (CLIENT KILL ADDR): after
+  // that nothing the old connection sent can still be applied, and the model's "either outcome" is final.
+  std::map<std::string, KeyModel> model;
+  const std::string prefix = "c" + std::to_string(id) + ":" + std::to_string(sh->client_lives[id]++) + ":";
+  std::optional<rt::Endpoint> fence;  // the previous connection, when it broke with writes unsettled
+  for (;;) {
     if (sh->healed && sh->ops_after_heal[id] >= kOpsAfterHeal) {
       sh->done[id] = true;
       co_return;
@@ -67,6 +113,20 @@ Task<void> client_main(rt::Env& env, int id, Shared* sh) {
       continue;
     }
     RespClient cli(std::move(*conn));
+    if (fence) {
+      std::vector<std::string> kill = {"CLIENT", "KILL", "ADDR", fence->to_string()};
+      auto r = co_await cli.call(env, std::move(kill), rt::seconds(2));
+      if (!r.ok()) {
+        cli.close();
+        continue;
+      }
+      // The filter form answers how many clients it killed: 0 when the old connection is already gone.
+      if (r->kind != resp::Kind::kInteger || r->num < 0 || r->num > 1) {
+        sh->violations.push_back("client " + std::to_string(id) + ": CLIENT KILL answered " + describe(*r));
+        co_return;
+      }
+      fence.reset();
+    }
     for (int op = 0; op < 200; ++op) {
       if (sh->healed && sh->ops_after_heal[id] >= kOpsAfterHeal) {
         break;
@@ -74,9 +134,10 @@ Task<void> client_main(rt::Env& env, int id, Shared* sh) {
       std::string key = prefix + std::to_string(env.random.uniform(0, 4));
       KeyModel& m = model[key];
       const uint64_t life = sh->server_proc->incarnation();
-      // A server restart since the model was written makes the old value uncertain (data is not kept yet).
-      if (m.life != life && m.known && m.value) {
-        m.known = false;
+      // A server restart since the model was computed wiped the key (data is not kept yet).
+      if (m.life != life) {
+        m.learn(std::nullopt);
+        m.life = life;
       }
       std::vector<std::string> args;
       int kind = static_cast<int>(env.random.uniform(0, 4));
@@ -100,11 +161,18 @@ Task<void> client_main(rt::Env& env, int id, Shared* sh) {
       }
       auto r = co_await cli.call(env, args, rt::seconds(2));
       if (!r.ok()) {
-        m.known = false;  // the write may or may not have been applied
+        // The write may or may not have been applied: keep both outcomes, and fence the connection.
+        if (kind == 0) {
+          m.maybe_set(val);
+        } else if (kind == 2) {
+          m.maybe_append(val);
+        } else if (kind == 3) {
+          m.maybe_set(std::nullopt);
+        }
+        fence = cli.local();
         break;
       }
       const resp::Value& v = *r;
-      const bool same_life = sh->server_proc->incarnation() == life && m.life == life;
       if (sh->healed) {
         ++sh->ops_after_heal[id];
       }
@@ -112,52 +180,67 @@ Task<void> client_main(rt::Env& env, int id, Shared* sh) {
         sh->violations.push_back("client " + std::to_string(id) + ": unexpected error " + v.str);
         co_return;
       }
+      if (sh->server_proc->incarnation() != life) {
+        m.any = true;  // a reply from a life that has ended (cannot happen over one connection)
+        continue;
+      }
+      const std::string who = "client " + std::to_string(id) + ": ";
       switch (kind) {
         case 0:
-          m = KeyModel{val, true, life};
+          m.learn(val);
           break;
-        case 1:
-          if (m.known && same_life) {
-            bool ok = m.value ? (v.kind == resp::Kind::kBulkString && v.str == *m.value) : v.is_null();
-            if (!ok) {
-              sh->violations.push_back("client " + std::to_string(id) + ": GET " + key + " returned '" +
-                                       (v.is_null() ? std::string("(nil)") : v.str) + "', expected '" +
-                                       (m.value ? *m.value : std::string("(nil)")) + "'");
+        case 1: {
+          std::optional<std::string> got = v.is_null() ? std::nullopt : std::optional<std::string>(v.str);
+          if (!m.may_be(got)) {
+            sh->violations.push_back(who + "GET " + key + " returned " + show(v) + ", expected " + m.show());
+          }
+          m.learn(got);  // a read tells the truth from now on, in this server life
+          break;
+        }
+        case 2: {
+          std::vector<std::optional<std::string>> next;
+          for (const auto& p : m.possible) {
+            std::string n = (p ? *p : "") + val;
+            if (static_cast<int64_t>(n.size()) == v.num) {
+              next.emplace_back(sh->bug_lose_append ? p : std::optional<std::string>(n));
             }
           }
-          // A read tells the truth from now on, in this server life.
-          m = KeyModel{v.is_null() ? std::nullopt : std::optional<std::string>(v.str), true, life};
-          break;
-        case 2: {
-          if (m.known && same_life) {
-            std::string next = (m.value ? *m.value : "") + val;
-            if (v.num != static_cast<int64_t>(next.size())) {
-              sh->violations.push_back("client " + std::to_string(id) + ": APPEND " + key +
-                                       " returned length " + std::to_string(v.num) + ", expected " +
-                                       std::to_string(next.size()));
-            }
-            m = KeyModel{sh->bug_lose_append ? m.value : std::optional<std::string>(next), true, life};
+          if (m.any) {
+            // Length known, bytes not: stays unknown until read.
+          } else if (next.empty()) {
+            sh->violations.push_back(who + "APPEND " + key + " returned length " + std::to_string(v.num) +
+                                     ", but the key was " + m.show());
+            m.any = true;
           } else {
-            m.known = false;
-            m.life = life;
+            m.possible = std::move(next);
+            m.dedupe();
           }
           break;
         }
         case 3:
-          m = KeyModel{std::nullopt, true, life};
+          m.learn(std::nullopt);
           break;
-        default:
-          if (m.known && same_life) {
-            int64_t want = m.value ? static_cast<int64_t>(m.value->size()) : 0;
-            if (v.num != want) {
-              sh->violations.push_back("client " + std::to_string(id) + ": STRLEN " + key + " returned " +
-                                       std::to_string(v.num) + ", expected " + std::to_string(want));
+        default: {
+          std::vector<std::optional<std::string>> next;
+          for (const auto& p : m.possible) {
+            if (static_cast<int64_t>(p ? p->size() : 0) == v.num) {
+              next.push_back(p);
             }
           }
+          if (m.any) {
+          } else if (next.empty()) {
+            sh->violations.push_back(who + "STRLEN " + key + " returned " + std::to_string(v.num) +
+                                     ", but the key was " + m.show());
+            m.any = true;
+          } else {
+            m.possible = std::move(next);
+          }
           break;
+        }
       }
       co_await rt::sleep_for(env.exec, rt::microseconds(env.random.uniform(0, 3000)));
     }
+    cli.close();
   }
 }
 

@@ -86,7 +86,8 @@ rt::Task<void> Server::run(std::function<void(const rt::Endpoint&)> ready) {
       co_return;
     }
     ++stats_.connections_received;
-    if (static_cast<int64_t>(clients_.size()) >= config_.maxclients) {
+    // Connections accepted in one burst have not registered yet (serve_client starts on a later turn).
+    if (static_cast<int64_t>(clients_.size() + accepting_) >= config_.maxclients) {
       ++stats_.rejected_connections;
       static constexpr std::string_view kMax = "-ERR max number of clients reached\r\n";
       scope.spawn([](rt::StreamPtr s) -> rt::Task<void> {
@@ -95,6 +96,7 @@ rt::Task<void> Server::run(std::function<void(const rt::Endpoint&)> ready) {
       }(std::move(*s)));
       continue;
     }
+    ++accepting_;
     scope.spawn(serve_client(std::move(*s)));
   }
 }
@@ -127,7 +129,8 @@ size_t Server::peak_memory() {
 }
 
 void Server::expire_cycle() {
-  const int64_t now = now_ms();
+  // The planted bug server-expire-early (codis-sim --bug) deletes keys 30 ms before their time.
+  const int64_t now = now_ms() + (env_.exec.planted("server-expire-early") ? 30 : 0);
   if (pause_until_ms_ != 0 && pause_until_ms_ <= now) {
     unpause_clients();  // the pause ran out (Redis's checkClientPauseTimeoutAndReturnIfPaused)
   }
@@ -155,6 +158,9 @@ void Server::watching(Client& c) {
 // Only clients that ever watched are looked at (a write must not walk every connection); those whose
 // watches are gone (EXEC, DISCARD, UNWATCH, RESET) drop out here.
 void Server::touch_watched(int db, std::string_view key) {
+  if (env_.exec.planted("server-skip-watch-invalidate")) {
+    return;  // the planted bug (codis-sim --bug): a write leaves its watchers' EXEC free to succeed
+  }
   for (size_t i = 0; i < watchers_.size();) {
     Client* c = watchers_[i];
     if (c->watched.empty()) {
@@ -614,6 +620,9 @@ void Server::serve_ready_keys() {
         continue;
       }
       std::vector<Client*> waiters = it->second;  // serving unblocks, which edits the queue
+      if (env_.exec.planted("server-wake-wrong-client")) {
+        std::reverse(waiters.begin(), waiters.end());  // the planted bug: the last to block is served first
+      }
       for (Client* c : waiters) {
         if (!c->block.active) {
           continue;
@@ -824,6 +833,7 @@ rt::Task<void> Server::serve_client(rt::StreamPtr s) {
   c.query_buf = &in;
   c.reply_buf = &out;
   const ClientRegistration registration(*this, c);
+  --accepting_;
 
   resp::RequestLimits limits;
   limits.max_bulk_len = config_.proto_max_bulk_len;

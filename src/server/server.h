@@ -180,6 +180,7 @@ class Server {
   std::vector<Client*> watchers_;
   std::vector<Client*> monitors_;  // clients that watched keys (some may have unwatched since)
   uint64_t last_client_id_ = 0;
+  size_t accepting_ = 0;  // accepted connections whose serve_client has not run yet (maxclients counts them)
   rt::MonoTime started_{};
   uint16_t port_ = 0;
   int depth_ = 0;               // nesting of dispatch (EXEC runs commands inside EXEC)
