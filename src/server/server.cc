@@ -82,10 +82,17 @@ rt::Task<void> Server::run(std::function<void(const rt::Endpoint&)> ready) {
   for (;;) {
     auto s = co_await (*l)->accept();
     if (!s.ok()) {
-      co_return;
+      if (s.error() == rt::Errc::kCancelled) {
+        co_return;
+      }
+      co_await accept_failed(s.error());
+      continue;
     }
+    accept_failures_ = 0;
     ++stats_.connections_received;
-    if (static_cast<int64_t>(clients_.size()) >= config_.maxclients) {
+    // Clients accepted in this turn have not registered yet (spawn starts them on a later event): count them,
+    // or a burst of connections would overshoot maxclients (and the descriptors reserved for it).
+    if (static_cast<int64_t>(clients_.size() + starting_clients_) >= config_.maxclients) {
       ++stats_.rejected_connections;
       static constexpr std::string_view kMax = "-ERR max number of clients reached\r\n";
       scope.spawn([](rt::StreamPtr s) -> rt::Task<void> {
@@ -94,8 +101,25 @@ rt::Task<void> Server::run(std::function<void(const rt::Endpoint&)> ready) {
       }(std::move(*s)));
       continue;
     }
-    scope.spawn(serve_client(std::move(*s)));
+    ++starting_clients_;
+    scope.spawn([](Server* self, rt::StreamPtr s) -> rt::Task<void> {
+      --self->starting_clients_;  // serve_client registers the client before it first suspends
+      co_await self->serve_client(std::move(s));
+    }(this, std::move(*s)));
   }
+}
+
+// Out of descriptors, memory or socket buffers (see rt::Listener::accept): the connection waits in the
+// kernel's queue and the listener stays open. Redis logs and retries on the next event-loop turn; a short
+// pause instead keeps a lasting shortage from spinning the loop, and one log line per second is enough.
+rt::Task<void> Server::accept_failed(rt::Errc e) {
+  static constexpr int64_t kRetryMs = 10;
+  if (accept_failures_++ % (1000 / kRetryMs) == 0) {
+    env_.log.warning("Accepting client connection: " + std::string(rt::errc_name(e)) + " (" +
+                     std::to_string(accept_failures_) + " failed in a row, retrying every " +
+                     std::to_string(kRetryMs) + " ms)");
+  }
+  co_await rt::sleep_for(env_.exec, rt::milliseconds(kRetryMs));
 }
 
 rt::Task<void> Server::cron() {

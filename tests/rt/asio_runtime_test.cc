@@ -3,6 +3,7 @@
 // pending connect, and the errno/error_code -> Errc mapping.
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -367,6 +368,62 @@ TEST(AsioRuntime, ConnectResolvesNamesAndRejectsUnknownHosts) {
     auto bad = env.net.listen(Endpoint{"203.0.113.1", 0});  // TEST-NET-3: not an address of ours
     EXPECT_FALSE(bad.ok());
   }(rt.env()));
+}
+
+// Out of descriptors, accept() says kIoError and the listener lives on: the connection waits in the kernel's
+// queue and is accepted once a descriptor is free (rt/net.h).
+TEST(AsioRuntime, AcceptOutOfDescriptorsIsIoErrorAndTheListenerLivesOn) {
+  AsioRuntime rt(quiet());
+  Env& env = rt.env();
+  auto l = env.net.listen(Endpoint{"127.0.0.1", 0});
+  ASSERT_TRUE(l.ok());
+  // Two clients wait in the backlog (the kernel completes their handshakes).
+  int clients[2];
+  for (int& c : clients) {
+    c = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons((*l)->local().port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(c, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  }
+  // Use up every descriptor under a lowered soft limit.
+  rlimit old{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &old), 0);
+  rlimit low = old;
+  low.rlim_cur = 256;
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &low), 0);
+  std::vector<int> fillers;
+  for (int fd; (fd = ::dup(clients[0])) >= 0;) {
+    fillers.push_back(fd);
+  }
+  ASSERT_EQ(errno, EMFILE);
+  ASSERT_FALSE(fillers.empty());
+
+  auto refused = rt.block_on((*l)->accept());
+  auto again = rt.block_on((*l)->accept());  // still short: the same answer, nothing consumed
+  ::close(fillers.back());
+  fillers.pop_back();
+  auto first = rt.block_on((*l)->accept());
+  ::close(fillers.back());
+  fillers.pop_back();
+  auto second = rt.block_on((*l)->accept());
+  for (int fd : fillers) {
+    ::close(fd);
+  }
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &old), 0);
+
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error(), Errc::kIoError);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error(), Errc::kIoError);
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(second.ok());
+  // Both queued connections came through, in order.
+  EXPECT_NE((*first)->peer().port, (*second)->peer().port);
+  for (int c : clients) {
+    ::close(c);
+  }
 }
 
 TEST(AsioErrors, ErrnoMapping) {

@@ -19,6 +19,12 @@ namespace {
 using tcp = boost::asio::ip::tcp;
 using ReusePort = boost::asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 
+// accept() reports only kCancelled (the acceptor was closed) and kIoError (anything else: the listener
+// stays open).
+Errc accept_errc(const error_code& ec) {
+  return net_errc(ec) == Errc::kCancelled ? Errc::kCancelled : Errc::kIoError;
+}
+
 Task<Result<StreamPtr>> accept_task(AsioExecutor* ex, std::shared_ptr<Acceptor> a) {
   for (;;) {
     if (a->closed) {
@@ -34,7 +40,7 @@ Task<Result<StreamPtr>> accept_task(AsioExecutor* ex, std::shared_ptr<Acceptor> 
         acc->acceptor.async_wait(tcp::acceptor::wait_read, std::move(handler));
       });
       if (wec && wec != boost::asio::error::operation_aborted) {
-        co_return net_errc(wec);
+        co_return accept_errc(wec);
       }
       continue;
     }
@@ -42,8 +48,9 @@ Task<Result<StreamPtr>> accept_task(AsioExecutor* ex, std::shared_ptr<Acceptor> 
         ec == error_code(EPROTO, boost::system::system_category())) {
       continue;  // the client gave up before we got to it
     }
-    // EMFILE and friends: kIoError; the accept loop decides whether to back off and retry.
-    co_return net_errc(ec);
+    // EMFILE, ENFILE, ENOBUFS, ENOMEM...: the connection stays in the kernel's queue; the caller pauses and
+    // tries again (rt/net.h).
+    co_return accept_errc(ec);
   }
 }
 
