@@ -2,6 +2,7 @@
 
 #include <sys/socket.h>
 
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -69,31 +70,8 @@ Task<Result<StreamPtr>> connect_once(AsioExecutor* ex, tcp::endpoint to) {
   co_return StreamPtr(std::make_unique<AsioStream>(*ex, std::move(s->socket)));
 }
 
-Task<Result<StreamPtr>> connect_task(AsioExecutor* ex, Endpoint to, Duration timeout) {
-  auto ep = resolve(ex->io(), to);
-  if (!ep.ok()) {
-    co_return ep.error();
-  }
-  // On timeout with_timeout destroys connect_once, whose awaiter cancels the pending connect.
-  co_return co_await with_timeout(*ex, timeout, connect_once(ex, *ep));
-}
-
-}  // namespace
-
-Result<tcp::endpoint> resolve(boost::asio::io_context& io, const Endpoint& e) {
-  if (e.host.empty()) {
-    return tcp::endpoint(tcp::v4(), e.port);
-  }
-  error_code ec;
-  auto addr = boost::asio::ip::make_address(e.host, ec);
-  if (!ec) {
-    return tcp::endpoint(addr, e.port);
-  }
-  tcp::resolver resolver(io);
-  auto results = resolver.resolve(e.host, std::to_string(e.port), ec);
-  if (ec) {
-    return net_errc(ec);
-  }
+// Picks the first IPv4 result, else the first one.
+Result<tcp::endpoint> pick(const tcp::resolver::results_type& results) {
   for (const auto& r : results) {
     if (r.endpoint().address().is_v4()) {
       return r.endpoint();
@@ -103,6 +81,78 @@ Result<tcp::endpoint> resolve(boost::asio::io_context& io, const Endpoint& e) {
     return Errc::kNotFound;
   }
   return results.begin()->endpoint();
+}
+
+// A resolver and what it found; shared with the completion handler, which may run after the connect that
+// asked was cancelled (Asio's resolver thread cannot interrupt a getaddrinfo in progress).
+struct Lookup {
+  explicit Lookup(boost::asio::io_context& io) : resolver(io) {}
+  tcp::resolver resolver;
+  tcp::resolver::results_type results;
+};
+
+// Names go through Asio's async_resolve, whose getaddrinfo runs on a thread of the io_context's resolver
+// service: a slow DNS server delays this connect only, never the loop.
+Task<Result<tcp::endpoint>> resolve_async(AsioExecutor* ex, Endpoint e) {
+  if (auto literal = resolve_literal(e)) {
+    co_return *literal;
+  }
+  auto lookup = std::make_shared<Lookup>(ex->io());
+  // Named, not a temporary inside co_await: g++ 12 would destroy the captured host name twice.
+  auto op = async_op(*ex, lookup, [lk = lookup.get(), host = e.host, port = e.port](auto handler) {
+    lk->resolver.async_resolve(
+        host, std::to_string(port),
+        [lk, h = std::move(handler)](const error_code& ec, tcp::resolver::results_type results) mutable {
+          lk->results = std::move(results);
+          h(ec);
+        });
+  });
+  error_code ec = co_await op;
+  if (ec) {
+    co_return net_errc(ec);
+  }
+  co_return pick(lookup->results);
+}
+
+Task<Result<StreamPtr>> resolve_and_connect(AsioExecutor* ex, Endpoint to) {
+  auto ep = co_await resolve_async(ex, std::move(to));
+  if (!ep.ok()) {
+    co_return ep.error();
+  }
+  co_return co_await connect_once(ex, *ep);
+}
+
+Task<Result<StreamPtr>> connect_task(AsioExecutor* ex, Endpoint to, Duration timeout) {
+  // The timeout covers name resolution too. On timeout with_timeout destroys the inner task, whose awaiter
+  // cancels the pending connect (a pending resolve completes later, to nobody).
+  co_return co_await with_timeout(*ex, timeout, resolve_and_connect(ex, std::move(to)));
+}
+
+}  // namespace
+
+std::optional<tcp::endpoint> resolve_literal(const Endpoint& e) {
+  if (e.host.empty()) {
+    return tcp::endpoint(tcp::v4(), e.port);
+  }
+  error_code ec;
+  auto addr = boost::asio::ip::make_address(e.host, ec);
+  if (!ec) {
+    return tcp::endpoint(addr, e.port);
+  }
+  return std::nullopt;
+}
+
+Result<tcp::endpoint> resolve(boost::asio::io_context& io, const Endpoint& e) {
+  if (auto literal = resolve_literal(e)) {
+    return *literal;
+  }
+  error_code ec;
+  tcp::resolver resolver(io);
+  auto results = resolver.resolve(e.host, std::to_string(e.port), ec);
+  if (ec) {
+    return net_errc(ec);
+  }
+  return pick(results);
 }
 
 Task<Result<StreamPtr>> AsioListener::accept() {

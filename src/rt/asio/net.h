@@ -3,11 +3,14 @@
 // listen() sets SO_REUSEADDR (restarts need not wait out TIME_WAIT) but not SO_REUSEPORT, so a second listen
 // on a taken port is kAddrInUse; listen_shared() adds SO_REUSEPORT, for one listener per loop on one port.
 // accept() is readiness-based like Stream reads, so a cancelled accept never drops a connection.
-// connect() is async_connect raced against a timer (rt::with_timeout). Host names are resolved with a
-// blocking getaddrinfo for now (only configuration names, rarely).
+// connect() resolves a host name with Asio's async_resolve (getaddrinfo on the resolver service's own thread,
+// never on the loop), then async_connect; the whole is raced against a timer (rt::with_timeout). listen() is
+// synchronous by the seam: a numeric or empty host never blocks, a name is resolved in place (a bind address
+// from the configuration, once at start).
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include <boost/asio/ip/tcp.hpp>
 
@@ -52,8 +55,11 @@ class AsioNet final : public Net {
   AsioExecutor* ex_;
 };
 
-// "host:port" to a TCP endpoint: numeric addresses directly, an empty host as 0.0.0.0, names through a
-// (blocking) resolver, preferring IPv4.
+// A numeric address (or an empty host, as 0.0.0.0) as a TCP endpoint; nothing for a name.
+std::optional<boost::asio::ip::tcp::endpoint> resolve_literal(const Endpoint& e);
+
+// "host:port" to a TCP endpoint: resolve_literal, else names through a blocking getaddrinfo (listen() only),
+// preferring IPv4.
 Result<boost::asio::ip::tcp::endpoint> resolve(boost::asio::io_context& io, const Endpoint& e);
 
 }  // namespace codis::rt::asio
