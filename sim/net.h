@@ -44,6 +44,12 @@ class Network {
   void reset_all();
   size_t live_connections() const;
 
+  // RLIMIT_NOFILE for one run of p (0 = none): while p holds that many listeners and streams, its accept()
+  // and connect() fail with kIoError (EMFILE; the pending connection stays queued).
+  void set_fd_limit(const Process& p, size_t limit);
+  size_t open_fds(const Process& p) const;
+  bool out_of_fds(const Process& p) const;
+
   // Called by Process when it crashes (reset) or stops (close) before its frames are destroyed.
   void on_process_down(Process& p, bool crash);
 
@@ -72,6 +78,7 @@ class Network {
   std::map<std::pair<HostId, HostId>, rt::Duration> pair_extra_;
   std::map<std::pair<HostId, uint16_t>, SimListener*> listeners_;
   std::map<HostId, uint16_t> next_port_;
+  std::map<const Process*, size_t> fd_limits_;     // looked up only, never iterated
   std::map<uint64_t, std::weak_ptr<Conn>> conns_;  // by id: iteration order is creation order
   uint64_t next_conn_id_ = 0;
   friend struct Conn;

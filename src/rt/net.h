@@ -77,7 +77,8 @@ class Net {
   // connections among them (SO_REUSEPORT in the real runtime). Runtimes without port sharing fall back to
   // listen(), so a second listener on the port gets kAddrInUse there.
   virtual Result<ListenerPtr> listen_shared(const Endpoint& at) { return listen(at); }
-  // kConnRefused when nothing listens there, kTimeout when no answer within timeout.
+  // kConnRefused when nothing listens there, kTimeout when no answer within timeout (name resolution
+  // included), kIoError when this process is out of descriptors.
   virtual Task<Result<StreamPtr>> connect(const Endpoint& to, Duration timeout) = 0;
 };
 
