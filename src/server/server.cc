@@ -115,9 +115,9 @@ rt::Task<void> Server::run(std::function<void(const rt::Endpoint&)> ready) {
 rt::Task<void> Server::accept_failed(rt::Errc e) {
   static constexpr int64_t kRetryMs = 10;
   if (accept_failures_++ % (1000 / kRetryMs) == 0) {
-    env_.log.warning("Accepting client connection: " + std::string(rt::errc_name(e)) + " (" +
-                     std::to_string(accept_failures_) + " failed in a row, retrying every " +
-                     std::to_string(kRetryMs) + " ms)");
+    env_.log.warning("Cannot accept new clients (" + std::string(rt::errc_name(e)) + "), retrying every " +
+                     std::to_string(kRetryMs) + " ms; " + std::to_string(accept_failures_) +
+                     " failed attempts in a row");
   }
   co_await rt::sleep_for(env_.exec, rt::milliseconds(kRetryMs));
 }

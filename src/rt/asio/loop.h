@@ -36,7 +36,7 @@ struct Loop {
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work{io.get_executor()};
   AsioExecutor exec{io};
   RealClock clock;
-  AsioNet net{exec};
+  AsioNet net{exec, log};  // keeps a reference to log, which is constructed before net is first used
   // File calls run here, off the loop; destroyed (after finishing its queue) before exec and io, to which it
   // posts results.
   BlockingWorker worker;

@@ -21,9 +21,17 @@ using tcp = boost::asio::ip::tcp;
 using ReusePort = boost::asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 
 // accept() reports only kCancelled (the acceptor was closed) and kIoError (anything else: the listener
-// stays open).
-Errc accept_errc(const error_code& ec) {
-  return net_errc(ec) == Errc::kCancelled ? Errc::kCancelled : Errc::kIoError;
+// stays open). The OS's reason ("Too many open files") is logged here, where it is known, once per run of
+// identical failures, in Redis's words.
+Errc accept_errc(Acceptor& a, const error_code& ec) {
+  if (net_errc(ec) == Errc::kCancelled) {
+    return Errc::kCancelled;
+  }
+  if (ec != a.last_error) {
+    a.last_error = ec;
+    a.log->warning("Accepting client connection: accept: " + ec.message());
+  }
+  return Errc::kIoError;
 }
 
 Task<Result<StreamPtr>> accept_task(AsioExecutor* ex, std::shared_ptr<Acceptor> a) {
@@ -34,6 +42,7 @@ Task<Result<StreamPtr>> accept_task(AsioExecutor* ex, std::shared_ptr<Acceptor> 
     error_code ec;
     tcp::socket peer = a->acceptor.accept(ec);
     if (!ec) {
+      a->last_error = {};
       co_return StreamPtr(std::make_unique<AsioStream>(*ex, std::move(peer)));
     }
     if (would_block(ec)) {
@@ -41,7 +50,7 @@ Task<Result<StreamPtr>> accept_task(AsioExecutor* ex, std::shared_ptr<Acceptor> 
         acc->acceptor.async_wait(tcp::acceptor::wait_read, std::move(handler));
       });
       if (wec && wec != boost::asio::error::operation_aborted) {
-        co_return accept_errc(wec);
+        co_return accept_errc(*a, wec);
       }
       continue;
     }
@@ -51,7 +60,7 @@ Task<Result<StreamPtr>> accept_task(AsioExecutor* ex, std::shared_ptr<Acceptor> 
     }
     // EMFILE, ENFILE, ENOBUFS, ENOMEM...: the connection stays in the kernel's queue; the caller pauses and
     // tries again (rt/net.h).
-    co_return accept_errc(ec);
+    co_return accept_errc(*a, ec);
   }
 }
 
@@ -173,7 +182,7 @@ Result<ListenerPtr> AsioNet::open_listener(const Endpoint& at, bool reuse_port) 
   if (!ep.ok()) {
     return ep.error();
   }
-  auto a = std::make_shared<Acceptor>(ex_->io());
+  auto a = std::make_shared<Acceptor>(ex_->io(), *log_);
   error_code ec;
   a->acceptor.open(ep->protocol(), ec);
   if (!ec) {

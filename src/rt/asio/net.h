@@ -15,14 +15,18 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "rt/asio/executor.h"
+#include "rt/log.h"
 #include "rt/net.h"
 
 namespace codis::rt::asio {
 
 struct Acceptor {
-  explicit Acceptor(boost::asio::io_context& io) : acceptor(io) {}
+  Acceptor(boost::asio::io_context& io, Log& l) : acceptor(io), log(&l) {}
   boost::asio::ip::tcp::acceptor acceptor;
   bool closed = false;
+  Log* log;
+  // The OS error of the last failed accept, logged once per run of failures (the seam says only kIoError).
+  boost::system::error_code last_error;
 };
 
 class AsioListener final : public Listener {
@@ -45,7 +49,7 @@ class AsioListener final : public Listener {
 
 class AsioNet final : public Net {
  public:
-  explicit AsioNet(AsioExecutor& ex) : ex_(&ex) {}
+  AsioNet(AsioExecutor& ex, Log& log) : ex_(&ex), log_(&log) {}
   Result<ListenerPtr> listen(const Endpoint& at) override { return open_listener(at, false); }
   Result<ListenerPtr> listen_shared(const Endpoint& at) override { return open_listener(at, true); }
   Task<Result<StreamPtr>> connect(const Endpoint& to, Duration timeout) override;
@@ -53,6 +57,7 @@ class AsioNet final : public Net {
  private:
   Result<ListenerPtr> open_listener(const Endpoint& at, bool reuse_port);
   AsioExecutor* ex_;
+  Log* log_;
 };
 
 // A numeric address (or an empty host, as 0.0.0.0) as a TCP endpoint; nothing for a name.
