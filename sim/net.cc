@@ -81,6 +81,9 @@ struct Conn {
   bool reset[2] = {false, false};
   bool closed[2] = {false, false};
   bool ghost[2] = {false, false};  // the side died with its host: no socket answers for it any more
+  // The side's stream belongs to its process (connected, or accepted): it holds a descriptor there until
+  // closed. A connection still in a listener's backlog holds none yet.
+  bool held[2] = {false, false};
 
   void wake_side(int d) {
     pipe[1 - d].reader.wake();
@@ -94,6 +97,7 @@ class SimStream final : public rt::Stream {
  public:
   SimStream(std::shared_ptr<Conn> c, int side) : c_(std::move(c)), side_(side) {}
   ~SimStream() override { close(); }
+  void hold() { c_->held[side_] = true; }
 
   Task<Result<size_t>> read(std::span<char> buf) override {
     auto c = c_;  // keep the connection alive for the whole operation
@@ -230,9 +234,13 @@ class SimListener final : public rt::Listener {
         co_return Errc::kCancelled;
       }
       if (!backlog_.empty()) {
-        rt::StreamPtr s = std::move(backlog_.front());
+        if (n_->out_of_fds(*p_)) {
+          co_return Errc::kIoError;  // EMFILE: the connection stays queued (rt/net.h)
+        }
+        std::unique_ptr<SimStream> s = std::move(backlog_.front());
         backlog_.pop_front();
-        co_return s;
+        s->hold();
+        co_return rt::StreamPtr(std::move(s));
       }
       co_await WaitOn{p_, &acceptor_, {}};
     }
@@ -248,7 +256,7 @@ class SimListener final : public rt::Listener {
     acceptor_.wake();
   }
 
-  void push(rt::StreamPtr s) {
+  void push(std::unique_ptr<SimStream> s) {
     backlog_.push_back(std::move(s));
     acceptor_.wake();
   }
@@ -260,7 +268,7 @@ class SimListener final : public rt::Listener {
   HostId h_;
   rt::Endpoint local_;
   bool closed_ = false;
-  std::deque<rt::StreamPtr> backlog_;
+  std::deque<std::unique_ptr<SimStream>> backlog_;
   rt::Waker acceptor_;
 };
 
@@ -484,7 +492,36 @@ bool Network::listening(HostId h) const {
   return it != listeners_.end() && it->first.first == h;
 }
 
+void Network::set_fd_limit(const Process& p, size_t limit) {
+  if (limit == 0) {
+    fd_limits_.erase(&p);
+  } else {
+    fd_limits_[&p] = limit;
+  }
+}
+
+size_t Network::open_fds(const Process& p) const {
+  size_t n = 0;
+  for (const auto& [key, l] : listeners_) {
+    n += &l->process() == &p ? 1 : 0;
+  }
+  for (const auto& [id, weak] : conns_) {
+    if (auto c = weak.lock()) {
+      for (int d = 0; d < 2; ++d) {
+        n += c->proc[d] == &p && c->held[d] && !c->closed[d] ? 1 : 0;
+      }
+    }
+  }
+  return n;
+}
+
+bool Network::out_of_fds(const Process& p) const {
+  auto it = fd_limits_.find(&p);
+  return it != fd_limits_.end() && open_fds(p) >= it->second;
+}
+
 void Network::on_process_down(Process& p, ProcessExit how) {
+  fd_limits_.erase(&p);  // a limit set for this run of the process ends with it
   for (auto it = conns_.begin(); it != conns_.end();) {
     auto c = it->second.lock();
     if (!c) {
@@ -552,6 +589,9 @@ void Network::unregister_listener(HostId h, uint16_t port, SimListener* l) {
 
 rt::Task<rt::Result<rt::StreamPtr>> Network::connect(Process& p, rt::Endpoint to, rt::Duration timeout) {
   auto attempt = [](Network* n, Process* p, rt::Endpoint to) -> Task<Result<rt::StreamPtr>> {
+    if (n->out_of_fds(*p)) {
+      co_return Errc::kIoError;  // socket() fails with EMFILE
+    }
     Host* dst = n->resolve(to.host);
     HostId src = p->host().id;
     if (dst == nullptr) {
@@ -599,10 +639,11 @@ rt::Task<rt::Result<rt::StreamPtr>> Network::connect(Process& p, rt::Endpoint to
     }
     n->conns_[c->id] = c;
     it->second->push(std::make_unique<SimStream>(c, 1));
-    rt::StreamPtr mine = std::make_unique<SimStream>(c, 0);
+    auto mine = std::make_unique<SimStream>(c, 0);
+    mine->hold();
     // SYN-ACK back to the client.
     co_await rt::sleep_for(*p, n->latency(dst->id, src));
-    co_return mine;
+    co_return rt::StreamPtr(std::move(mine));
   };
   co_return co_await rt::with_timeout(p, timeout, attempt(this, &p, std::move(to)));
 }

@@ -52,6 +52,11 @@ class Network {
   void set_host_down(HostId h, bool down);
   // Whether some process on h listens (a server: its peers are clients, which time out on their own).
   bool listening(HostId h) const;
+  // RLIMIT_NOFILE for one run of p (0 = none): while p holds that many listeners and streams, its accept()
+  // and connect() fail with kIoError (EMFILE; the pending connection stays queued).
+  void set_fd_limit(const Process& p, size_t limit);
+  size_t open_fds(const Process& p) const;
+  bool out_of_fds(const Process& p) const;
 
   // Used by ProcessNet.
   rt::Result<rt::ListenerPtr> listen(Process& p, const rt::Endpoint& at);
@@ -79,6 +84,7 @@ class Network {
   std::set<HostId> down_;
   std::map<std::pair<HostId, uint16_t>, SimListener*> listeners_;
   std::map<HostId, uint16_t> next_port_;
+  std::map<const Process*, size_t> fd_limits_;     // looked up only, never iterated
   std::map<uint64_t, std::weak_ptr<Conn>> conns_;  // by id: iteration order is creation order
   uint64_t next_conn_id_ = 0;
   friend struct Conn;

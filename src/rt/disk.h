@@ -1,5 +1,10 @@
 // Disk and File: the persistence seam. Writes are durable only after sync(); the simulator drops or tears
 // unsynced writes when a process crashes. Paths are plain strings with '/' separators.
+//
+// Calls may suspend (the real runtime runs them on a helper thread so the loop never waits for the device).
+// A call started after another one completed sees its effect (a read sees the write before it). A call whose
+// Task is destroyed before it completes may or may not take effect, and the runtime keeps no reference to
+// the caller's buffers after that.
 #pragma once
 
 #include <cstdint>

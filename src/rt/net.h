@@ -56,7 +56,11 @@ using StreamPtr = std::unique_ptr<Stream>;
 class Listener {
  public:
   virtual ~Listener() = default;
-  // Waits for the next connection; kCancelled after close().
+  // Waits for the next connection; kCancelled after close(). kIoError when the system lacks what a new
+  // connection needs (descriptors, memory, socket buffers: EMFILE, ENFILE, ENOMEM, ENOBUFS): the connection
+  // stays queued and the listener open, so the caller pauses (the error repeats at once while the shortage
+  // lasts) and calls accept() again. A connection its client aborted before it was accepted (ECONNABORTED)
+  // is skipped, never returned.
   virtual Task<Result<StreamPtr>> accept() = 0;
   // The bound address, with the real port when asked to listen on port 0.
   virtual Endpoint local() const = 0;
@@ -73,7 +77,8 @@ class Net {
   // connections among them (SO_REUSEPORT in the real runtime). Runtimes without port sharing fall back to
   // listen(), so a second listener on the port gets kAddrInUse there.
   virtual Result<ListenerPtr> listen_shared(const Endpoint& at) { return listen(at); }
-  // kConnRefused when nothing listens there, kTimeout when no answer within timeout.
+  // kConnRefused when nothing listens there, kTimeout when no answer within timeout (name resolution
+  // included), kIoError when this process is out of descriptors.
   virtual Task<Result<StreamPtr>> connect(const Endpoint& to, Duration timeout) = 0;
 };
 

@@ -10,6 +10,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "rt/asio/fd_limit.h"
 #include "rt/asio/runtime.h"
 #include "server/info.h"
 #include "server/server.h"
@@ -51,6 +52,13 @@ int main(int argc, char** argv) {
                                                : codis::rt::LogLevel::kNotice;
   codis::rt::asio::AsioRuntime rt(o);
   rt.stop_on_signals();
+  // Process setup, as redis-server at start: room for maxclients descriptors plus a reserve, or fewer
+  // clients.
+  const codis::rt::asio::FdFit fit = codis::rt::asio::fit_open_files_limit(config.maxclients, rt.env().log);
+  if (fit.too_low) {
+    return 1;
+  }
+  config.maxclients = fit.maxclients;
   bool ok = true;
   {
     codis::server::Server server(rt.env(), config, [&rt] { rt.stop(); });
@@ -90,6 +98,9 @@ int main(int argc, char** argv) {
       }
       server.set_process_facts(std::move(facts));
     }
+    server.set_maxclients_fitter([&rt](int64_t wanted) {
+      return codis::rt::asio::fit_open_files_limit(wanted, rt.env().log).maxclients;
+    });
     server.set_cpu_probe([] {
       rusage ru{};
       getrusage(RUSAGE_SELF, &ru);

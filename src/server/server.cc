@@ -83,11 +83,17 @@ rt::Task<void> Server::run(std::function<void(const rt::Endpoint&)> ready) {
   for (;;) {
     auto s = co_await (*l)->accept();
     if (!s.ok()) {
-      co_return;
+      if (s.error() == rt::Errc::kCancelled) {
+        co_return;
+      }
+      co_await accept_failed(s.error());
+      continue;
     }
+    accept_failures_ = 0;
     ++stats_.connections_received;
-    // Connections accepted in one burst have not registered yet (serve_client starts on a later turn).
-    if (static_cast<int64_t>(clients_.size() + accepting_) >= config_.maxclients) {
+    // Clients accepted in this turn have not registered yet (spawn starts them on a later event): count them,
+    // or a burst of connections would overshoot maxclients (and the descriptors reserved for it).
+    if (static_cast<int64_t>(clients_.size() + starting_clients_) >= config_.maxclients) {
       ++stats_.rejected_connections;
       static constexpr std::string_view kMax = "-ERR max number of clients reached\r\n";
       scope.spawn([](rt::StreamPtr s) -> rt::Task<void> {
@@ -96,9 +102,25 @@ rt::Task<void> Server::run(std::function<void(const rt::Endpoint&)> ready) {
       }(std::move(*s)));
       continue;
     }
-    ++accepting_;
-    scope.spawn(serve_client(std::move(*s)));
+    ++starting_clients_;
+    scope.spawn([](Server* self, rt::StreamPtr s) -> rt::Task<void> {
+      --self->starting_clients_;  // serve_client registers the client before it first suspends
+      co_await self->serve_client(std::move(s));
+    }(this, std::move(*s)));
   }
+}
+
+// Out of descriptors, memory or socket buffers (see rt::Listener::accept): the connection waits in the
+// kernel's queue and the listener stays open. Redis logs and retries on the next event-loop turn; a short
+// pause instead keeps a lasting shortage from spinning the loop, and one log line per second is enough.
+rt::Task<void> Server::accept_failed(rt::Errc e) {
+  static constexpr int64_t kRetryMs = 10;
+  if (accept_failures_++ % (1000 / kRetryMs) == 0) {
+    env_.log.warning("Cannot accept new clients (" + std::string(rt::errc_name(e)) + "), retrying every " +
+                     std::to_string(kRetryMs) + " ms; " + std::to_string(accept_failures_) +
+                     " failed attempts in a row");
+  }
+  co_await rt::sleep_for(env_.exec, rt::milliseconds(kRetryMs));
 }
 
 rt::Task<void> Server::cron() {
@@ -833,7 +855,6 @@ rt::Task<void> Server::serve_client(rt::StreamPtr s) {
   c.query_buf = &in;
   c.reply_buf = &out;
   const ClientRegistration registration(*this, c);
-  --accepting_;
 
   resp::RequestLimits limits;
   limits.max_bulk_len = config_.proto_max_bulk_len;

@@ -149,6 +149,12 @@ class Server {
     return cpu_probe_ ? cpu_probe_() : std::pair<double, double>{};
   }
   void set_cpu_probe(std::function<std::pair<double, double>()> probe) { cpu_probe_ = std::move(probe); }
+  // CONFIG SET maxclients: the client limit that fits the process's descriptor limit once raised as far as it
+  // goes (the real runtime's fit_open_files_limit); with no fitter installed (the simulator) any limit fits.
+  int64_t fit_maxclients(int64_t wanted) const {
+    return maxclients_fitter_ ? maxclients_fitter_(wanted) : wanted;
+  }
+  void set_maxclients_fitter(std::function<int64_t(int64_t)> f) { maxclients_fitter_ = std::move(f); }
   // maxmemory: evicts per maxmemory-policy until under the limit; false when a write must be refused.
   bool make_room();
   // The (db, key) maxmemory-policy evicts next, or nothing when no key qualifies.
@@ -164,6 +170,7 @@ class Server {
   bool run_buffered(Client& c, resp::RequestParser& parser, IoBuf& in, resp::ReplyWriter& writer,
                     const std::string& out);
   rt::Task<void> cron();
+  rt::Task<void> accept_failed(rt::Errc e);
 
   rt::Env& env_;
   Config config_;
@@ -180,7 +187,6 @@ class Server {
   std::vector<Client*> watchers_;
   std::vector<Client*> monitors_;  // clients that watched keys (some may have unwatched since)
   uint64_t last_client_id_ = 0;
-  size_t accepting_ = 0;  // accepted connections whose serve_client has not run yet (maxclients counts them)
   rt::MonoTime started_{};
   uint16_t port_ = 0;
   int depth_ = 0;               // nesting of dispatch (EXEC runs commands inside EXEC)
@@ -214,6 +220,9 @@ class Server {
   ProcessFacts facts_;
   std::string run_id_;
   std::function<std::pair<double, double>()> cpu_probe_;
+  std::function<int64_t(int64_t)> maxclients_fitter_;
+  uint64_t accept_failures_ = 0;  // accept() errors since the last accepted connection
+  size_t starting_clients_ = 0;   // accepted, serve_client not started yet
   std::unordered_map<const cmd::CommandSpec*, CommandStats*> stats_by_spec_;  // looked up only
 };
 

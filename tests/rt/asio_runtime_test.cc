@@ -3,6 +3,7 @@
 // pending connect, and the errno/error_code -> Errc mapping.
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -22,6 +23,7 @@
 
 #include "rt/asio/errors.h"
 #include "rt/asio/runtime.h"
+#include "rt/asio/worker.h"
 #include "rt/combinators.h"
 #include "rt/event.h"
 #include "rt/scope.h"
@@ -367,7 +369,155 @@ TEST(AsioRuntime, ConnectResolvesNamesAndRejectsUnknownHosts) {
     EXPECT_TRUE(c.ok());
     auto bad = env.net.listen(Endpoint{"203.0.113.1", 0});  // TEST-NET-3: not an address of ours
     EXPECT_FALSE(bad.ok());
+    // Names resolve off the loop (async_resolve); an unknown one fails, within the connect's timeout.
+    auto unknown = co_await env.net.connect(Endpoint{"codis-no-such-host.invalid", 80}, seconds(5));
+    EXPECT_FALSE(unknown.ok());
+    // A resolve abandoned by its timeout completes later to nobody.
+    auto abandoned = co_await env.net.connect(Endpoint{"localhost", 80}, Duration(0));
+    (void)abandoned;
+    co_await sleep_for(env.exec, milliseconds(50));
   }(rt.env()));
+}
+
+// Out of descriptors, accept() says kIoError and the listener lives on: the connection waits in the kernel's
+// queue and is accepted once a descriptor is free (rt/net.h).
+TEST(AsioRuntime, AcceptOutOfDescriptorsIsIoErrorAndTheListenerLivesOn) {
+  const std::string log_path =
+      ::testing::TempDir() + "codis-accept-emfile-" + std::to_string(::getpid()) + ".log";
+  std::filesystem::remove(log_path);
+  AsioOptions o = quiet();
+  o.log_file = log_path;
+  AsioRuntime rt(o);
+  Env& env = rt.env();
+  auto l = env.net.listen(Endpoint{"127.0.0.1", 0});
+  ASSERT_TRUE(l.ok());
+  // Two clients wait in the backlog (the kernel completes their handshakes).
+  int clients[2];
+  for (int& c : clients) {
+    c = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons((*l)->local().port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(c, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  }
+  // Use up every descriptor under a lowered soft limit.
+  rlimit old{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &old), 0);
+  rlimit low = old;
+  low.rlim_cur = 256;
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &low), 0);
+  std::vector<int> fillers;
+  for (int fd; (fd = ::dup(clients[0])) >= 0;) {
+    fillers.push_back(fd);
+  }
+  ASSERT_EQ(errno, EMFILE);
+  ASSERT_FALSE(fillers.empty());
+
+  auto refused = rt.block_on((*l)->accept());
+  auto again = rt.block_on((*l)->accept());  // still short: the same answer, nothing consumed
+  ::close(fillers.back());
+  fillers.pop_back();
+  auto first = rt.block_on((*l)->accept());
+  ::close(fillers.back());
+  fillers.pop_back();
+  auto second = rt.block_on((*l)->accept());
+  for (int fd : fillers) {
+    ::close(fd);
+  }
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &old), 0);
+
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error(), Errc::kIoError);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error(), Errc::kIoError);
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(second.ok());
+  // Both queued connections came through.
+  EXPECT_NE((*first)->peer().port, (*second)->peer().port);
+  // The OS's reason is logged once for the run of identical failures.
+  std::ifstream f(log_path);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  const std::string log = ss.str();
+  const std::string line = "Accepting client connection: accept: Too many open files";
+  ASSERT_NE(log.find(line), std::string::npos) << log;
+  EXPECT_EQ(log.find(line, log.find(line) + 1), std::string::npos) << log;
+  std::filesystem::remove(log_path);
+  for (int c : clients) {
+    ::close(c);
+  }
+}
+
+// A blocking call on the loop's worker (a slow fsync, say) leaves the loop free: timers keep firing
+// meanwhile, and a caller that gives up (with_timeout) resumes at once instead of waiting for the call.
+TEST(AsioRuntime, BlockingCallsRunOffTheLoopWhichKeepsServingTimers) {
+  AsioRuntime rt(quiet());
+  BlockingWorker worker;
+  Env& env = rt.env();
+  int ticks = 0;
+  const std::thread::id loop_thread = std::this_thread::get_id();
+  std::thread::id job_thread;
+  rt.block_on([](Env& e, BlockingWorker& w, int* ticks, std::thread::id* job) -> Task<void> {
+    Scope scope(e.exec);
+    scope.spawn([](Env& e, int* ticks) -> Task<void> {
+      for (;;) {
+        co_await sleep_for(e.exec, milliseconds(5));
+        ++*ticks;
+      }
+    }(e, ticks));
+    int got = co_await offload(w, e.exec, [job] {
+      *job = std::this_thread::get_id();
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      return 42;
+    });
+    EXPECT_EQ(got, 42);
+    scope.cancel();
+    co_await scope.join();
+  }(env, worker, &ticks, &job_thread));
+  EXPECT_NE(job_thread, loop_thread);
+  // 300 ms of 5 ms timers: about 60 ticks; a stalled loop would see at most one.
+  EXPECT_GE(ticks, 20);
+
+  const auto start = std::chrono::steady_clock::now();
+  bool gave_up = rt.block_on([](Env& e, BlockingWorker& w) -> Task<bool> {
+    auto r = co_await with_timeout(e.exec, milliseconds(10), [](Env& e, BlockingWorker& w) -> Task<int> {
+      co_return co_await offload(w, e.exec, [] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        return 1;
+      });
+    }(e, w));
+    co_return !r.ok();
+  }(env, worker));
+  EXPECT_TRUE(gave_up);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(250));
+}  // the worker finishes the abandoned call before it is destroyed; its late result resumes nobody
+
+// A real file through the runtime's Disk (its calls go through the loop's worker): megabyte writes, each
+// synced, all there afterwards.
+TEST(AsioRuntime, FileWritesAndSyncsThroughTheWorker) {
+  AsioRuntime rt(quiet());
+  char tmpl[] = "/tmp/codis-asio-disk-XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  uint64_t size = rt.block_on([](Env& e, std::string dir) -> Task<uint64_t> {
+    auto f = co_await e.disk.open(dir + "/aof", kOpenCreate);
+    if (!f.ok()) {
+      co_return 0;
+    }
+    const std::string block(1 << 20, 'x');
+    uint64_t at = 0;
+    for (int i = 0; i < 8; ++i, at += block.size()) {
+      auto w = co_await (*f)->write_at(at, std::span<const char>(block.data(), block.size()));
+      auto s = co_await (*f)->sync();
+      if (!w.ok() || !s.ok()) {
+        co_return 0;
+      }
+    }
+    co_return (*f)->size().value_or(0);
+  }(rt.env(), dir));
+  EXPECT_EQ(size, 8u << 20);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(AsioErrors, ErrnoMapping) {

@@ -172,6 +172,39 @@ TEST(Net, ConnectToNothingIsRefusedAndPartitionTimesOut) {
   EXPECT_TRUE(cut.error() == Errc::kTimeout || cut.error() == Errc::kConnRefused);
 }
 
+// set_fd_limit models RLIMIT_NOFILE: at the limit accept() and connect() fail with kIoError (EMFILE), the
+// queued connection waits, and closing a stream lets it through.
+TEST(Net, AtTheFdLimitAcceptAndConnectFailAndTheConnectionWaits) {
+  Harness h;
+  std::vector<Errc> errors;
+  bool late_ok = false;
+  auto& server = h.spawn(
+      [&](Env& env) -> Task<void> {
+        auto l = env.net.listen(rt::Endpoint{"", 9000});
+        auto a = co_await (*l)->accept();  // listener + a: the limit of 2
+        auto b = co_await (*l)->accept();
+        errors.push_back(b.ok() ? Errc::kEof : b.error());
+        auto out = co_await env.net.connect(rt::Endpoint{"h1", 9000}, rt::seconds(1));
+        errors.push_back(out.ok() ? Errc::kEof : out.error());
+        (*a)->close();
+        auto late = co_await (*l)->accept();
+        late_ok = late.ok();
+        co_await rt::sleep_for(env.exec, rt::hours(1));
+      },
+      nullptr, "server");
+  h.w.net().set_fd_limit(server, 2);
+  ASSERT_TRUE(h.run([](Env& env) -> Task<void> {
+    co_await rt::sleep_for(env.exec, rt::milliseconds(1));
+    auto c1 = co_await env.net.connect(rt::Endpoint{"h1", 9000}, rt::seconds(1));
+    auto c2 = co_await env.net.connect(rt::Endpoint{"h1", 9000}, rt::seconds(1));
+    EXPECT_TRUE(c1.ok() && c2.ok());
+    co_await rt::sleep_for(env.exec, rt::seconds(1));
+  }));
+  EXPECT_EQ(errors, (std::vector<Errc>{Errc::kIoError, Errc::kIoError}));
+  EXPECT_TRUE(late_ok);
+  EXPECT_EQ(h.w.net().open_fds(server), 2u);  // the listener and the late connection
+}
+
 TEST(Net, ServerCrashResetsTheClient) {
   EchoPair ep;
   ep.start_server();

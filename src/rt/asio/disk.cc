@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <string>
 
 #include "rt/asio/errors.h"
 
@@ -16,7 +17,7 @@ namespace codis::rt::asio {
 
 namespace {
 
-// The synchronous bodies; the Task wrappers below only adapt them to the interface.
+// The synchronous bodies, run on the loop's BlockingWorker; the Task wrappers below hand them over.
 Result<void> pwrite_all(int fd, uint64_t offset, std::span<const char> data) {
   size_t done = 0;
   while (done < data.size()) {
@@ -108,57 +109,83 @@ Result<std::vector<std::string>> list_dir(const std::string& dir) {
 
 }  // namespace
 
+Fd::~Fd() {
+  if (fd >= 0) {
+    ::close(fd);
+  }
+}
+
+// The awaiters are named, never temporaries of the co_await expression: g++ 12 destroys such a temporary's
+// captures twice (see Endpoint in rt/net.h).
+// Each call copies what its job needs (descriptor reference, bytes, paths) before it first suspends; the job
+// never touches the caller's memory or the File.
 Task<Result<void>> PosixFile::write_at(uint64_t offset, std::span<const char> data) {
-  if (fd_ < 0) {
+  if (!fd_) {
     co_return Errc::kCancelled;
   }
-  co_return pwrite_all(fd_, offset, data);
+  auto op = offload(*w_, *ex_, [fd = fd_, offset, bytes = std::string(data.data(), data.size())] {
+    return pwrite_all(fd->fd, offset, bytes);
+  });
+  co_return co_await op;
 }
 
 Task<Result<size_t>> PosixFile::read_at(uint64_t offset, std::span<char> buf) {
-  if (fd_ < 0) {
+  if (!fd_) {
     co_return Errc::kCancelled;
   }
-  co_return pread_full(fd_, offset, buf);
+  // The job reads into its own buffer; the bytes reach buf only here, on the loop, if the caller still waits.
+  auto op = offload(*w_, *ex_, [fd = fd_, offset, n = buf.size()]() -> Result<std::string> {
+    std::string tmp(n, '\0');
+    Result<size_t> r = pread_full(fd->fd, offset, std::span<char>(tmp.data(), tmp.size()));
+    if (!r.ok()) {
+      return r.error();
+    }
+    tmp.resize(*r);
+    return tmp;
+  });
+  Result<std::string> got = co_await op;
+  if (!got.ok()) {
+    co_return got.error();
+  }
+  std::copy(got->begin(), got->end(), buf.begin());
+  co_return got->size();
 }
 
 Task<Result<void>> PosixFile::sync() {
-  if (fd_ < 0) {
+  if (!fd_) {
     co_return Errc::kCancelled;
   }
-  co_return errno_result(::fsync(fd_));
+  auto op = offload(*w_, *ex_, [fd = fd_] { return errno_result(::fsync(fd->fd)); });
+  co_return co_await op;
 }
 
 Task<Result<void>> PosixFile::truncate(uint64_t size) {
-  if (fd_ < 0) {
+  if (!fd_) {
     co_return Errc::kCancelled;
   }
-  co_return errno_result(::ftruncate(fd_, static_cast<off_t>(size)));
+  auto op = offload(*w_, *ex_,
+                    [fd = fd_, size] { return errno_result(::ftruncate(fd->fd, static_cast<off_t>(size))); });
+  co_return co_await op;
 }
 
 Result<uint64_t> PosixFile::size() const {
-  if (fd_ < 0) {
+  if (!fd_) {
     return Errc::kCancelled;
   }
   struct stat st {};
-  if (::fstat(fd_, &st) < 0) {
+  if (::fstat(fd_->fd, &st) < 0) {
     return errno_errc(errno);
   }
   return static_cast<uint64_t>(st.st_size);
 }
 
 void PosixFile::close() {
-  if (fd_ >= 0) {
-    ::close(fd_);
-    fd_ = -1;
-  }
+  fd_.reset();
 }
 
 namespace {
 
-// Lazy like every Task, so the bodies take their paths by value: the caller's strings may be gone by the time
-// the Task is awaited.
-Task<Result<FilePtr>> open_file(std::string path, unsigned flags) {
+Result<int> open_fd(const std::string& path, unsigned flags) {
   int oflags = O_RDWR | O_CLOEXEC;
   if (flags & kOpenCreate) {
     oflags |= O_CREAT;
@@ -174,55 +201,84 @@ Task<Result<FilePtr>> open_file(std::string path, unsigned flags) {
     fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);  // a read-only file can still be read
   }
   if (fd < 0) {
-    co_return errno_errc(errno);
+    return errno_errc(errno);
   }
-  co_return FilePtr(std::make_unique<PosixFile>(fd));
+  return fd;
 }
 
-Task<Result<void>> rename_file(std::string from, std::string to) {
-  co_return errno_result(::rename(from.c_str(), to.c_str()));
+// Lazy like every Task, so the bodies take their paths by value: the caller's strings may be gone by the time
+// the Task is awaited.
+Task<Result<FilePtr>> open_file(BlockingWorker* w, Executor* ex, std::string path, unsigned flags) {
+  // The job returns the bare descriptor wrapped in an Fd, so a cancelled open still closes it.
+  auto op = offload(*w, *ex, [path = std::move(path), flags]() -> Result<std::shared_ptr<Fd>> {
+    Result<int> r = open_fd(path, flags);
+    if (!r.ok()) {
+      return r.error();
+    }
+    return std::make_shared<Fd>(*r);
+  });
+  Result<std::shared_ptr<Fd>> fd = co_await op;
+  if (!fd.ok()) {
+    co_return fd.error();
+  }
+  auto f = std::make_unique<PosixFile>(*w, *ex, (*fd)->fd);
+  (*fd)->fd = -1;  // now the File's
+  co_return FilePtr(std::move(f));
 }
 
-Task<Result<void>> remove_path(std::string path) {
-  co_return errno_result(std::remove(path.c_str()));  // unlink, or rmdir for an empty directory
+Task<Result<void>> rename_file(BlockingWorker* w, Executor* ex, std::string from, std::string to) {
+  auto op = offload(*w, *ex, [from = std::move(from), to = std::move(to)] {
+    return errno_result(::rename(from.c_str(), to.c_str()));
+  });
+  co_return co_await op;
 }
 
-Task<Result<std::vector<std::string>>> list_task(std::string dir) {
-  co_return list_dir(dir);
+Task<Result<void>> remove_path(BlockingWorker* w, Executor* ex, std::string path) {
+  auto op = offload(*w, *ex, [path = std::move(path)] {
+    return errno_result(std::remove(path.c_str()));  // unlink, or rmdir for an empty directory
+  });
+  co_return co_await op;
 }
 
-Task<Result<void>> mkdirs_task(std::string dir) {
-  co_return make_dirs(dir);
+Task<Result<std::vector<std::string>>> list_task(BlockingWorker* w, Executor* ex, std::string dir) {
+  auto op = offload(*w, *ex, [dir = std::move(dir)] { return list_dir(dir); });
+  co_return co_await op;
 }
 
-Task<Result<void>> sync_dir_task(std::string dir) {
-  co_return fsync_path(dir);
+Task<Result<void>> mkdirs_task(BlockingWorker* w, Executor* ex, std::string dir) {
+  auto op = offload(*w, *ex, [dir = std::move(dir)] { return make_dirs(dir); });
+  co_return co_await op;
+}
+
+Task<Result<void>> sync_dir_task(BlockingWorker* w, Executor* ex, std::string dir) {
+  auto op = offload(*w, *ex, [dir = std::move(dir)] { return fsync_path(dir); });
+  co_return co_await op;
 }
 
 }  // namespace
 
 Task<Result<FilePtr>> PosixDisk::open(const std::string& path, unsigned flags) {
-  return open_file(path, flags);
+  return open_file(w_, ex_, path, flags);
 }
 
 Task<Result<void>> PosixDisk::rename(const std::string& from, const std::string& to) {
-  return rename_file(from, to);
+  return rename_file(w_, ex_, from, to);
 }
 
 Task<Result<void>> PosixDisk::remove(const std::string& path) {
-  return remove_path(path);
+  return remove_path(w_, ex_, path);
 }
 
 Task<Result<std::vector<std::string>>> PosixDisk::list(const std::string& dir) {
-  return list_task(dir);
+  return list_task(w_, ex_, dir);
 }
 
 Task<Result<void>> PosixDisk::mkdirs(const std::string& dir) {
-  return mkdirs_task(dir);
+  return mkdirs_task(w_, ex_, dir);
 }
 
 Task<Result<void>> PosixDisk::sync_dir(const std::string& dir) {
-  return sync_dir_task(dir);
+  return sync_dir_task(w_, ex_, dir);
 }
 
 }  // namespace codis::rt::asio

@@ -15,6 +15,7 @@
 #include "rt/asio/idle_policy.h"
 #include "rt/asio/log.h"
 #include "rt/asio/net.h"
+#include "rt/asio/worker.h"
 #include "rt/buggify.h"
 #include "rt/env.h"
 #include "rt/random.h"
@@ -35,8 +36,11 @@ struct Loop {
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work{io.get_executor()};
   AsioExecutor exec{io};
   RealClock clock;
-  AsioNet net{exec};
-  PosixDisk disk;
+  AsioNet net{exec, log};  // keeps a reference to log, which is constructed before net is first used
+  // File calls run here, off the loop; destroyed (after finishing its queue) before exec and io, to which it
+  // posts results.
+  BlockingWorker worker;
+  PosixDisk disk{worker, exec};
   Random random;
   Buggify buggify;  // disabled: fault injection is for the simulator only
   LoopLog log;

@@ -2,6 +2,7 @@
 
 #include <sys/socket.h>
 
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -19,6 +20,20 @@ namespace {
 using tcp = boost::asio::ip::tcp;
 using ReusePort = boost::asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 
+// accept() reports only kCancelled (the acceptor was closed) and kIoError (anything else: the listener
+// stays open). The OS's reason ("Too many open files") is logged here, where it is known, once per run of
+// identical failures, in Redis's words.
+Errc accept_errc(Acceptor& a, const error_code& ec) {
+  if (net_errc(ec) == Errc::kCancelled) {
+    return Errc::kCancelled;
+  }
+  if (ec != a.last_error) {
+    a.last_error = ec;
+    a.log->warning("Accepting client connection: accept: " + ec.message());
+  }
+  return Errc::kIoError;
+}
+
 Task<Result<StreamPtr>> accept_task(AsioExecutor* ex, std::shared_ptr<Acceptor> a) {
   for (;;) {
     if (a->closed) {
@@ -27,6 +42,7 @@ Task<Result<StreamPtr>> accept_task(AsioExecutor* ex, std::shared_ptr<Acceptor> 
     error_code ec;
     tcp::socket peer = a->acceptor.accept(ec);
     if (!ec) {
+      a->last_error = {};
       co_return StreamPtr(std::make_unique<AsioStream>(*ex, std::move(peer)));
     }
     if (would_block(ec)) {
@@ -34,7 +50,7 @@ Task<Result<StreamPtr>> accept_task(AsioExecutor* ex, std::shared_ptr<Acceptor> 
         acc->acceptor.async_wait(tcp::acceptor::wait_read, std::move(handler));
       });
       if (wec && wec != boost::asio::error::operation_aborted) {
-        co_return net_errc(wec);
+        co_return accept_errc(*a, wec);
       }
       continue;
     }
@@ -42,8 +58,9 @@ Task<Result<StreamPtr>> accept_task(AsioExecutor* ex, std::shared_ptr<Acceptor> 
         ec == error_code(EPROTO, boost::system::system_category())) {
       continue;  // the client gave up before we got to it
     }
-    // EMFILE and friends: kIoError; the accept loop decides whether to back off and retry.
-    co_return net_errc(ec);
+    // EMFILE, ENFILE, ENOBUFS, ENOMEM...: the connection stays in the kernel's queue; the caller pauses and
+    // tries again (rt/net.h).
+    co_return accept_errc(*a, ec);
   }
 }
 
@@ -62,31 +79,8 @@ Task<Result<StreamPtr>> connect_once(AsioExecutor* ex, tcp::endpoint to) {
   co_return StreamPtr(std::make_unique<AsioStream>(*ex, std::move(s->socket)));
 }
 
-Task<Result<StreamPtr>> connect_task(AsioExecutor* ex, Endpoint to, Duration timeout) {
-  auto ep = resolve(ex->io(), to);
-  if (!ep.ok()) {
-    co_return ep.error();
-  }
-  // On timeout with_timeout destroys connect_once, whose awaiter cancels the pending connect.
-  co_return co_await with_timeout(*ex, timeout, connect_once(ex, *ep));
-}
-
-}  // namespace
-
-Result<tcp::endpoint> resolve(boost::asio::io_context& io, const Endpoint& e) {
-  if (e.host.empty()) {
-    return tcp::endpoint(tcp::v4(), e.port);
-  }
-  error_code ec;
-  auto addr = boost::asio::ip::make_address(e.host, ec);
-  if (!ec) {
-    return tcp::endpoint(addr, e.port);
-  }
-  tcp::resolver resolver(io);
-  auto results = resolver.resolve(e.host, std::to_string(e.port), ec);
-  if (ec) {
-    return net_errc(ec);
-  }
+// Picks the first IPv4 result, else the first one.
+Result<tcp::endpoint> pick(const tcp::resolver::results_type& results) {
   for (const auto& r : results) {
     if (r.endpoint().address().is_v4()) {
       return r.endpoint();
@@ -96,6 +90,78 @@ Result<tcp::endpoint> resolve(boost::asio::io_context& io, const Endpoint& e) {
     return Errc::kNotFound;
   }
   return results.begin()->endpoint();
+}
+
+// A resolver and what it found; shared with the completion handler, which may run after the connect that
+// asked was cancelled (Asio's resolver thread cannot interrupt a getaddrinfo in progress).
+struct Lookup {
+  explicit Lookup(boost::asio::io_context& io) : resolver(io) {}
+  tcp::resolver resolver;
+  tcp::resolver::results_type results;
+};
+
+// Names go through Asio's async_resolve, whose getaddrinfo runs on a thread of the io_context's resolver
+// service: a slow DNS server delays this connect only, never the loop.
+Task<Result<tcp::endpoint>> resolve_async(AsioExecutor* ex, Endpoint e) {
+  if (auto literal = resolve_literal(e)) {
+    co_return *literal;
+  }
+  auto lookup = std::make_shared<Lookup>(ex->io());
+  // Named, not a temporary inside co_await: g++ 12 would destroy the captured host name twice.
+  auto op = async_op(*ex, lookup, [lk = lookup.get(), host = e.host, port = e.port](auto handler) {
+    lk->resolver.async_resolve(
+        host, std::to_string(port),
+        [lk, h = std::move(handler)](const error_code& ec, tcp::resolver::results_type results) mutable {
+          lk->results = std::move(results);
+          h(ec);
+        });
+  });
+  error_code ec = co_await op;
+  if (ec) {
+    co_return net_errc(ec);
+  }
+  co_return pick(lookup->results);
+}
+
+Task<Result<StreamPtr>> resolve_and_connect(AsioExecutor* ex, Endpoint to) {
+  auto ep = co_await resolve_async(ex, std::move(to));
+  if (!ep.ok()) {
+    co_return ep.error();
+  }
+  co_return co_await connect_once(ex, *ep);
+}
+
+Task<Result<StreamPtr>> connect_task(AsioExecutor* ex, Endpoint to, Duration timeout) {
+  // The timeout covers name resolution too. On timeout with_timeout destroys the inner task, whose awaiter
+  // cancels the pending connect (a pending resolve completes later, to nobody).
+  co_return co_await with_timeout(*ex, timeout, resolve_and_connect(ex, std::move(to)));
+}
+
+}  // namespace
+
+std::optional<tcp::endpoint> resolve_literal(const Endpoint& e) {
+  if (e.host.empty()) {
+    return tcp::endpoint(tcp::v4(), e.port);
+  }
+  error_code ec;
+  auto addr = boost::asio::ip::make_address(e.host, ec);
+  if (!ec) {
+    return tcp::endpoint(addr, e.port);
+  }
+  return std::nullopt;
+}
+
+Result<tcp::endpoint> resolve(boost::asio::io_context& io, const Endpoint& e) {
+  if (auto literal = resolve_literal(e)) {
+    return *literal;
+  }
+  error_code ec;
+  tcp::resolver resolver(io);
+  auto results = resolver.resolve(e.host, std::to_string(e.port), ec);
+  if (ec) {
+    return net_errc(ec);
+  }
+  return pick(results);
 }
 
 Task<Result<StreamPtr>> AsioListener::accept() {
@@ -116,7 +182,7 @@ Result<ListenerPtr> AsioNet::open_listener(const Endpoint& at, bool reuse_port) 
   if (!ep.ok()) {
     return ep.error();
   }
-  auto a = std::make_shared<Acceptor>(ex_->io());
+  auto a = std::make_shared<Acceptor>(ex_->io(), *log_);
   error_code ec;
   a->acceptor.open(ep->protocol(), ec);
   if (!ec) {

@@ -3,23 +3,30 @@
 // listen() sets SO_REUSEADDR (restarts need not wait out TIME_WAIT) but not SO_REUSEPORT, so a second listen
 // on a taken port is kAddrInUse; listen_shared() adds SO_REUSEPORT, for one listener per loop on one port.
 // accept() is readiness-based like Stream reads, so a cancelled accept never drops a connection.
-// connect() is async_connect raced against a timer (rt::with_timeout). Host names are resolved with a
-// blocking getaddrinfo for now (only configuration names, rarely).
+// connect() resolves a host name with Asio's async_resolve (getaddrinfo on the resolver service's own thread,
+// never on the loop), then async_connect; the whole is raced against a timer (rt::with_timeout). listen() is
+// synchronous by the seam: a numeric or empty host never blocks, a name is resolved in place (a bind address
+// from the configuration, once at start).
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include <boost/asio/ip/tcp.hpp>
 
 #include "rt/asio/executor.h"
+#include "rt/log.h"
 #include "rt/net.h"
 
 namespace codis::rt::asio {
 
 struct Acceptor {
-  explicit Acceptor(boost::asio::io_context& io) : acceptor(io) {}
+  Acceptor(boost::asio::io_context& io, Log& l) : acceptor(io), log(&l) {}
   boost::asio::ip::tcp::acceptor acceptor;
   bool closed = false;
+  Log* log;
+  // The OS error of the last failed accept, logged once per run of failures (the seam says only kIoError).
+  boost::system::error_code last_error;
 };
 
 class AsioListener final : public Listener {
@@ -42,7 +49,7 @@ class AsioListener final : public Listener {
 
 class AsioNet final : public Net {
  public:
-  explicit AsioNet(AsioExecutor& ex) : ex_(&ex) {}
+  AsioNet(AsioExecutor& ex, Log& log) : ex_(&ex), log_(&log) {}
   Result<ListenerPtr> listen(const Endpoint& at) override { return open_listener(at, false); }
   Result<ListenerPtr> listen_shared(const Endpoint& at) override { return open_listener(at, true); }
   Task<Result<StreamPtr>> connect(const Endpoint& to, Duration timeout) override;
@@ -50,10 +57,14 @@ class AsioNet final : public Net {
  private:
   Result<ListenerPtr> open_listener(const Endpoint& at, bool reuse_port);
   AsioExecutor* ex_;
+  Log* log_;
 };
 
-// "host:port" to a TCP endpoint: numeric addresses directly, an empty host as 0.0.0.0, names through a
-// (blocking) resolver, preferring IPv4.
+// A numeric address (or an empty host, as 0.0.0.0) as a TCP endpoint; nothing for a name.
+std::optional<boost::asio::ip::tcp::endpoint> resolve_literal(const Endpoint& e);
+
+// "host:port" to a TCP endpoint: resolve_literal, else names through a blocking getaddrinfo (listen() only),
+// preferring IPv4.
 Result<boost::asio::ip::tcp::endpoint> resolve(boost::asio::io_context& io, const Endpoint& e);
 
 }  // namespace codis::rt::asio

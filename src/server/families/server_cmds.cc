@@ -574,6 +574,17 @@ void cmd_config_set(CommandContext& ctx) {
       return;
     }
   }
+  // Redis's updateMaxclients: a larger client limit needs a larger descriptor limit; refused (and the old
+  // settings kept) when the system will not give one.
+  if (next.maxclients > ctx.server.config().maxclients) {
+    if (int64_t fits = ctx.server.fit_maxclients(next.maxclients); fits < next.maxclients) {
+      ctx.out.error(
+          "ERR CONFIG SET failed (possibly related to argument 'maxclients') - The operating system "
+          "is not able to handle the specified number of clients, try with " +
+          std::to_string(fits));
+      return;
+    }
+  }
   ctx.server.config() = next;
   ctx.out.ok();
 }
