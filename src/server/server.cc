@@ -47,6 +47,7 @@ Server::Server(rt::Env& env, Config config, std::function<void()> on_shutdown)
       ++stats_.expired_keys;
       touch_watched(static_cast<int>(i), key);
     });
+    dbs_[i].on_stored([this, i](std::string_view key) { signal_key(static_cast<int>(i), key); });
   }
   register_all_families(registry_);
   started_ = env_.clock.mono();
@@ -559,6 +560,17 @@ void Server::signal_key(int db, std::string_view key) {
   }
 }
 
+// Redis's swapdb -> scanDatabaseForReadyKeys: a key a blocked client waits on may now exist in its db.
+void Server::swap_dbs(int a, int b) {
+  dbs_[static_cast<size_t>(a)].swap(dbs_[static_cast<size_t>(b)]);
+  for (int d : {a, b}) {
+    for (auto it = blocking_.lower_bound(std::pair<int, std::string>(d, std::string()));
+         it != blocking_.end() && it->first.first == d; ++it) {
+      signal_key(d, it->first.second);
+    }
+  }
+}
+
 void Server::block(CommandContext& ctx, std::span<const std::string_view> keys, int64_t timeout_ms,
                    uint8_t type, bool null_array) {
   Client& c = ctx.client;
@@ -618,8 +630,11 @@ void Server::serve_ready_keys() {
           continue;
         }
         const Entry* e = dbs_[static_cast<size_t>(k.first)].peek(k.second, now_ms());
-        if (e == nullptr || static_cast<uint8_t>(e->value.type()) != c->block.type) {
-          break;  // the key is gone (or not of the waited type): the rest stay blocked
+        if (e == nullptr) {
+          break;  // the key is gone: the rest stay blocked
+        }
+        if (static_cast<uint8_t>(e->value.type()) != c->block.type) {
+          continue;  // waits for another type (BZPOPMIN behind a list): the next in line may be served
         }
         serve_blocked(*c);
       }

@@ -107,6 +107,9 @@ class Server {
   void time_out(Client& c, resp::ReplyWriter& out, bool error = false);
   // A write to (db, key): blocked clients waiting on it get a chance to be served after this command.
   void signal_key(int db, std::string_view key);
+  // SWAPDB: exchanges the contents of dbs a and b; clients blocked on a key the swap brings are served
+  // after the command.
+  void swap_dbs(int a, int b);
   size_t blocked_clients() const { return blocked_count_ + postponed_count_; }
 
   // What INFO server reports about the process, filled in by main (the simulator leaves it empty): pid,
