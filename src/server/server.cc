@@ -254,8 +254,10 @@ void Server::execute(Client& c, std::span<const std::string_view> argv, resp::Re
 }
 
 // CLIENT REPLY OFF/SKIP: the command runs, its reply (errors included) is dropped, as Redis's
-// prepareClientToWrite refuses to queue it. SKIP covers the one command after CLIENT REPLY SKIP; a command
-// postponed by a pause has not run yet, so the skip waits for it.
+// prepareClientToWrite refuses to queue it, unless the reply is push data (pub/sub confirmations, Redis's
+// CLIENT_PUSHING). SKIP covers the one command after CLIENT REPLY SKIP; a command postponed by a pause has
+// not run yet, so the skip waits for it. What reaches the outbox later (a served blocked command's reply,
+// a timeout, MONITOR lines) is dropped where it is written; published messages are pushes and are not.
 void Server::dispatch(Client& c, std::span<const std::string_view> argv, resp::ReplyWriter& out) {
   if (depth_ != 0 || (!c.reply_off && !c.reply_skip_next)) {
     dispatch_command(c, argv, out);
@@ -264,10 +266,12 @@ void Server::dispatch(Client& c, std::span<const std::string_view> argv, resp::R
   c.reply_skip = c.reply_skip_next;
   c.reply_skip_next = false;
   const size_t mark = out.out().size();
+  c.replied_push = false;
   dispatch_command(c, argv, out);
-  if (c.reply_off || c.reply_skip) {
+  if ((c.reply_off || c.reply_skip) && !c.replied_push) {
     out.out().resize(mark);
   }
+  c.replied_push = false;
   if (!c.postponed.empty()) {
     c.reply_skip_next = c.reply_skip_next || c.reply_skip;
   }
@@ -666,6 +670,9 @@ bool Server::serve_blocked(Client& c) {
   if (c.outbox.size() == before) {
     return false;  // nothing to serve after all: still blocked
   }
+  if (c.reply_off) {
+    c.outbox.resize(before);  // CLIENT REPLY OFF: served, but the reply is not sent
+  }
   unblock(c);
   ++stats_.commands_processed;
   ++command_stats(spec).calls;
@@ -716,8 +723,8 @@ void Server::feed_monitors(const Client& c, std::span<const std::string_view> ar
                            const cmd::CommandSpec& spec) {
   const std::string line = monitor_line(now_us(), c.db, c.peer.to_string(), spec.name, argv);
   for (Client* m : monitors_) {
-    if (m->killed) {
-      continue;  // leaves the list when its connection closes
+    if (m->killed || m->reply_off) {
+      continue;  // leaves the list when its connection closes; CLIENT REPLY OFF drops monitor lines
     }
     m->outbox.append(line);
     if (config_.obuf_normal_hard > 0 && static_cast<int64_t>(m->outbox.size()) > config_.obuf_normal_hard) {
@@ -797,14 +804,17 @@ bool Server::run_buffered(Client& c, resp::RequestParser& parser, IoBuf& in, res
 }
 
 void Server::time_out(Client& c, resp::ReplyWriter& out, bool error) {
+  std::string dropped;
+  resp::ReplyWriter sink(&dropped, c.protocol);
+  resp::ReplyWriter& w = c.reply_off ? sink : out;  // CLIENT REPLY OFF: the client is not told
   if (error) {
     constexpr std::string_view kUnblocked = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
-    out.error(kUnblocked);
+    w.error(kUnblocked);
     stats_.count_error(kUnblocked);
   } else if (c.block.null_array) {
-    out.null_array();
+    w.null_array();
   } else {
-    out.null();
+    w.null();
   }
   unblock(c);
 }
@@ -854,9 +864,7 @@ rt::Task<void> Server::serve_client(rt::StreamPtr s) {
   constexpr size_t kReadChunk = 16 * 1024;
   for (;;) {
     if (!c.outbox.empty()) {
-      if (!c.reply_off) {      // CLIENT REPLY OFF drops pushes too
-        out.append(c.outbox);  // e.g. the reply of a blocked command just served, before later replies
-      }
+      out.append(c.outbox);  // e.g. the reply of a blocked command just served, before later replies
       c.outbox.clear();
     }
     // Run every complete command already buffered, then send all their replies in one write. A blocked
@@ -889,9 +897,7 @@ rt::Task<void> Server::serve_client(rt::StreamPtr s) {
       }
     }
     if (!c.outbox.empty()) {
-      if (!c.reply_off) {
-        out.append(c.outbox);  // messages published to this client
-      }
+      out.append(c.outbox);  // messages published to this client
       c.outbox.clear();
     }
     wake.reset();
