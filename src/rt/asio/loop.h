@@ -14,6 +14,7 @@
 #include "rt/asio/executor.h"
 #include "rt/asio/idle_policy.h"
 #include "rt/asio/log.h"
+#include "rt/asio/memory.h"
 #include "rt/asio/net.h"
 #include "rt/buggify.h"
 #include "rt/env.h"
@@ -40,6 +41,7 @@ struct Loop {
   Random random;
   Buggify buggify;  // disabled: fault injection is for the simulator only
   LoopLog log;
+  GlibcMemory memory;
   Env env;
   IdlePolicy idle;
 
