@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Determinism lint (sim-and-style.md a.6): product and simulator code must not reach real clocks,
-# threads, OS randomness, sleeps, the environment, <random> distributions or Boost.Asio; only the real
-# runtime (src/rt/asio/) and program entry points (main.cc, *_main.cc) may. Usage: ci/lint.sh [root]
+# threads, OS randomness, sleeps, the environment, <random> distributions, Boost.Asio, or the allocator's
+# and the process's state (malloc_usable_size, mallinfo, getrusage, /proc, printed addresses: rt::Memory
+# has them); only the real runtime (src/rt/asio/) and program entry points (main.cc, *_main.cc) may.
+# Usage: ci/lint.sh [root]
 # (default: the repo root). Prints file:line: rule for each violation; exits 1 if there is any.
 set -euo pipefail
 root="${1:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
@@ -32,6 +34,14 @@ RULES = [
      r"|gamma|weibull|extreme_value|normal|lognormal|chi_squared|cauchy|fisher_f|student_t|discrete"
      r"|piecewise_constant|piecewise_linear)_distribution\b|\bgenerate_canonical\b"),
     ("gettimeofday / clock_gettime", r"\b(?:gettimeofday|clock_gettime)\b"),
+    ("allocator or process state (use rt::Memory)",
+     r"\b(?:malloc_usable_size|malloc_size|mallinfo2?|malloc_trim|malloc_stats|malloc_info|mallctl"
+     r"|getrusage|sbrk)\b"),
+]
+# Rules for the text of string literals: an address printed with %p, a path under /proc.
+LITERAL_RULES = [
+    ("printed address %p (use rt::Memory::address)", re.compile(r"(?<!%)%[-+#0]*\d*p")),
+    ("/proc (use rt::Memory or the runtime)", re.compile(r"/proc/")),
 ]
 ANY_RULE = re.compile("|".join("(?:%s)" % rx for _, rx in RULES))
 RULES = [(name, re.compile(rx)) for name, rx in RULES]
@@ -77,15 +87,26 @@ for top in SCAN:
             # One pass over the file finds candidate lines; only those are checked rule by rule.
             candidates = {code.count("\n", 0, m.start()) for m in ANY_RULE.finditer(code)}
             candidates |= {i for i, line in enumerate(lines) if INCLUDE.match(line) and ASIO_INCLUDE.search(raw[i])}
+            found = []
             for i in sorted(candidates):
                 hits = [rule for rule, rx in RULES if rx.search(lines[i])]
                 if INCLUDE.match(lines[i]) and ASIO_INCLUDE.search(raw[i]):
                     hits.append("#include <boost/asio...>")
-                for rule in hits:
-                    print(f"{rel}:{i + 1}: {rule}")
-                    violations += 1
+                found += [(i, rule) for rule in hits]
+            if "%" in original or "/proc/" in original:
+                for m in TOKEN.finditer(original):
+                    text = m.group(0)
+                    if not (text.startswith('"') or text.startswith('R"')):
+                        continue  # comments and character literals
+                    for rule, rx in LITERAL_RULES:
+                        lit = rx.search(text)
+                        if lit:
+                            found.append((original.count("\n", 0, m.start() + lit.start()), rule))
+            for i, rule in sorted(found):
+                print(f"{rel}:{i + 1}: {rule}")
+                violations += 1
 if violations:
-    print(f"lint: {violations} determinism violation(s); use rt::Env (Clock, Executor, Random, Net, Disk) "
+    print(f"lint: {violations} determinism violation(s); use rt::Env (Clock, Executor, Random, Net, Disk, Memory) "
           "instead, or move the code under src/rt/asio/ or into a main file", file=sys.stderr)
     sys.exit(1)
 PY

@@ -43,7 +43,8 @@ Process::Process(World& w, Host& h, Owner id, std::string name, Main main, rt::R
       log_(std::make_unique<SimLog>(w, *this)),
       net_(std::make_unique<ProcessNet>(w.net(), *this)),
       disk_(std::make_unique<ProcessDisk>(*h.disk, *this)),
-      env_(std::make_unique<rt::Env>(rt::Env{*this, *this, *net_, *disk_, random_, buggify_, *log_})) {}
+      env_(std::make_unique<rt::Env>(
+          rt::Env{*this, *this, *net_, *disk_, random_, buggify_, *log_, memory_})) {}
 
 Process::~Process() {
   teardown(ProcessExit::kKilled);

@@ -79,6 +79,7 @@ class Process final : public rt::Executor, public rt::Clock {
   std::unique_ptr<rt::Log> log_;
   std::unique_ptr<ProcessNet> net_;
   std::unique_ptr<ProcessDisk> disk_;
+  rt::ModelMemory memory_;  // allocator figures: what the scenario sets (rt/memory.h)
   std::unique_ptr<rt::Env> env_;
   std::unique_ptr<rt::Scope> root_;
   bool alive_ = false;

@@ -7,6 +7,7 @@
 #include "rt/disk.h"
 #include "rt/executor.h"
 #include "rt/log.h"
+#include "rt/memory.h"
 #include "rt/net.h"
 #include "rt/random.h"
 
@@ -20,6 +21,7 @@ struct Env {
   Random& random;
   Buggify& buggify;
   Log& log;
+  Memory& memory;
 };
 
 }  // namespace codis::rt

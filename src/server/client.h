@@ -82,11 +82,14 @@ struct Client {
   // fuzzer's oracle).
   bool never_paused = false;
   bool monitor = false;  // MONITOR: receives a line for every command the server runs
-  // CLIENT REPLY: OFF drops every reply and push; SKIP drops the next command's reply (reply_skip_next until
-  // that command starts, reply_skip while it runs).
+  // CLIENT REPLY: OFF drops every reply; SKIP drops the next command's reply (reply_skip_next until that
+  // command starts, reply_skip while it runs). Pub/sub pushes (confirmations, messages) still go out, as
+  // Redis's CLIENT_PUSHING lets them through in RESP2 and RESP3 alike; MONITOR lines do not.
   bool reply_off = false;
   bool reply_skip = false;
   bool reply_skip_next = false;
+  // Set by a command whose reply is push data (SUBSCRIBE and the like): REPLY OFF/SKIP keep it.
+  bool replied_push = false;
   int64_t hold_replies_until_ms = 0;
   rt::Event* wakeup = nullptr;  // set when the outbox fills or the client is killed
   // The connection loop's buffers (CLIENT LIST qbuf/omem, INFO's client figures); null outside it.

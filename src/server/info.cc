@@ -55,7 +55,7 @@ void memory_section(Server& s, Header&& header, Field&& field) {
   const size_t used = s.used_memory();
   const size_t peak = std::max(s.peak_memory(), used);
   const size_t startup = s.startup_memory();
-  const Server::MemoryFacts m = s.memory_facts();
+  const rt::Memory::Stats m = s.memory_facts();
   size_t clients = 0;
   for (const auto& [id, c] : s.clients()) {
     clients += client_memory(*c).total();

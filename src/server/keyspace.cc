@@ -68,6 +68,9 @@ Entry& Db::set(std::string_view key, Object value, int64_t expire_ms) {
   if (expire_ms >= 0) {
     set_expire(*e, expire_ms);
   }
+  if (stored_hook_) {
+    stored_hook_(key);
+  }
   return *e;
 }
 
@@ -80,6 +83,9 @@ Entry& Db::find_or_create(std::string_view key, int64_t now_ms, bool* created) {
   ++size_;
   Entry* e = table(key).insert(key, SlotTable::hash(key));
   e->lru = lfu() ? lfu::stamp(now_ms) : static_cast<uint32_t>(now_ms / 1000);
+  if (stored_hook_) {
+    stored_hook_(key);
+  }
   return *e;
 }
 

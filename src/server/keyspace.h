@@ -83,6 +83,10 @@ class Db {
   std::string soonest_expiring_key() const;
   // Called with each key the lazy or active expiry deletes (WATCH invalidation, keyspace events).
   void on_expired(std::function<void(std::string_view key)> fn) { expired_hook_ = std::move(fn); }
+  // Called with each key a value is stored at: inserted (set, find_or_create) or overwritten by set. The
+  // server serves clients blocked on the key from it (Redis's dbAdd -> signalKeyAsReady), so every way a
+  // key can appear (push, MOVE, COPY, RENAME, RESTORE, the *STORE commands) wakes them in one place.
+  void on_stored(std::function<void(std::string_view key)> fn) { stored_hook_ = std::move(fn); }
   // While clients are paused Redis keeps the data set still: expired keys read as missing but stay.
   void keep_expired(bool on) { keep_expired_ = on; }
 
@@ -106,6 +110,7 @@ class Db {
   __int128 expire_sum_ms_ = 0;  // of expire_at_'s times: a million keys' unix ms overflow 64 bits
   size_t size_ = 0;
   std::function<void(std::string_view)> expired_hook_;
+  std::function<void(std::string_view)> stored_hook_;
   const uint32_t* lru_clock_ = nullptr;
   const Config* config_ = nullptr;
   rt::Random* random_ = nullptr;

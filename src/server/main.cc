@@ -1,5 +1,4 @@
 // codis-server: starts like redis-server: `codis-server [redis.conf] [--option value ...]`.
-#include <malloc.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -62,26 +61,6 @@ int main(int argc, char** argv) {
   bool ok = true;
   {
     codis::server::Server server(rt.env(), config, [&rt] { rt.stop(); });
-    // Bytes the allocator has handed out and not taken back (its own overhead per chunk included).
-    server.set_memory_probe([] {
-      struct mallinfo2 mi = mallinfo2();
-      return mi.uordblks + mi.hblkhd;
-    });
-    server.set_memory_facts_probe([] {
-      struct mallinfo2 mi = mallinfo2();
-      codis::server::Server::MemoryFacts f;
-      f.allocated = mi.uordblks + mi.hblkhd;
-      f.active = mi.arena + mi.hblkhd;
-      // statm's second field: resident pages.
-      if (FILE* statm = std::fopen("/proc/self/statm", "r")) {
-        unsigned long pages = 0, resident = 0;
-        if (std::fscanf(statm, "%lu %lu", &pages, &resident) == 2) {
-          f.rss = static_cast<size_t>(resident) * static_cast<size_t>(sysconf(_SC_PAGESIZE));
-        }
-        std::fclose(statm);
-      }
-      return f;
-    });
     {
       codis::server::Server::ProcessFacts facts;
       facts.pid = static_cast<int64_t>(getpid());

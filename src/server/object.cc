@@ -1,10 +1,11 @@
 #include "server/object.h"
 
-#include <malloc.h>
-
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <stdexcept>
+
+#include "server/memory_usage.h"
 
 namespace codis::server {
 
@@ -20,8 +21,18 @@ using HashBlock = Block<HashValue, ObjType::kHash>;
 using SetBlock = Block<SetValue, ObjType::kSet>;
 using ZSetBlock = Block<ZSetValue, ObjType::kZSet>;
 
-size_t capacity_of(ValueHeader* p) {
-  return malloc_usable_size(p) - sizeof(ValueHeader);
+// A string block is allocated at a size glibc hands out whole (a chunk less its 8-byte header), and its
+// capacity is kept in the block rather than asked of the allocator: malloc_usable_size depends on the
+// heap's history and the build (ASan), and reaches replies through MEMORY USAGE. The top 4 bits of
+// size_hi hold the slack (capacity - size) when it is below 8; kSlackFollows says it is stored as 8 bytes
+// right after the string's bytes. Sizes are thus limited to 44 bits (16 TiB).
+constexpr unsigned kSlackShift = 12;
+constexpr uint16_t kSizeHiMask = (1u << kSlackShift) - 1;
+constexpr uint16_t kSlackFollows = 8;
+constexpr size_t kMaxStringSize = size_t{1} << 44;
+
+size_t usable_for(size_t request) {
+  return malloc_chunk(request) - 8;
 }
 
 }  // namespace
@@ -92,21 +103,48 @@ std::string_view Object::str() const {
 }
 
 size_t Object::str_size() const {
-  return p_ == nullptr ? 0 : (static_cast<size_t>(p_->size_hi) << 32) | p_->size_lo;
+  return p_ == nullptr ? 0 : (static_cast<size_t>(p_->size_hi & kSizeHiMask) << 32) | p_->size_lo;
+}
+
+size_t Object::str_capacity() const {
+  const size_t n = str_size();
+  const unsigned tag = p_->size_hi >> kSlackShift;
+  if (tag < kSlackFollows) {
+    return n + tag;
+  }
+  uint64_t slack;
+  std::memcpy(&slack, str_bytes() + n, sizeof slack);
+  return n + slack;
+}
+
+void Object::set_str_size(size_t n, size_t capacity) {
+  const size_t slack = capacity - n;
+  const uint16_t tag = slack < kSlackFollows ? static_cast<uint16_t>(slack) : kSlackFollows;
+  p_->size_hi = static_cast<uint16_t>(((n >> 32) & kSizeHiMask) | (tag << kSlackShift));
+  p_->size_lo = static_cast<uint32_t>(n);
+  if (tag == kSlackFollows) {
+    const uint64_t s = slack;
+    std::memcpy(str_bytes() + n, &s, sizeof s);
+  }
 }
 
 // Grows or shrinks the string block to hold n bytes. Growth past the capacity doubles (up to 1 MiB of
 // slack, like sds) so that repeated APPENDs are amortised O(1); `keep` = preserve the bytes.
 void Object::str_resize(size_t n, bool keep) {
+  if (n >= kMaxStringSize) {
+    throw std::length_error("string value too long");
+  }
   const size_t old = str_size();
   const uint8_t flags = p_ == nullptr ? 0 : p_->flags;  // the owner's bits survive a new block
-  if (p_ == nullptr || n > capacity_of(p_)) {
+  size_t capacity = p_ == nullptr ? 0 : str_capacity();
+  if (p_ == nullptr || n > capacity) {
     size_t want = n;
     if (p_ != nullptr && n > old) {
       want = n < (size_t{1} << 20) ? n * 2 : n + (size_t{1} << 20);
     }
-    void* mem = (p_ != nullptr && keep) ? std::realloc(p_, sizeof(ValueHeader) + want)
-                                        : std::malloc(sizeof(ValueHeader) + want);
+    const size_t bytes = usable_for(sizeof(ValueHeader) + want);
+    capacity = bytes - sizeof(ValueHeader);
+    void* mem = (p_ != nullptr && keep) ? std::realloc(p_, bytes) : std::malloc(bytes);
     if (mem == nullptr) {
       throw std::bad_alloc();
     }
@@ -121,8 +159,7 @@ void Object::str_resize(size_t n, bool keep) {
   if (keep && n > old) {
     std::memset(str_bytes() + old, 0, n - old);
   }
-  p_->size_hi = static_cast<uint16_t>(n >> 32);
-  p_->size_lo = static_cast<uint32_t>(n);
+  set_str_size(n, capacity);
 }
 
 void StrRef::resize(size_t n) {
@@ -206,7 +243,7 @@ Object Object::clone() const {
 size_t Object::block_bytes() const {
   switch (type()) {
     case ObjType::kString:
-      return p_ == nullptr ? 0 : malloc_usable_size(p_);
+      return p_ == nullptr ? 0 : sizeof(ValueHeader) + str_capacity();
     case ObjType::kList:
       return sizeof(ListBlock);
     case ObjType::kHash:

@@ -1,8 +1,8 @@
 // A value stored in the keyspace: its type (numbered like Redis's OBJ_* so TYPE, OBJECT and DUMP can map it)
 // and its data, behind one pointer so a keyspace entry stays small. The pointed-to block starts with a
-// header holding the type; a string is one malloc block (header + bytes, capacity from the allocator, so
-// APPEND grows in place like an sds); containers live in a block next to their header. A null pointer is
-// the empty string.
+// header holding the type; a string is one malloc block (header + bytes + slack, its capacity kept in the
+// block, so APPEND grows in place like an sds); containers live in a block next to their header. A null
+// pointer is the empty string.
 #pragma once
 
 #include <cstddef>
@@ -25,7 +25,7 @@ using SetValue = StrSet;
 using ZSetValue = ds::ZSet;
 
 // The header every value block starts with. `flags` belong to the value's owner (OBJECT ENCODING keeps
-// Redis's one-way conversions there); strings keep their length in the header.
+// Redis's one-way conversions there); strings keep their length (and slack) in the header.
 struct ValueHeader {
   ObjType type;
   uint8_t flags = 0;
@@ -122,6 +122,9 @@ class Object {
   void reset();
   // String storage: the bytes follow the header.
   size_t str_size() const;
+  // Bytes the block holds for the string (its size plus slack), and setting both (object.cc says how).
+  size_t str_capacity() const;
+  void set_str_size(size_t n, size_t capacity);
   char* str_bytes() const { return reinterpret_cast<char*>(p_ + 1); }
   void str_resize(size_t n, bool keep);
 

@@ -48,6 +48,7 @@ Server::Server(rt::Env& env, Config config, std::function<void()> on_shutdown)
       ++stats_.expired_keys;
       touch_watched(static_cast<int>(i), key);
     });
+    dbs_[i].on_stored([this, i](std::string_view key) { signal_key(static_cast<int>(i), key); });
   }
   register_all_families(registry_);
   started_ = env_.clock.mono();
@@ -282,8 +283,10 @@ void Server::execute(Client& c, std::span<const std::string_view> argv, resp::Re
 }
 
 // CLIENT REPLY OFF/SKIP: the command runs, its reply (errors included) is dropped, as Redis's
-// prepareClientToWrite refuses to queue it. SKIP covers the one command after CLIENT REPLY SKIP; a command
-// postponed by a pause has not run yet, so the skip waits for it.
+// prepareClientToWrite refuses to queue it, unless the reply is push data (pub/sub confirmations, Redis's
+// CLIENT_PUSHING). SKIP covers the one command after CLIENT REPLY SKIP; a command postponed by a pause has
+// not run yet, so the skip waits for it. What reaches the outbox later (a served blocked command's reply,
+// a timeout, MONITOR lines) is dropped where it is written; published messages are pushes and are not.
 void Server::dispatch(Client& c, std::span<const std::string_view> argv, resp::ReplyWriter& out) {
   if (depth_ != 0 || (!c.reply_off && !c.reply_skip_next)) {
     dispatch_command(c, argv, out);
@@ -292,10 +295,12 @@ void Server::dispatch(Client& c, std::span<const std::string_view> argv, resp::R
   c.reply_skip = c.reply_skip_next;
   c.reply_skip_next = false;
   const size_t mark = out.out().size();
+  c.replied_push = false;
   dispatch_command(c, argv, out);
-  if (c.reply_off || c.reply_skip) {
+  if ((c.reply_off || c.reply_skip) && !c.replied_push) {
     out.out().resize(mark);
   }
+  c.replied_push = false;
   if (!c.postponed.empty()) {
     c.reply_skip_next = c.reply_skip_next || c.reply_skip;
   }
@@ -588,6 +593,17 @@ void Server::signal_key(int db, std::string_view key) {
   }
 }
 
+// Redis's swapdb -> scanDatabaseForReadyKeys: a key a blocked client waits on may now exist in its db.
+void Server::swap_dbs(int a, int b) {
+  dbs_[static_cast<size_t>(a)].swap(dbs_[static_cast<size_t>(b)]);
+  for (int d : {a, b}) {
+    for (auto it = blocking_.lower_bound(std::pair<int, std::string>(d, std::string()));
+         it != blocking_.end() && it->first.first == d; ++it) {
+      signal_key(d, it->first.second);
+    }
+  }
+}
+
 void Server::block(CommandContext& ctx, std::span<const std::string_view> keys, int64_t timeout_ms,
                    uint8_t type, bool null_array) {
   Client& c = ctx.client;
@@ -650,8 +666,11 @@ void Server::serve_ready_keys() {
           continue;
         }
         const Entry* e = dbs_[static_cast<size_t>(k.first)].peek(k.second, now_ms());
-        if (e == nullptr || static_cast<uint8_t>(e->value.type()) != c->block.type) {
-          break;  // the key is gone (or not of the waited type): the rest stay blocked
+        if (e == nullptr) {
+          break;  // the key is gone: the rest stay blocked
+        }
+        if (static_cast<uint8_t>(e->value.type()) != c->block.type) {
+          continue;  // waits for another type (BZPOPMIN behind a list): the next in line may be served
         }
         serve_blocked(*c);
       }
@@ -682,6 +701,9 @@ bool Server::serve_blocked(Client& c) {
   c.db = saved_db;
   if (c.outbox.size() == before) {
     return false;  // nothing to serve after all: still blocked
+  }
+  if (c.reply_off) {
+    c.outbox.resize(before);  // CLIENT REPLY OFF: served, but the reply is not sent
   }
   unblock(c);
   ++stats_.commands_processed;
@@ -733,8 +755,8 @@ void Server::feed_monitors(const Client& c, std::span<const std::string_view> ar
                            const cmd::CommandSpec& spec) {
   const std::string line = monitor_line(now_us(), c.db, c.peer.to_string(), spec.name, argv);
   for (Client* m : monitors_) {
-    if (m->killed) {
-      continue;  // leaves the list when its connection closes
+    if (m->killed || m->reply_off) {
+      continue;  // leaves the list when its connection closes; CLIENT REPLY OFF drops monitor lines
     }
     m->outbox.append(line);
     if (config_.obuf_normal_hard > 0 && static_cast<int64_t>(m->outbox.size()) > config_.obuf_normal_hard) {
@@ -814,14 +836,17 @@ bool Server::run_buffered(Client& c, resp::RequestParser& parser, IoBuf& in, res
 }
 
 void Server::time_out(Client& c, resp::ReplyWriter& out, bool error) {
+  std::string dropped;
+  resp::ReplyWriter sink(&dropped, c.protocol);
+  resp::ReplyWriter& w = c.reply_off ? sink : out;  // CLIENT REPLY OFF: the client is not told
   if (error) {
     constexpr std::string_view kUnblocked = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
-    out.error(kUnblocked);
+    w.error(kUnblocked);
     stats_.count_error(kUnblocked);
   } else if (c.block.null_array) {
-    out.null_array();
+    w.null_array();
   } else {
-    out.null();
+    w.null();
   }
   unblock(c);
 }
@@ -864,9 +889,7 @@ rt::Task<void> Server::serve_client(rt::StreamPtr s) {
   constexpr size_t kReadChunk = 16 * 1024;
   for (;;) {
     if (!c.outbox.empty()) {
-      if (!c.reply_off) {      // CLIENT REPLY OFF drops pushes too
-        out.append(c.outbox);  // e.g. the reply of a blocked command just served, before later replies
-      }
+      out.append(c.outbox);  // e.g. the reply of a blocked command just served, before later replies
       c.outbox.clear();
     }
     // Run every complete command already buffered, then send all their replies in one write. A blocked
@@ -899,9 +922,7 @@ rt::Task<void> Server::serve_client(rt::StreamPtr s) {
       }
     }
     if (!c.outbox.empty()) {
-      if (!c.reply_off) {
-        out.append(c.outbox);  // messages published to this client
-      }
+      out.append(c.outbox);  // messages published to this client
       c.outbox.clear();
     }
     wake.reset();

@@ -108,6 +108,9 @@ class Server {
   void time_out(Client& c, resp::ReplyWriter& out, bool error = false);
   // A write to (db, key): blocked clients waiting on it get a chance to be served after this command.
   void signal_key(int db, std::string_view key);
+  // SWAPDB: exchanges the contents of dbs a and b; clients blocked on a key the swap brings are served
+  // after the command.
+  void swap_dbs(int a, int b);
   size_t blocked_clients() const { return blocked_count_ + postponed_count_; }
 
   // What INFO server reports about the process, filled in by main (the simulator leaves it empty): pid,
@@ -124,22 +127,17 @@ class Server {
   // INFO's run_id: 40 hex digits drawn at start (from a fork of the runtime's random stream).
   const std::string& run_id() const { return run_id_; }
 
-  // Bytes allocated by the process (INFO used_memory, maxmemory); 0 when no probe is installed.
-  size_t used_memory() const { return memory_probe_ ? memory_probe_() : 0; }
+  // Bytes allocated by the process (INFO used_memory, maxmemory): the runtime's rt::Memory, unless a test
+  // installed a probe of its own.
+  size_t used_memory() const { return memory_probe_ ? memory_probe_() : env_.memory.stats().allocated; }
   void set_memory_probe(std::function<size_t()> probe) { memory_probe_ = std::move(probe); }
   // The most used_memory seen (sampled by the cron and by INFO), and what it was when the server started
   // listening (INFO used_memory_peak, used_memory_startup).
   size_t peak_memory();
   size_t startup_memory() const { return startup_memory_; }
-  // The allocator's view (INFO allocator_*: bytes handed out, bytes it holds from the system) and the
-  // process's resident set; zeros when no probe is installed.
-  struct MemoryFacts {
-    size_t allocated = 0;
-    size_t active = 0;
-    size_t rss = 0;
-  };
-  MemoryFacts memory_facts() const { return memory_facts_probe_ ? memory_facts_probe_() : MemoryFacts{}; }
-  void set_memory_facts_probe(std::function<MemoryFacts()> probe) { memory_facts_probe_ = std::move(probe); }
+  // The allocator's view (INFO allocator_*, MEMORY STATS: bytes handed out, bytes it holds from the system)
+  // and the process's resident set, from the runtime's rt::Memory.
+  rt::Memory::Stats memory_facts() const { return env_.memory.stats(); }
   // INFO replication's master_replid (a master of its own history: 40 hex digits drawn at start).
   const std::string& master_replid() const { return master_replid_; }
   // Unix seconds at start: LASTSAVE's answer while nothing has been saved.
@@ -212,7 +210,6 @@ class Server {
   size_t blocked_count_ = 0;
   std::function<size_t()> memory_probe_;
   rt::Random lfu_random_{0};  // LFU counter increments (a fork of the runtime's stream)
-  std::function<MemoryFacts()> memory_facts_probe_;
   size_t peak_memory_ = 0;
   size_t startup_memory_ = 0;
   std::string master_replid_;

@@ -67,6 +67,29 @@ for n in $(seq 1 17); do
   if ! grep -q "^sim/bad\.cc:$n: " <<<"$out"; then echo "FAIL: line $n of sim/bad.cc not reported"; failures=$((failures + 1)); fi
 done
 
+# Allocator and process state (rt::Memory's job), one per line; string literals count here.
+reset
+plant src/server/bad.cc 'size_t n = malloc_usable_size(p);
+struct mallinfo2 mi = mallinfo2();
+mallinfo();
+malloc_trim(0);
+getrusage(RUSAGE_SELF, &ru);
+std::snprintf(buf, n, "Value at:%p", p);
+FILE* f = std::fopen("/proc/self/statm", "r");
+auto s = R"(at %016p)";'
+out="$("$lint" "$tmp" 2>/dev/null)"
+for n in $(seq 1 8); do
+  if ! grep -q "^src/server/bad\.cc:$n: " <<<"$out"; then echo "FAIL: line $n of src/server/bad.cc not reported"; failures=$((failures + 1)); fi
+done
+reset
+plant src/rt/asio/memory.cc 'size_t n = malloc_usable_size(p); auto f = "/proc/self/statm %p";'
+plant src/server/main.cc 'getrusage(RUSAGE_SELF, &ru);'
+plant src/ok.cc '// malloc_usable_size and "/proc" in a comment, "%p" too
+auto s = "100%%pure";
+auto t = "50% p";
+std::snprintf(buf, n, "%zu%%", x);'
+expect pass "allocator calls in src/rt/asio/ and main files; look-alikes"
+
 # Names that merely contain a forbidden word are fine.
 reset
 plant src/ok.cc 'co_await rt::sleep_for(ex, d);

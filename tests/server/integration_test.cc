@@ -657,3 +657,64 @@ TEST(IntegrationBlocking, HugeTimeoutBlocksUntilServed) {
 
 }  // namespace
 }  // namespace codis::server::testing
+
+namespace codis::server::testing {
+namespace {
+
+// A raw connection that keeps its socket: send bytes, then read what arrives until the server is quiet.
+class RawConn {
+ public:
+  explicit RawConn(int port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ok_ = connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  }
+  ~RawConn() { close(fd_); }
+  RawConn(const RawConn&) = delete;
+  RawConn& operator=(const RawConn&) = delete;
+  bool ok() const { return ok_; }
+  // Sends `bytes` and returns what arrives: waits up to 5 s for `want` bytes, then 200 ms for more.
+  std::string exchange(const std::string& bytes, size_t want) {
+    (void)!write(fd_, bytes.data(), bytes.size());
+    std::string got;
+    for (;;) {
+      pollfd p{fd_, POLLIN, 0};
+      if (poll(&p, 1, got.size() < want ? 5000 : 200) <= 0) {
+        return got;
+      }
+      char buf[4096];
+      const ssize_t n = read(fd_, buf, sizeof buf);
+      if (n <= 0) {
+        return got + "<EOF>";
+      }
+      got.append(buf, static_cast<size_t>(n));
+    }
+  }
+
+ private:
+  int fd_;
+  bool ok_ = false;
+};
+
+// Defect: after HELLO 3 and CLIENT REPLY OFF a subscriber got nothing (the connection loop dropped every
+// push under REPLY OFF). redis-server 7.0.15 sends the confirmation and each message as push data.
+TEST(IntegrationPubSub, ReplyOffStillDeliversPushes) {
+  ServerProcess s;
+  ASSERT_GT(s.port(), 0);
+  RawConn sub(s.port());
+  Conn pub = connect(s.port());
+  ASSERT_TRUE(sub.ok() && pub && pub->err == 0);
+  const std::string hello = sub.exchange("HELLO 3\r\n", 1);
+  ASSERT_EQ(hello.substr(0, 2), "%7") << hello;
+  const std::string confirmation = ">3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n";
+  EXPECT_EQ(sub.exchange("CLIENT REPLY OFF\r\nSUBSCRIBE ch\r\n", confirmation.size()), confirmation);
+  EXPECT_EQ(call(pub.get(), {"PUBLISH", "ch", "m1"}), ":1");
+  const std::string message = ">3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$2\r\nm1\r\n";
+  EXPECT_EQ(sub.exchange("", message.size()), message);
+  EXPECT_EQ(sub.exchange("PING\r\n", 0), "") << "a reply, not a push: dropped";
+}
+
+}  // namespace
+}  // namespace codis::server::testing

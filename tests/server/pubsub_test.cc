@@ -80,6 +80,69 @@ TEST(PubSub, ResetAndDisconnectDropShardSubscriptions) {
   EXPECT_EQ(f.cmd("spublish a x"), ":0");
 }
 
+// CLIENT REPLY OFF/SKIP silence replies, not pub/sub pushes (Redis's CLIENT_PUSHING), in RESP3 and in
+// RESP2 alike. redis-server 7.0.15, RESP3: HELLO 3; CLIENT REPLY OFF => (nothing); SUBSCRIBE ch =>
+// >3 subscribe ch 1; (PUBLISH ch m1 elsewhere) => >3 message ch m1; PING => (nothing); UNSUBSCRIBE ch =>
+// >3 unsubscribe ch 0. RESP2: the same as *3 arrays, and PSUBSCRIBE's confirmation and pmessage too.
+TEST(PubSubReplyOff, PushesGetThroughInResp3AndResp2) {
+  ServerFixture f;
+  for (int proto : {3, 2}) {
+    SCOPED_TRACE(proto);
+    const std::string h = proto == 3 ? ">" : "*";
+    f.client(0).protocol = proto;
+    EXPECT_EQ(f.raw({"client", "reply", "off"}), "");
+    EXPECT_EQ(f.raw({"subscribe", "ch"}), h + "3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n");
+    EXPECT_EQ(f.cmd("publish ch m1", 1), ":1");
+    EXPECT_EQ(f.client(0).outbox, h + "3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$2\r\nm1\r\n");
+    f.client(0).outbox.clear();
+    EXPECT_EQ(f.raw({"ping"}), "");
+    EXPECT_EQ(f.raw({"psubscribe", "p*"}), h + "3\r\n$10\r\npsubscribe\r\n$2\r\np*\r\n:2\r\n");
+    EXPECT_EQ(f.cmd("publish pq m2", 1), ":1");
+    EXPECT_EQ(f.client(0).outbox, h + "4\r\n$8\r\npmessage\r\n$2\r\np*\r\n$2\r\npq\r\n$2\r\nm2\r\n");
+    f.client(0).outbox.clear();
+    EXPECT_EQ(f.raw({"unsubscribe"}), h + "3\r\n$11\r\nunsubscribe\r\n$2\r\nch\r\n:1\r\n");
+    EXPECT_EQ(f.raw({"punsubscribe"}), h + "3\r\n$12\r\npunsubscribe\r\n$2\r\np*\r\n:0\r\n");
+    EXPECT_EQ(f.raw({"get", "x"}), "") << "a reply again: dropped";
+    EXPECT_EQ(f.raw({"client", "reply", "on"}), "+OK\r\n");
+  }
+}
+
+// CLIENT REPLY SKIP; SUBSCRIBE ch => >3 subscribe ch 1 (the push gets through, and uses up the skip);
+// PING => +PONG.
+TEST(PubSubReplyOff, SkipLetsTheConfirmationThrough) {
+  ServerFixture f;
+  f.client(0).protocol = 3;
+  EXPECT_EQ(f.raw({"client", "reply", "skip"}), "");
+  EXPECT_EQ(f.raw({"subscribe", "ch"}), ">3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n");
+  EXPECT_EQ(f.raw({"ping"}), "+PONG\r\n");
+}
+
+// What is not a push stays silent under CLIENT REPLY OFF (redis-server 7.0.15, RESP3 and RESP2): MONITOR
+// lines (SET a 1 elsewhere => nothing), the reply of a blocked command when it is served (BLPOP q 0, then
+// RPUSH q v elsewhere => nothing, the element is taken) and when it times out (BLPOP q 0.2 => nothing).
+TEST(PubSubReplyOff, MonitorLinesAndBlockedRepliesStaySilent) {
+  ServerFixture f;
+  f.client(0).protocol = 3;
+  f.raw({"client", "reply", "off"});
+  f.raw({"monitor"});
+  EXPECT_EQ(f.cmd("set a 1", 1), "+OK");
+  EXPECT_EQ(f.client(0).outbox, "");
+
+  f.raw({"client", "reply", "off"}, 2);
+  EXPECT_EQ(f.raw({"blpop", "q", "0"}, 2), "");
+  EXPECT_EQ(f.cmd("rpush q v", 1), ":1");
+  EXPECT_EQ(f.client(2).outbox, "");
+  EXPECT_EQ(f.cmd("exists q", 1), ":0") << "served all the same";
+  EXPECT_EQ(f.server().blocked_clients(), 0u);
+
+  EXPECT_EQ(f.raw({"blpop", "q", "0.2"}, 2), "");
+  std::string out;
+  resp::ReplyWriter w(&out, 3);
+  f.server().time_out(f.client(2), w);
+  EXPECT_EQ(out, "");
+  EXPECT_EQ(f.server().blocked_clients(), 0u);
+}
+
 TEST(Role, StandaloneMaster) {
   ServerFixture f;
   EXPECT_EQ(f.cmd("role"), "['master', :0, []]");

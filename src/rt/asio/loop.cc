@@ -11,7 +11,7 @@ Loop::Loop(size_t i, Random r, LogSink& sink, LogLevel level, IdlePolicy::Option
     : index(i),
       random(r),
       log(sink, i, level),
-      env{clock, exec, net, disk, random, buggify, log},
+      env{clock, exec, net, disk, random, buggify, log, memory},
       idle(idle_options) {}
 
 void Loop::run() {

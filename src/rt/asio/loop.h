@@ -14,6 +14,7 @@
 #include "rt/asio/executor.h"
 #include "rt/asio/idle_policy.h"
 #include "rt/asio/log.h"
+#include "rt/asio/memory.h"
 #include "rt/asio/net.h"
 #include "rt/asio/worker.h"
 #include "rt/buggify.h"
@@ -44,6 +45,7 @@ struct Loop {
   Random random;
   Buggify buggify;  // disabled: fault injection is for the simulator only
   LoopLog log;
+  GlibcMemory memory;
   Env env;
   IdlePolicy idle;
 

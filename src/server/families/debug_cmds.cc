@@ -93,10 +93,11 @@ void debug_object(CommandContext& ctx) {
   const int64_t idle = e->lru == 0 ? 0 : std::max<int64_t>(0, now_s - static_cast<int64_t>(e->lru));
   char buf[256];
   std::snprintf(buf, sizeof(buf),
-                "Value at:%p refcount:%d encoding:%s serializedlength:%zu lru:%u lru_seconds_idle:%lld",
-                static_cast<const void*>(&e->value), object_refcount(e->value, cfg),
-                std::string(object_encoding(e->value, cfg)).c_str(), payload.size() - 1 - kDumpFooterBytes,
-                e->lru & ((1u << 24) - 1), static_cast<long long>(idle));
+                "Value at:0x%llx refcount:%d encoding:%s serializedlength:%zu lru:%u lru_seconds_idle:%lld",
+                static_cast<unsigned long long>(ctx.server.env().memory.address(&e->value)),
+                object_refcount(e->value, cfg), std::string(object_encoding(e->value, cfg)).c_str(),
+                payload.size() - 1 - kDumpFooterBytes, e->lru & ((1u << 24) - 1),
+                static_cast<long long>(idle));
   std::string reply = buf;
   if (e->value.is(ObjType::kList)) {
     reply += quicklist_details(payload, e->value.list_value().size(), cfg);

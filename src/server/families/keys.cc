@@ -405,7 +405,7 @@ void cmd_swapdb(CommandContext& ctx) {
   if (a != b) {
     touch_watched_existing(ctx, static_cast<int>(a), static_cast<int>(b));
     touch_watched_existing(ctx, static_cast<int>(b), static_cast<int>(a));
-    ctx.server.db(static_cast<int>(a)).swap(ctx.server.db(static_cast<int>(b)));
+    ctx.server.swap_dbs(static_cast<int>(a), static_cast<int>(b));
     ++ctx.server.stats().dirty;
   }
   ctx.out.ok();

@@ -1,7 +1,5 @@
 // MEMORY USAGE/DOCTOR/STATS/MALLOC-STATS/PURGE/HELP (Redis 7.0 object.c memoryCommand), with codis-server's
-// own numbers: MEMORY USAGE from memory_usage.h, STATS from the allocator (glibc mallinfo2).
-#include <malloc.h>
-
+// own numbers: MEMORY USAGE from memory_usage.h, STATS from the allocator (the runtime's rt::Memory).
 #include <climits>
 #include <string>
 
@@ -39,11 +37,6 @@ void cmd_memory_usage(CommandContext& ctx) {
   ctx.out.integer(static_cast<int64_t>(memory_usage(ctx.arg(2), *e, static_cast<size_t>(samples))));
 }
 
-size_t heap_allocated() {
-  const struct mallinfo2 mi = mallinfo2();
-  return mi.uordblks + mi.hblkhd;
-}
-
 size_t total_keys(Server& s) {
   size_t n = 0;
   for (int i = 0; i < s.databases(); ++i) {
@@ -55,7 +48,7 @@ size_t total_keys(Server& s) {
 // Redis's doctor speaks only when there is enough data (5 MB) to judge; codis-server has no fragmentation
 // or RSS analysis, so past that it reports nothing found.
 void cmd_memory_doctor(CommandContext& ctx) {
-  if (heap_allocated() < 5 * 1024 * 1024 || total_keys(ctx.server) == 0) {
+  if (ctx.server.memory_facts().allocated < 5 * 1024 * 1024 || total_keys(ctx.server) == 0) {
     ctx.out.verbatim(
         "Hi Sam, this instance is empty or is using very little memory, my issues detector can't be used in "
         "these conditions. Please, leave for your mission on Earth and fill it with some data. The new Sam "
@@ -70,9 +63,9 @@ void cmd_memory_doctor(CommandContext& ctx) {
 // A subset of Redis's MEMORY STATS fields (same names and order), from glibc's counters.
 void cmd_memory_stats(CommandContext& ctx) {
   Server& s = ctx.server;
-  const struct mallinfo2 mi = mallinfo2();
-  const size_t allocated = mi.uordblks + mi.hblkhd;
-  const size_t active = mi.arena + mi.hblkhd;
+  const rt::Memory::Stats mem = s.memory_facts();
+  const size_t allocated = mem.allocated;
+  const size_t active = mem.active;
   std::vector<int> dbs;
   size_t overhead = 0;
   for (int i = 0; i < s.databases(); ++i) {
@@ -123,7 +116,7 @@ void cmd_memory_malloc_stats(CommandContext& ctx) {
 }
 
 void cmd_memory_purge(CommandContext& ctx) {
-  malloc_trim(0);
+  ctx.server.env().memory.purge();
   ctx.out.ok();
 }
 

@@ -49,8 +49,9 @@ void confirm(CommandContext& ctx, const Kind& k, std::string_view kind, std::str
   } else {
     ctx.out.bulk(name);
   }
-  const Client& c = ctx.client;
+  Client& c = ctx.client;
   ctx.out.integer(static_cast<int64_t>(k.shard ? c.shard_channels.size() : c.plain_subscriptions()));
+  c.replied_push = true;  // CLIENT REPLY OFF/SKIP let it through
 }
 
 void subscribe(CommandContext& ctx, const Kind& k) {
