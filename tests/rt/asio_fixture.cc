@@ -1,7 +1,8 @@
 // The real runtime under the contract tests: a fresh one-loop AsioRuntime per test, loopback sockets, and a
 // temporary directory under /tmp. Registered twice: as it runs by default (idle mode chosen by measurement,
-// which under these light tests is blocking in epoll), and always napping between polls (idle_policy.h), so
-// that every contract also holds for a loop that is never woken by the kernel.
+// which under these light tests is blocking in epoll), always napping between polls (idle_policy.h), so
+// that every contract also holds for a loop that is never woken by the kernel, and with streams reading
+// through Asio's public async_receive instead of the reactor op (rt/asio/stream.h).
 #include <stdlib.h>
 
 #include <filesystem>
@@ -17,7 +18,7 @@ namespace {
 
 class AsioFixture final : public RuntimeFixture {
  public:
-  explicit AsioFixture(bool nap) : rt_(options(nap)) {}
+  AsioFixture(bool nap, bool reactor_reads) : rt_(options(nap, reactor_reads)) {}
   ~AsioFixture() override {
     if (!dir_.empty()) {
       std::error_code ec;
@@ -48,8 +49,9 @@ class AsioFixture final : public RuntimeFixture {
   }
 
  private:
-  static asio::AsioOptions options(bool nap) {
+  static asio::AsioOptions options(bool nap, bool reactor_reads) {
     asio::AsioOptions o;
+    o.reactor_reads = reactor_reads;
     if (nap) {
       o.idle.adaptive = false;
       o.idle.fixed = asio::IdlePolicy::Mode::kNap;
@@ -65,9 +67,15 @@ class AsioFixture final : public RuntimeFixture {
 
 }  // namespace
 
-CODIS_REGISTER_RUNTIME(asio,
-                       [] { return std::unique_ptr<RuntimeFixture>(std::make_unique<AsioFixture>(false)); });
-CODIS_REGISTER_RUNTIME(asio_nap,
-                       [] { return std::unique_ptr<RuntimeFixture>(std::make_unique<AsioFixture>(true)); });
+CODIS_REGISTER_RUNTIME(asio, [] {
+  return std::unique_ptr<RuntimeFixture>(std::make_unique<AsioFixture>(false, true));
+});
+CODIS_REGISTER_RUNTIME(asio_nap, [] {
+  return std::unique_ptr<RuntimeFixture>(std::make_unique<AsioFixture>(true, true));
+});
+// Asio's public read path, which a build whose Boost lacks the reactor internals uses alone.
+CODIS_REGISTER_RUNTIME(asio_public, [] {
+  return std::unique_ptr<RuntimeFixture>(std::make_unique<AsioFixture>(false, false));
+});
 
 }  // namespace codis::rt::test

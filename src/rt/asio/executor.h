@@ -11,6 +11,10 @@
 
 #include "rt/executor.h"
 
+#ifndef CODIS_ASIO_REACTOR_OP
+#define CODIS_ASIO_REACTOR_OP 0
+#endif
+
 namespace codis::rt::asio {
 
 class AsioExecutor final : public Executor {
@@ -25,6 +29,11 @@ class AsioExecutor final : public Executor {
   void cancel(TimerId id) override;
 
   boost::asio::io_context& io() const { return *io_; }
+  // How this loop's streams wait for input (AsioOptions::reactor_reads; see rt/asio/stream.h).
+  bool reactor_reads() const { return reactor_reads_; }
+  void set_reactor_reads(bool on) { reactor_reads_ = on && kReactorReadsAvailable; }
+  // Whether this build has the reactor-op read path (a configure check: it uses Asio internals).
+  static constexpr bool kReactorReadsAvailable = CODIS_ASIO_REACTOR_OP != 0;
   size_t pending_timers() const { return timers_.size(); }
 
  private:
@@ -37,6 +46,7 @@ class AsioExecutor final : public Executor {
   void fire(uint64_t id);
 
   boost::asio::io_context* io_;
+  bool reactor_reads_ = kReactorReadsAvailable;
   uint64_t next_id_ = 0;
   std::unordered_map<uint64_t, std::unique_ptr<Timer>> timers_;  // looked up by id only, never iterated
 };

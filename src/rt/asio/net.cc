@@ -43,7 +43,7 @@ Task<Result<StreamPtr>> accept_task(AsioExecutor* ex, std::shared_ptr<Acceptor> 
     tcp::socket peer = a->acceptor.accept(ec);
     if (!ec) {
       a->last_error = {};
-      co_return StreamPtr(std::make_unique<AsioStream>(*ex, std::move(peer)));
+      co_return StreamPtr(std::make_unique<AsioStream>(*ex, std::move(peer), ex->reactor_reads()));
     }
     if (would_block(ec)) {
       error_code wec = co_await async_op(*ex, a, [acc = a.get()](auto handler) {
@@ -76,7 +76,7 @@ Task<Result<StreamPtr>> connect_once(AsioExecutor* ex, tcp::endpoint to) {
   if (ec) {
     co_return net_errc(ec);
   }
-  co_return StreamPtr(std::make_unique<AsioStream>(*ex, std::move(s->socket)));
+  co_return StreamPtr(std::make_unique<AsioStream>(*ex, std::move(s->socket), ex->reactor_reads()));
 }
 
 // Picks the first IPv4 result, else the first one.

@@ -85,6 +85,7 @@ AsioRuntime::AsioRuntime(Options o) : impl_(std::make_unique<Impl>(o)) {
     // Loop 0 uses the seed itself, so a one-loop run replays from the logged seed alone.
     impl_->loops.push_back(std::make_unique<Loop>(i, i == 0 ? master : master.fork(uint64_t{i}), impl_->sink,
                                                   o.log_level, o.idle));
+    impl_->loops.back()->exec.set_reactor_reads(o.reactor_reads);
   }
   impl_->loops[0]->log.notice("random seed " + std::to_string(impl_->seed) + ", " + std::to_string(o.loops) +
                               (o.loops == 1 ? " event loop" : " event loops"));

@@ -41,6 +41,9 @@ struct AsioOptions {
   std::string log_file;  // empty = stderr
   // How each loop waits for events (blocking in epoll or napping on a timer, chosen by measurement).
   IdlePolicy::Options idle;
+  // Streams wait for input with a receive op of our own on Asio's reactor where the build has it (one
+  // system call fewer per request), else with Asio's public async_receive (see rt/asio/stream.h).
+  bool reactor_reads = true;
 };
 
 class AsioRuntime {

@@ -9,10 +9,13 @@
 
 #include <sys/socket.h>
 
+#include "rt/asio/executor.h"  // CODIS_ASIO_REACTOR_OP
+#if CODIS_ASIO_REACTOR_OP
 #include <boost/asio/detail/reactor.hpp>
 #include <boost/asio/detail/reactor_op.hpp>
 #include <boost/asio/execution/context.hpp>
 #include <boost/asio/query.hpp>
+#endif
 
 #include "rt/asio/errors.h"
 #include "rt/asio/op.h"
@@ -83,6 +86,7 @@ void ahead_done(Sock& s, const error_code& ec, size_t n) {
   }
 }
 
+#if CODIS_ASIO_REACTOR_OP
 namespace ad = boost::asio::detail;
 static_assert(std::is_same_v<ad::reactor, ad::epoll_reactor>, "AheadOp is written for Asio's epoll reactor");
 
@@ -149,17 +153,27 @@ class AheadOp final : public ad::reactor_op {
   std::shared_ptr<Sock> s_;
 };
 
-// Starts one receive into the Sock's read-ahead buffer (see AheadOp).
+#endif  // CODIS_ASIO_REACTOR_OP
+
+// Starts one receive into the Sock's read-ahead buffer: AheadOp where the build and the runtime allow it,
+// else Asio's async_receive (see stream.h).
 void start_ahead(const std::shared_ptr<Sock>& s) {
   if (s->ahead.size() < s->ahead_want) {
     s->ahead.resize(s->ahead_want);
   }
   s->ahead_pending = true;
-  auto& impl = SocketAccess::impl(s->socket);
-  auto& reactor = boost::asio::use_service<ad::reactor>(
-      boost::asio::query(s->socket.get_executor(), boost::asio::execution::context));
-  reactor.start_op(ad::reactor::read_op, impl.socket_, impl.reactor_data_, new AheadOp(s),
-                   /*is_continuation=*/false, /*allow_speculative=*/true);
+#if CODIS_ASIO_REACTOR_OP
+  if (s->reactor_reads) {
+    auto& impl = SocketAccess::impl(s->socket);
+    auto& reactor = boost::asio::use_service<ad::reactor>(
+        boost::asio::query(s->socket.get_executor(), boost::asio::execution::context));
+    reactor.start_op(ad::reactor::read_op, impl.socket_, impl.reactor_data_, new AheadOp(s),
+                     /*is_continuation=*/false, /*allow_speculative=*/true);
+    return;
+  }
+#endif
+  s->socket.async_receive(boost::asio::buffer(s->ahead.data(), s->ahead.size()),
+                          [s](const error_code& ec, size_t n) { ahead_done(*s, ec, n); });
 }
 
 // Like every Task these are lazy, so they hold what they use by value (the Sock, not the Stream): the Stream
@@ -268,7 +282,9 @@ Endpoint to_endpoint(const tcp::endpoint& ep) {
   return Endpoint{ep.address().to_string(), ep.port()};
 }
 
-AsioStream::AsioStream(Executor& ex, tcp::socket s) : ex_(&ex), s_(std::make_shared<Sock>(std::move(s))) {
+AsioStream::AsioStream(Executor& ex, tcp::socket s, bool reactor_reads)
+    : ex_(&ex), s_(std::make_shared<Sock>(std::move(s))) {
+  s_->reactor_reads = reactor_reads && CODIS_ASIO_REACTOR_OP;
   error_code ec;
   s_->socket.non_blocking(true, ec);
   s_->socket.set_option(tcp::no_delay(true), ec);  // we batch replies ourselves; Nagle only adds latency

@@ -2,9 +2,13 @@
 //
 // Writes are readiness-based: try the non-blocking call first, and only when the kernel says "would block"
 // await the socket becoming writable (async_wait through rt/asio/op.h). Reads try a direct non-blocking read
-// while the connection is busy, and otherwise wait on a receive queued on the epoll reactor (AheadOp in
-// stream.cc) into a small read-ahead buffer owned by the Sock (an async_wait would cost an epoll_ctl per
-// wait, Asio's async_read_some a failed receive per request). Either way a cancelled read consumed nothing
+// while the connection is busy, and otherwise wait on a receive into a small read-ahead buffer owned by the
+// Sock. That receive is Asio's public async_receive, which first tries a receive that fails with EAGAIN (the
+// peer has not had our reply yet) on every wait; or, where the build's configure check found Asio's epoll
+// reactor internals as this code expects them (CODIS_ASIO_REACTOR_OP) and the runtime allows it
+// (AsioOptions::reactor_reads), a receive op of our own queued on the reactor (AheadOp in stream.cc), which
+// spares that system call. A Boost upgrade that changes the internals only turns the second path off; the
+// contract tests run both. Either way a cancelled read consumed nothing
 // (bytes that arrive for it wait in the read-ahead buffer; with_timeout(read) leaves the stream usable) and
 // Asio never holds a pointer into a caller's buffer.
 //
@@ -42,14 +46,16 @@ struct Sock {
   size_t ahead_pos = 0;
   size_t ahead_len = 0;
   bool ahead_pending = false;
+  bool reactor_reads = false;  // wait with AheadOp (true) or Asio's async_receive
   boost::system::error_code ahead_err;
   std::coroutine_handle<> ahead_waiter;  // the read waiting for the read-ahead (see AheadAwaiter)
 };
 
 class AsioStream final : public Stream {
  public:
-  // Takes a connected socket; makes it non-blocking and sets TCP_NODELAY.
-  AsioStream(Executor& ex, boost::asio::ip::tcp::socket s);
+  // Takes a connected socket; makes it non-blocking and sets TCP_NODELAY. reactor_reads: see above (ignored
+  // when the build lacks that path).
+  AsioStream(Executor& ex, boost::asio::ip::tcp::socket s, bool reactor_reads);
   ~AsioStream() override { close(); }
   AsioStream(const AsioStream&) = delete;
   AsioStream& operator=(const AsioStream&) = delete;
