@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ci/bench.sh [quick]: the codis-server benchmark against redis-server (bench/server/bench.sh: req/s and
+# ci/bench.sh [quick|latency]: the codis-server benchmark against redis-server (bench/server/bench.sh: req/s and
 # req per server CPU-second for redis-benchmark's tests at -P 1 and -P 16, and memory for 1,000,000 keys).
 # Builds codis-server in build/ (the ci preset) first unless CODIS_SERVER names a binary or
 # BENCH_NO_BUILD=1; while the tree has no codis-server target, redis-server is benchmarked against
@@ -16,5 +16,8 @@ if [[ -z ${CODIS_SERVER:-} && ${BENCH_NO_BUILD:-0} != 1 ]]; then
   else
     echo "ci/bench.sh: this tree has no codis-server target yet"
   fi
+fi
+if [[ ${1:-} == latency ]]; then
+  exec bench/server/latency.sh  # io-idle-nap auto|yes|no against redis-server: p50/p99 at -c 1 and -c 50
 fi
 exec bench/server/bench.sh "$@"

@@ -195,6 +195,15 @@ const std::vector<Row>& rows() {
             c.latency_tracking = l == "yes";
             return "";
           }},
+      Row{"io-idle-nap", Kind::kString, true, 0, 0, [](const Config& c) { return c.io_idle_nap; },
+          [](Config& c, std::string_view v) -> std::string {
+            std::string l = lower(v);
+            if (l != "auto" && l != "yes" && l != "no") {
+              return "argument must be 'auto', 'yes' or 'no'";
+            }
+            c.io_idle_nap = l;
+            return "";
+          }},
       Row{"latency-tracking-info-percentiles", Kind::kString, true, 0, 0, percentiles_get, percentiles_set},
       STR_ROW("save", save, true),
       Row{"appendonly", Kind::kYesNo, true, 0, 0, [](const Config& c) { return c.appendonly; },

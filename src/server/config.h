@@ -56,6 +56,9 @@ struct Config {
   int64_t slowlog_max_len = 128;
   int64_t latency_monitor_threshold = 0;
   bool latency_tracking = true;  // INFO latencystats
+  // How the event loop waits when idle (real runtime only): "auto" measures and picks, "yes" always naps
+  // (polls after short sleeps), "no" always blocks in epoll_wait. See rt/asio/idle_policy.h.
+  std::string io_idle_nap = "auto";
   std::vector<double> latency_tracking_info_percentiles = {50, 99, 99.9};
   std::string save;  // accepted for compatibility; snapshots are not written yet
   std::string appendonly = "no";

@@ -80,6 +80,11 @@ int main(int argc, char** argv) {
     server.set_maxclients_fitter([&rt](int64_t wanted) {
       return codis::rt::asio::fit_open_files_limit(wanted, rt.env().log).maxclients;
     });
+    server.set_idle_control([&rt](std::string_view v) {
+      using Mode = codis::rt::asio::IdlePolicy::Mode;
+      rt.set_idle(v == "auto", v == "yes" ? Mode::kNap : Mode::kBlock);
+    });
+    server.apply_io_idle_nap();
     server.set_cpu_probe([] {
       rusage ru{};
       getrusage(RUSAGE_SELF, &ru);

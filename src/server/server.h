@@ -153,6 +153,14 @@ class Server {
     return maxclients_fitter_ ? maxclients_fitter_(wanted) : wanted;
   }
   void set_maxclients_fitter(std::function<int64_t(int64_t)> f) { maxclients_fitter_ = std::move(f); }
+  // io-idle-nap: hands the setting to the runtime's event loops (the real runtime installs this; the
+  // simulator has no idle to choose). Called at start and by CONFIG SET.
+  void apply_io_idle_nap() const {
+    if (idle_control_) {
+      idle_control_(config_.io_idle_nap);
+    }
+  }
+  void set_idle_control(std::function<void(std::string_view)> f) { idle_control_ = std::move(f); }
   // maxmemory: evicts per maxmemory-policy until under the limit; false when a write must be refused.
   bool make_room();
   // The (db, key) maxmemory-policy evicts next, or nothing when no key qualifies.
@@ -218,6 +226,7 @@ class Server {
   std::string run_id_;
   std::function<std::pair<double, double>()> cpu_probe_;
   std::function<int64_t(int64_t)> maxclients_fitter_;
+  std::function<void(std::string_view)> idle_control_;
   uint64_t accept_failures_ = 0;  // accept() errors since the last accepted connection
   size_t starting_clients_ = 0;   // accepted, serve_client not started yet
   std::unordered_map<const cmd::CommandSpec*, CommandStats*> stats_by_spec_;  // looked up only

@@ -31,6 +31,20 @@ void run(IdlePolicy& p, int n, const std::function<double(Mode)>& rate) {
   }
 }
 
+TEST(IdlePolicy, ReconfigureSwitchesBetweenFixedModesAndAdaptive) {
+  IdlePolicy p(opts());
+  p.reconfigure(false, Mode::kNap);
+  EXPECT_EQ(p.mode(), Mode::kNap);
+  run(p, 50, [](Mode m) { return m == Mode::kNap ? 10.0 : 100.0; });  // blocking would win: no matter
+  EXPECT_EQ(p.mode(), Mode::kNap);
+  p.reconfigure(false, Mode::kBlock);
+  run(p, 50, [](Mode m) { return m == Mode::kNap ? 100.0 : 10.0; });
+  EXPECT_EQ(p.mode(), Mode::kBlock);
+  p.reconfigure(true, Mode::kBlock);  // adaptive again: napping wins its trials
+  run(p, 50, [](Mode m) { return m == Mode::kNap ? 100.0 : 50.0; });
+  EXPECT_EQ(p.settled(), Mode::kNap);
+}
+
 TEST(IdlePolicy, StartsBlockingAndStaysSoUnderLightLoad) {
   IdlePolicy p(opts());
   EXPECT_EQ(p.mode(), Mode::kBlock);

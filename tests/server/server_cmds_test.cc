@@ -2,6 +2,10 @@
 // CLIENT names, unknown-command and arity texts.
 #include <gtest/gtest.h>
 
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include "tests/server/fixture.h"
 
 namespace codis::server::testing {
@@ -134,6 +138,23 @@ TEST(Config, GetSet) {
   EXPECT_EQ(f.cmd("config set hz"), "-ERR wrong number of arguments for 'config|set' command");
   EXPECT_EQ(f.cmd("config bogus"), "-ERR unknown subcommand 'bogus'. Try CONFIG HELP.");
   EXPECT_EQ(f.cmd("config"), "-ERR wrong number of arguments for 'config' command");
+}
+
+// io-idle-nap: the event loops' idle mode, handed to the runtime at CONFIG SET (main installs the hook).
+TEST(Config, IoIdleNapReachesTheRuntime) {
+  ServerFixture f;
+  std::vector<std::string> applied;
+  f.server().set_idle_control([&applied](std::string_view v) { applied.emplace_back(v); });
+  EXPECT_EQ(f.cmd("config get io-idle-nap"), "['io-idle-nap', 'auto']");
+  EXPECT_EQ(f.cmd("config set io-idle-nap YES"), "+OK");
+  EXPECT_EQ(f.cmd("config get io-idle-nap"), "['io-idle-nap', 'yes']");
+  EXPECT_EQ(f.cmd("config set io-idle-nap yes"), "+OK");  // unchanged: not handed on again
+  EXPECT_EQ(f.cmd("config set io-idle-nap no"), "+OK");
+  EXPECT_EQ(f.cmd("config set io-idle-nap sometimes"),
+            "-ERR CONFIG SET failed (possibly related to argument 'io-idle-nap') - argument must be 'auto', "
+            "'yes' or 'no'");
+  EXPECT_EQ(f.cmd("config get io-idle-nap"), "['io-idle-nap', 'no']");
+  EXPECT_EQ(applied, (std::vector<std::string>{"yes", "no"}));
 }
 
 TEST(Errors, UnknownCommandAndArity) {

@@ -10,6 +10,16 @@ IdlePolicy::IdlePolicy(Options o) : o_(o), epoch_len_(o.epoch), trial_every_(o.t
   }
 }
 
+void IdlePolicy::reconfigure(bool adaptive, Mode fixed) {
+  o_.adaptive = adaptive;
+  o_.fixed = fixed;
+  base_ = mode_ = adaptive ? Mode::kBlock : fixed;
+  phase_ = Phase::kSteady;
+  epoch_len_ = o_.epoch;
+  trial_every_ = o_.trial_every_min;
+  since_trial_ = 0;
+}
+
 void IdlePolicy::start(Mode m, Phase p, std::chrono::nanoseconds len) {
   mode_ = m;
   phase_ = p;

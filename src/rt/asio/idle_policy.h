@@ -37,6 +37,9 @@ class IdlePolicy {
   };
 
   explicit IdlePolicy(Options o);
+  // Switches between adaptive and a fixed mode at run time (codis-server's io-idle-nap); the adaptive
+  // controller starts over, blocking.
+  void reconfigure(bool adaptive, Mode fixed);
 
   const Options& options() const { return o_; }
   // The mode of the epoch now running and how long it lasts.

@@ -133,6 +133,13 @@ void AsioRuntime::post(size_t loop, Callback fn) {
   impl_->loops.at(loop)->exec.post(std::move(fn));
 }
 
+void AsioRuntime::set_idle(bool adaptive, IdlePolicy::Mode fixed) {
+  for (auto& l : impl_->loops) {
+    Loop* loop = l.get();
+    loop->exec.post([loop, adaptive, fixed] { loop->idle.reconfigure(adaptive, fixed); });
+  }
+}
+
 namespace {
 Task<void> run_and_stop(Task<void> t, bool* done, boost::asio::io_context* io) {
   co_await std::move(t);

@@ -73,6 +73,9 @@ class AsioRuntime {
   // Thread-safe: runs fn on the given loop's thread, after the events already queued there.
   void post(size_t loop, Callback fn);
 
+  // Thread-safe: how every loop waits from now on (IdlePolicy::reconfigure on each loop's own thread).
+  void set_idle(bool adaptive, IdlePolicy::Mode fixed);
+
   // Runs t on loop 0 (every loop runs meanwhile) until it finishes; true if it did, false if stop() came
   // first, in which case t is destroyed (cancelled). Not re-entrant: never call it from inside a loop.
   bool run_task(Task<void> t);

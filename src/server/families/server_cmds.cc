@@ -585,7 +585,11 @@ void cmd_config_set(CommandContext& ctx) {
       return;
     }
   }
+  const bool idle_changed = next.io_idle_nap != ctx.server.config().io_idle_nap;
   ctx.server.config() = next;
+  if (idle_changed) {
+    ctx.server.apply_io_idle_nap();
+  }
   ctx.out.ok();
 }
 
