@@ -40,7 +40,10 @@ cmake --build --preset asan --target codis-sim task_test sim_test rt_contract_te
 for t in task_test sim_test; do ./build-asan/tests/sim/$t; done
 for t in rt_contract_test rt_asio_test; do ./build-asan/tests/rt/$t; done
 for t in $server_tests; do "$(find build-asan/tests -name "$t" -type f | head -1)" --gtest_brief=1; done
-./build-asan/sim/codis-sim --scenario=echo --seeds=1..20
+# Every scenario (the server ones included) for a bounded batch of seeds.
+for scenario in $(build-asan/sim/codis-sim --list | sed -n 's/^\([a-z_0-9]*\):.*/\1/p'); do
+  build-asan/sim/codis-sim --scenario="$scenario" --seeds=1..200 --time-budget="${ASAN_SIM_SECONDS:-10}" | tail -1
+done
 
 step "fuzzers (${FUZZ_SECONDS}s per target)"
 ci/fuzz.sh "$FUZZ_SECONDS"
