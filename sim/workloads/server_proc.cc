@@ -27,7 +27,7 @@ class RecordingClock final : public rt::Clock {
 rt::Task<void> server_main(rt::Env& env, ServerSlot* slot, server::Config c,
                            std::function<void(server::Server&)> started) {
   RecordingClock clock(env.clock, slot->clock);
-  rt::Env senv{clock, env.exec, env.net, env.disk, env.random, env.buggify, env.log};
+  rt::Env senv{clock, env.exec, env.net, env.disk, env.random, env.buggify, env.log, env.memory};
   server::Server s(senv, c);
   if (started) {
     started(s);
