@@ -19,92 +19,18 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
+
+#include "tests/server/server_process.h"
 
 namespace {
 
-// codis-server with RLIMIT_NOFILE soft:hard, --port 0 and a log file; reads the port from stdout.
-class LimitedServer {
+// codis-server with RLIMIT_NOFILE soft:hard (tests/server/server_process.h).
+class LimitedServer : public codis::server::testing::ServerProcess {
  public:
-  LimitedServer(rlim_t soft, rlim_t hard, std::vector<std::string> extra = {}) {
-    log_ = ::testing::TempDir() + "codis-fd-limit-" + std::to_string(getpid()) + "-" +
-           std::to_string(++count_) + ".log";
-    int out[2];
-    if (pipe(out) != 0) {
-      return;
-    }
-    pid_ = fork();
-    if (pid_ == 0) {
-      prctl(PR_SET_PDEATHSIG, SIGKILL);
-      dup2(out[1], 1);
-      close(out[0]);
-      close(out[1]);
-      rlimit l{soft, hard};
-      if (setrlimit(RLIMIT_NOFILE, &l) != 0) {
-        _exit(126);
-      }
-      std::vector<std::string> args = {CODIS_SERVER_BIN, "--port", "0", "--logfile", log_};
-      args.insert(args.end(), extra.begin(), extra.end());
-      std::vector<char*> argv;
-      for (auto& a : args) {
-        argv.push_back(a.data());
-      }
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    close(out[1]);
-    out_ = out[0];
-    std::string buf;
-    const std::string marker = "codis-server listening on ";
-    for (int waited = 0; waited < 10000 && port_ == 0;) {
-      pollfd p{out_, POLLIN, 0};
-      if (poll(&p, 1, 100) <= 0) {
-        waited += 100;
-        continue;
-      }
-      char tmp[512];
-      ssize_t n = read(out_, tmp, sizeof tmp);
-      if (n <= 0) {
-        break;
-      }
-      buf.append(tmp, static_cast<size_t>(n));
-      auto at = buf.find(marker);
-      auto nl = at == std::string::npos ? std::string::npos : buf.find('\n', at);
-      if (nl != std::string::npos) {
-        std::string addr = buf.substr(at + marker.size(), nl - at - marker.size());
-        port_ = std::stoi(addr.substr(addr.rfind(':') + 1));
-      }
-    }
-  }
-  ~LimitedServer() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    if (out_ >= 0) {
-      close(out_);
-    }
-  }
-  LimitedServer(const LimitedServer&) = delete;
-  LimitedServer& operator=(const LimitedServer&) = delete;
-
-  int port() const { return port_; }
-  // Still running (not exited, not killed).
-  bool alive() const { return pid_ > 0 && waitpid(pid_, nullptr, WNOHANG) == 0; }
-  std::string log() const {
-    std::ifstream f(log_);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-  }
-
- private:
-  static inline int count_ = 0;
-  std::string log_;
-  pid_t pid_ = -1;
-  int out_ = -1;
-  int port_ = 0;
+  LimitedServer(rlim_t soft, rlim_t hard, std::vector<std::string> extra = {})
+      : ServerProcess(CODIS_SERVER_BIN, std::move(extra), std::pair<rlim_t, rlim_t>(soft, hard)) {}
 };
 
 // True when this process may raise its hard limit (CAP_SYS_RESOURCE, as root outside a container): then a

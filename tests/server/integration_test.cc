@@ -26,83 +26,16 @@
 #include "resp/inline_split.h"
 #include "tests/server/fixture.h"
 #include "tests/server/render.h"
+#include "tests/server/server_process.h"
 
 namespace codis::server::testing {
 namespace {
 
-// One codis-server child process. The destructor kills it by PID; PR_SET_PDEATHSIG kills it too if this
-// test binary dies before the destructor runs.
-class ServerProcess {
+// codis-server as a child process (tests/server/server_process.h), this build's binary.
+class ServerProcess : public testing::ServerProcess {
  public:
-  explicit ServerProcess(std::vector<std::string> extra = {}) {
-    int out[2];
-    if (pipe(out) != 0) {
-      return;
-    }
-    pid_ = fork();
-    if (pid_ == 0) {
-      prctl(PR_SET_PDEATHSIG, SIGKILL);
-      dup2(out[1], 1);
-      close(out[0]);
-      close(out[1]);
-      // Logs go to a file (kept for post-mortems) so stdout carries only the port line.
-      std::string log = ::testing::TempDir() + "codis-server-test-" + std::to_string(getppid()) + "-" +
-                        std::to_string(getpid()) + ".log";
-      std::vector<std::string> args = {CODIS_SERVER_BIN, "--port", "0", "--logfile", log};
-      args.insert(args.end(), extra.begin(), extra.end());
-      std::vector<char*> argv;
-      for (auto& a : args) {
-        argv.push_back(a.data());
-      }
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    close(out[1]);
-    out_ = out[0];
-    // Read stdout until the port line (log lines may come first), for at most 10 seconds.
-    std::string buf;
-    const std::string marker = "codis-server listening on ";
-    for (int waited = 0; waited < 10000 && port_ == 0;) {
-      pollfd p{out_, POLLIN, 0};
-      if (poll(&p, 1, 100) <= 0) {
-        waited += 100;
-        continue;
-      }
-      char tmp[512];
-      ssize_t n = read(out_, tmp, sizeof tmp);
-      if (n <= 0) {
-        break;
-      }
-      buf.append(tmp, static_cast<size_t>(n));
-      auto at = buf.find(marker);
-      auto nl = at == std::string::npos ? std::string::npos : buf.find('\n', at);
-      if (nl != std::string::npos) {
-        std::string addr = buf.substr(at + marker.size(), nl - at - marker.size());
-        port_ = std::stoi(addr.substr(addr.rfind(':') + 1));
-      }
-    }
-  }
-  ~ServerProcess() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    if (out_ >= 0) {
-      close(out_);
-    }
-  }
-  ServerProcess(const ServerProcess&) = delete;
-  ServerProcess& operator=(const ServerProcess&) = delete;
-
-  int port() const { return port_; }
-  pid_t pid() const { return pid_; }
-  bool alive() const { return pid_ > 0 && waitpid(pid_, nullptr, WNOHANG) == 0; }
-
- private:
-  pid_t pid_ = -1;
-  int out_ = -1;
-  int port_ = 0;
+  explicit ServerProcess(std::vector<std::string> extra = {})
+      : testing::ServerProcess(CODIS_SERVER_BIN, std::move(extra)) {}
 };
 
 struct RedisDeleter {
