@@ -70,8 +70,8 @@ report() {
       local first last
       first="$(grep -m1 -oE 'INITED cov: [0-9]+ ft: [0-9]+' "$out/$name/fuzz.log" || true)"
       last="$(grep -oE '(pulse|NEW|REDUCE|DONE) +cov: [0-9]+ ft: [0-9]+ corp: [0-9]+' "$out/$name/fuzz.log" | tail -n1 || true)"
-      echo "== $name: ${first:-?} -> ${last:-?}; $(grep -oE '^stat::(number_of_executed_units|new_units_added): [0-9]+' \
-        "$out/$name/fuzz.log" | sed 's/^stat:://' | tr '\n' ' ')"
+      echo "== $name: ${first:-?} -> ${last:-?}; $(grep -E '^stat::(number_of_executed_units|new_units_added):' \
+        "$out/$name/fuzz.log" | sed -E 's/^stat::([a-z_]+): +/\1 /' | tr '\n' ' ')"
       return 0
       ;;
     replay) echo "!! $name fails on the checked-in inputs; see $out/$name/replay.log" ;;

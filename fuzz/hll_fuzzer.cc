@@ -32,6 +32,21 @@ std::string header(uint8_t encoding) {
   return h;
 }
 
+// A sparse body whose last opcode is an XZERO cut after its first byte. Redis reads the missing byte
+// from the sds terminator (0), and so does hll; but an update that splits that run writes Redis's bytes,
+// whose last byte lands in the terminator slot, so the result reads differently afterwards (in Redis
+// too, depending on what that slot holds). Such values are checked for reading, not for updates.
+bool truncated_xzero(std::string_view v) {
+  size_t p = hll::kHeaderSize;
+  while (p < v.size()) {
+    const auto op = static_cast<uint8_t>(v[p]);
+    const size_t len = (op & 0xc0) == 0x40 ? 2 : 1;
+    if (p + len > v.size()) return true;
+    p += len;
+  }
+  return false;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -94,6 +109,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(hll::is_dense(dense));
   FUZZ_CHECK(*hll::registers_of(dense) == *regs);
   FUZZ_CHECK(merged == *regs);
+  if (!hll::is_dense(v) && truncated_xzero(v)) return 0;
 
   // The same updates through the sparse (when it is) and the dense copy.
   std::string s = v;
