@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "props/pick.h"
 #include "resp/value.h"
 
 namespace codis::resp::props {
@@ -50,18 +51,21 @@ inline rc::Gen<std::string> gen_big_number() {
       [](const std::pair<bool, std::string>& p) { return (p.first ? "-" : "") + p.second; });
 }
 
-// weightedOneOf over a list built at run time (RapidCheck's takes only an initializer_list).
+// weightedOneOf over a list built at run time (RapidCheck's takes only an initializer_list). The pick is
+// size-independent (codis::props::uniform): with a size-scaled one, kinds late in the list (big numbers,
+// verbatim strings, pushes) came up in 0-3 cases of 100 and RESP2 trees were 96% bare scalars.
 template <class T>
 rc::Gen<T> weighted(std::vector<std::pair<size_t, rc::Gen<T>>> choices) {
   size_t total = 0;
   for (const auto& c : choices) total += c.first;
-  return rc::gen::mapcat(rc::gen::inRange<size_t>(0, total), [choices = std::move(choices)](size_t pick) {
-    for (const auto& c : choices) {
-      if (pick < c.first) return c.second;
-      pick -= c.first;
-    }
-    return choices.back().second;
-  });
+  return rc::gen::mapcat(codis::props::uniform<size_t>(0, total),
+                         [choices = std::move(choices)](size_t pick) {
+                           for (const auto& c : choices) {
+                             if (pick < c.first) return c.second;
+                             pick -= c.first;
+                           }
+                           return choices.back().second;
+                         });
 }
 
 inline rc::Gen<Value> gen_scalar(bool resp3) {

@@ -13,6 +13,7 @@ namespace {
 
 RC_GTEST_PROP(ReplyProps, Resp3RoundTrip, ()) {
   const Value v = *gen_value(true, 3);
+  RC_TAG(kind_name(v.kind));
   bool agree = true;
   const ReplyOutcome got = run_replies(encode(v, 3), {}, &agree);
   RC_ASSERT(agree);
@@ -23,6 +24,7 @@ RC_GTEST_PROP(ReplyProps, Resp3RoundTrip, ()) {
 
 RC_GTEST_PROP(ReplyProps, Resp2RoundTrip, ()) {
   const Value v = *gen_value(false, 3);
+  RC_TAG(kind_name(v.kind));
   const std::string wire = encode(v, 2);
   bool agree = true;
   const ReplyOutcome got = run_replies(wire, {}, &agree);
@@ -57,11 +59,11 @@ RC_GTEST_PROP(ReplyProps, CorruptedStreamSplitEqualsWhole, ()) {
       *rc::gen::resize(6, rc::gen::nonEmpty(rc::gen::container<std::vector<Value>>(gen_value(true, 3))));
   std::string wire;
   for (const Value& v : values) encode(v, wire, 3);
-  const int edits = *rc::gen::inRange(1, 4);
+  const int edits = *codis::props::uniform(1, 4);
   for (int i = 0; i < edits && !wire.empty(); ++i) {
     const size_t at = *rc::gen::inRange<size_t>(0, wire.size());
     const char c = *gen_byte();
-    switch (*rc::gen::inRange(0, 3)) {
+    switch (codis::props::choice(3)) {
       case 0:
         wire[at] = c;
         break;
@@ -78,6 +80,7 @@ RC_GTEST_PROP(ReplyProps, CorruptedStreamSplitEqualsWhole, ()) {
   limits.max_line_len = *rc::gen::elementOf(std::vector<size_t>{4, 1 << 20});
   bool agree = true;
   const ReplyOutcome whole = run_replies(wire, {}, &agree, limits);
+  RC_TAG(whole.error == ReplyError::kNone ? (whole.pending ? "incomplete" : "no error") : "error");
   RC_ASSERT(run_replies(wire, *gen_fragments(), &agree, limits) == whole);
   RC_ASSERT(agree);
   // Whatever parsed re-encodes to bytes that parse to the same values.

@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "props/pick.h"
 #include "props/server_core/dict_gen.h"
 #include "server/dict.h"
 
@@ -81,7 +82,7 @@ void operations_match_a_model() {
   for (int step = 0; step < steps; ++step) {
     const std::string k = key_of(*rc::gen::inRange(0, keys));
     const std::string v = "v" + std::to_string(step);
-    switch (*rc::gen::inRange(0, 14)) {
+    switch (codis::props::choice(14)) {
       case 0: {
         const auto [it, added] = d.emplace(k, v);
         RC_ASSERT(added == model.emplace(k, v).second);
@@ -128,7 +129,7 @@ void operations_match_a_model() {
         RC_ASSERT(d.bucket_count() >= d.size());
         break;
       case 8:
-        if (*rc::gen::inRange(0, 10) == 0) {
+        if (codis::props::choice(10) == 0) {
           d.clear();
           model.clear();
           where.clear();
@@ -151,7 +152,7 @@ void operations_match_a_model() {
         break;
       }
       case 11: {  // erasing while iterating visits every element once
-        const int mod = *rc::gen::inRange(1, 4);
+        const int mod = *codis::props::uniform(1, 4);
         const size_t before = d.size();
         size_t visited = 0;
         for (auto it = d.begin(); it != d.end();) {
@@ -238,7 +239,7 @@ void ordered_map_keeps_insertion_order() {
   for (int step = 0; step < steps; ++step) {
     const std::string k = key_of(*rc::gen::inRange(0, keys));
     const std::string v = "v" + std::to_string(step);
-    switch (*rc::gen::inRange(0, 9)) {
+    switch (codis::props::choice(9)) {
       case 0:
       case 1:
         if (d.emplace(k, v).second) {
@@ -282,7 +283,7 @@ void ordered_map_keeps_insertion_order() {
         d.rehash(static_cast<size_t>(*rc::gen::inRange(0, 600)));
         break;
       default:
-        if (*rc::gen::inRange(0, 20) == 0) {
+        if (codis::props::choice(20) == 0) {
           d.clear();
           model.clear();
           order.clear();
@@ -313,7 +314,7 @@ RC_GTEST_PROP(ChainedDict, OrderedSetIteratesIntegersAscending, ()) {
   const int steps = *rc::gen::inRange(0, 400);
   for (int step = 0; step < steps; ++step) {
     const auto v = *rc::gen::oneOf(rc::gen::inRange<int64_t>(-50, 50), rc::gen::arbitrary<int64_t>());
-    if (*rc::gen::inRange(0, 3) == 0) {
+    if (codis::props::choice(3) == 0) {
       RC_ASSERT(s.erase(std::to_string(v)) == model.erase(v));
     } else {
       RC_ASSERT(s.emplace(std::to_string(v)).second == model.insert(v).second);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "props/pick.h"
 #include "props/server_core/dict_gen.h"
 #include "server/dict.h"
 
@@ -35,18 +36,22 @@ void scan_returns_everything_present_throughout() {
   uint64_t cursor = 0;
   int next = 100000;
   int guard = 0;
+  const size_t buckets_at_start = d.bucket_count();
+  bool grew = false, shrank = false;
   do {
+    grew = grew || d.bucket_count() > buckets_at_start;
+    shrank = shrank || d.bucket_count() < buckets_at_start;
     cursor = d.scan(cursor, [&](const std::string& m) {
       RC_ASSERT(present.count(m) == 1u);
       returned.insert(m);
     });
     // Between steps: add keys (the table doubles), remove some, sometimes shrink it to fit.
-    const int adds = *rc::gen::inRange(0, 3) == 0 ? *rc::gen::inRange(0, 40) : 0;
+    const int adds = codis::props::choice(3) == 0 ? *rc::gen::inRange(0, 40) : 0;
     for (int i = 0; i < adds; ++i) {
       d.emplace(key_of(next));
       present.insert(key_of(next++));
     }
-    const int removes = *rc::gen::inRange(0, 3) == 0 ? *rc::gen::inRange(0, 40) : 0;
+    const int removes = codis::props::choice(3) == 0 ? *rc::gen::inRange(0, 40) : 0;
     for (int i = 0; i < removes && !present.empty(); ++i) {
       auto it = present.begin();
       std::advance(it, *rc::gen::inRange<size_t>(0, present.size()));
@@ -54,7 +59,7 @@ void scan_returns_everything_present_throughout() {
       stable.erase(*it);
       present.erase(it);
     }
-    switch (*rc::gen::inRange(0, 6)) {
+    switch (codis::props::choice(6)) {
       case 0:
         d.rehash(0);
         break;
@@ -69,6 +74,8 @@ void scan_returns_everything_present_throughout() {
     }
     RC_ASSERT(++guard < 1000000);
   } while (cursor != 0);
+  RC_CLASSIFY(grew, "grew mid-walk");
+  RC_CLASSIFY(shrank, "shrank mid-walk");
   for (const auto& k : stable) {
     RC_ASSERT(returned.count(k) == 1u);
   }

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <string>
 
+#include "props/pick.h"
 #include "server/object.h"
 
 namespace codis::server {
@@ -14,11 +15,11 @@ namespace {
 RC_GTEST_PROP(ObjectString, BehavesLikeStdString, ()) {
   Object o;
   std::string model;
-  const auto flags = *rc::gen::inRange<int>(0, 256);
+  const auto flags = codis::props::choice(256);
   o.set_flags(static_cast<uint8_t>(flags));
   const int steps = *rc::gen::inRange(0, 60);
   for (int i = 0; i < steps; ++i) {
-    switch (*rc::gen::inRange(0, 6)) {
+    switch (codis::props::choice(6)) {
       case 0: {
         const auto s = *rc::gen::container<std::string>(rc::gen::arbitrary<char>());
         o.str().append(s);

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "props/pick.h"
 #include "server/ds/zset.h"
 
 namespace codis::server::ds {
@@ -78,7 +79,7 @@ struct LexArgs {
   LexRange range() const { return *parse_lex_range(a, b); }
 };
 std::string gen_lex_arg() {
-  const int kind = *rc::gen::inRange(0, 6);
+  const int kind = codis::props::choice(6);
   if (kind == 0) return "-";
   if (kind == 1) return "+";
   return (kind % 2 == 0 ? "[" : "(") + *gen_member();
@@ -261,9 +262,9 @@ struct RangeRank : Cmd {
 struct ByScore : Cmd {
   ScoreRange range;
   bool reverse = *rc::gen::arbitrary<bool>();
-  size_t offset = *rc::gen::inRange<size_t>(0, 4);
+  size_t offset = *codis::props::uniform<size_t>(0, 4);
   size_t limit = gen_limit();
-  int what = *rc::gen::inRange(0, 3);  // range, count, erase
+  int what = codis::props::choice(3);  // range, count, erase
   explicit ByScore(const Model& m) : range(gen_score_range(m)) {}
   Pairs want(const Model& m) const {
     return model_range(
@@ -302,9 +303,9 @@ struct ByScore : Cmd {
 struct ByLex : Cmd {
   LexArgs args{gen_lex_arg(), gen_lex_arg()};
   bool reverse = *rc::gen::arbitrary<bool>();
-  size_t offset = *rc::gen::inRange<size_t>(0, 4);
+  size_t offset = *codis::props::uniform<size_t>(0, 4);
   size_t limit = gen_limit();
-  int what = *rc::gen::inRange(0, 3);
+  int what = codis::props::choice(3);
   Pairs in_range(const Model& m) const {
     const LexRange r = args.range();
     Pairs out;
@@ -384,7 +385,7 @@ struct ScanAll : Cmd {
 };
 
 struct Reencode : Cmd {
-  int what = *rc::gen::inRange(0, 3);
+  int what = codis::props::choice(3);
   void apply(Model&) const override {}
   void check(const Model& m, Sut& s) const override {
     if (what == 0)

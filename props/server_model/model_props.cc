@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "props/pick.h"
 #include "props/server_model/model.h"
 #include "resp/encoder.h"
 #include "resp/reply_parser.h"
@@ -194,18 +195,18 @@ std::vector<std::string> generate(Op op, int64_t* advance_ms) {
   switch (op) {
     case Op::kSet: {
       std::vector<std::string> a{"SET", k, str_value()};
-      const int cond = *rc::gen::inRange(0, 4);
+      const int cond = codis::props::choice(4);
       if (cond == 1) a.push_back("NX");
       if (cond == 2) a.push_back("XX");
-      if (*rc::gen::inRange(0, 3) == 0) a.push_back("GET");
-      const int ttl = *rc::gen::inRange(0, 6);
+      if (codis::props::choice(3) == 0) a.push_back("GET");
+      const int ttl = codis::props::choice(6);
       if (ttl == 1) a.insert(a.end(), {"EX", *rc::gen::elementOf(std::vector<std::string>{"1", "2", "10"})});
       if (ttl == 2 || ttl == 3) {
         a.insert(a.end(),
                  {"PX", *rc::gen::elementOf(std::vector<std::string>{"1", "100", "500", "1000", "2500"})});
       }
       if (ttl == 4) a.push_back("KEEPTTL");
-      if (ttl == 5 && *rc::gen::inRange(0, 4) == 0) {
+      if (ttl == 5 && codis::props::choice(4) == 0) {
         a.insert(a.end(), {*rc::gen::elementOf(std::vector<std::string>{"EX", "PX"}), "0"});
       }
       return a;
@@ -285,7 +286,7 @@ std::vector<std::string> generate(Op op, int64_t* advance_ms) {
       return {"SMEMBERS", k};
     case Op::kZadd: {
       std::vector<std::string> a{"ZADD", k};
-      const int flags = *rc::gen::inRange(0, 8);
+      const int flags = codis::props::choice(8);
       if (flags == 1) a.push_back("NX");
       if (flags == 2) a.push_back("XX");
       if (flags == 3 || flags == 4) a.push_back("CH");

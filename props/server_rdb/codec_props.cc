@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "props/pick.h"
 #include "props/server_rdb/generators.h"
 #include "server/rdb/crc64.h"
 #include "server/rdb/decoder.h"
@@ -54,6 +55,13 @@ RC_GTEST_PROP(CodecProps, DecodeOfEncodeIsIdentity, ()) {
   const Encoded e = *gen_encoded();
   const EncodeOptions o = *gen_options();
   const std::string payload = encode(e, o);
+  // Which encodings and length forms the run reached (RDB lengths of 16384 and up take 32 bits).
+  size_t longest = e.value.str.size();
+  for (const auto& x : e.value.elems) longest = std::max(longest, x.size());
+  for (const auto& x : e.value.zmembers) longest = std::max(longest, x.first.size());
+  for (const auto& [f, v] : e.value.fields) longest = std::max({longest, f.size(), v.size()});
+  RC_TAG(rdb_type_name(static_cast<uint8_t>(e.type)));
+  RC_CLASSIFY(longest >= 16384, "an element of 16384 bytes or more");
   auto r = decode_dump_payload(payload);
   RC_ASSERT(r.ok());
   RC_ASSERT(r->rdb_type == e.type);
@@ -81,7 +89,7 @@ RC_GTEST_PROP(CodecProps, EncodingIsDeterministicAndStable, ()) {
 RC_GTEST_PROP(CodecProps, FooterCatchesEveryBitFlip, ()) {
   const std::string payload = encode(*gen_encoded(), EncodeOptions{});
   const size_t pos = *rc::gen::inRange<size_t>(0, payload.size());
-  const int bit = *rc::gen::inRange(0, 8);
+  const int bit = codis::props::choice(8);
   std::string bad = payload;
   bad[pos] = static_cast<char>(bad[pos] ^ (1 << bit));
   auto r = decode_dump_payload(bad);
@@ -92,10 +100,10 @@ RC_GTEST_PROP(CodecProps, FooterCatchesEveryBitFlip, ()) {
 RC_GTEST_PROP(CodecProps, CorruptObjectsAreDecodedOrRefused, ()) {
   const std::string payload = encode(*gen_encoded(), *gen_options());
   std::string object = payload.substr(0, payload.size() - 10);
-  const int edits = *rc::gen::inRange(1, 6);
+  const int edits = *codis::props::uniform(1, 6);
   for (int i = 0; i < edits && !object.empty(); ++i) {
     const size_t pos = *rc::gen::inRange<size_t>(0, object.size());
-    switch (*rc::gen::inRange(0, 4)) {
+    switch (codis::props::choice(4)) {
       case 0:
         object[pos] = *rc::gen::arbitrary<char>();
         break;
@@ -121,7 +129,7 @@ RC_GTEST_PROP(CodecProps, CorruptObjectsAreDecodedOrRefused, ()) {
 }
 
 RC_GTEST_PROP(CodecProps, RandomBytesAreDecodedOrRefused, ()) {
-  const auto type = *rc::gen::inRange<int>(0, 25);
+  const auto type = codis::props::choice(25);
   std::string object(1, static_cast<char>(type));
   object += *rc::gen::container<std::string>(rc::gen::arbitrary<char>());
   auto r = decode_dump_payload(refooter(object));

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "props/pick.h"
 #include "server/rdb/number.h"
 #include "server/rdb/types.h"
 
@@ -58,12 +59,17 @@ inline rc::Gen<std::string> gen_element() {
       {3, gen_int_text()},
       {1, rc::gen::elementOf(std::vector<std::string>{"", "01", "-0", "+1", " 1", "1.5", "1e3", "nan"})},
       // Long and repetitive: LZF, 12/32-bit listpack lengths, 14/32-bit RDB lengths, big quicklist entries.
-      {1, rc::gen::map(rc::gen::pair(rc::gen::inRange(1, 6000), rc::gen::inRange('a', 'e')),
-                       [](const std::pair<int, char>& p) {
-                         std::string s;
-                         for (int i = 0; i < p.first; ++i) s.push_back(static_cast<char>(p.second + i % 3));
-                         return s;
-                       })},
+      // The lengths are size-independent: a size-scaled inRange(1, 6000) never passed 4096 in the first
+      // two thirds of a run and never reached RDB's 32-bit length (16384 bytes and up) at all.
+      {1,
+       rc::gen::map(rc::gen::pair(rc::gen::weightedOneOf<int>({{6, codis::props::uniform(1, 6000)},
+                                                               {1, rc::gen::element(16383, 16384, 20000)}}),
+                                  rc::gen::inRange('a', 'e')),
+                    [](const std::pair<int, char>& p) {
+                      std::string s;
+                      for (int i = 0; i < p.first; ++i) s.push_back(static_cast<char>(p.second + i % 3));
+                      return s;
+                    })},
   });
 }
 
@@ -98,7 +104,7 @@ struct Encoded {
 
 inline rc::Gen<Encoded> gen_encoded() {
   return rc::gen::exec([] {
-    const int kind = *rc::gen::inRange(0, 6);
+    const int kind = codis::props::choice(6);
     Encoded e;
     switch (kind) {
       case 0:

@@ -67,6 +67,22 @@ TEST(Hll, DenseRegistersKeepTheirNeighbours) {
   }
 }
 
+// No register is below 0, so setting one to 0 changes nothing in either encoding. The sparse form used
+// to split a zero run around a VAL of 0, an opcode that cannot exist, and report kChanged on a value it
+// had just corrupted (found by fuzz/hll_fuzzer; clients cannot get here, PFADD counts start at 1 and
+// PFMERGE skips zero registers).
+TEST(Hll, SettingARegisterToZeroChangesNothing) {
+  std::string sparse = create(), dense = create();
+  ASSERT_TRUE(to_dense(dense));
+  for (uint32_t index : {0u, 251u, 16383u}) {
+    EXPECT_EQ(set_register(sparse, index, 0, kDefaultSparseMaxBytes), AddOutcome::kUnchanged);
+    EXPECT_EQ(set_register(dense, index, 0, kDefaultSparseMaxBytes), AddOutcome::kUnchanged);
+  }
+  EXPECT_EQ(sparse, create());
+  ASSERT_TRUE(estimate(sparse).has_value());
+  EXPECT_EQ(*estimate(sparse), 0u);
+}
+
 TEST(Hll, PatternRunsAreBounded) {
   EXPECT_EQ(pattern_of("big:3244251397").count, 35);
   uint64_t s = 5;

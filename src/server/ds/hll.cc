@@ -173,6 +173,8 @@ bool cache_valid(std::string_view value) {
 }
 
 AddOutcome set_register(std::string& value, uint32_t index, uint8_t count, size_t sparse_max_bytes) {
+  // No register is below 0. (The sparse path would otherwise write a VAL of 0, which has no encoding.)
+  if (count == 0) return AddOutcome::kUnchanged;
   AddOutcome out;
   if (is_dense(value)) {
     uint8_t* regs = body(value);
