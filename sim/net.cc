@@ -81,6 +81,9 @@ struct Conn {
   bool reset[2] = {false, false};
   bool closed[2] = {false, false};
   bool ghost[2] = {false, false};  // the side died with its host: no socket answers for it any more
+  // Reset on the wire: the sides learn of it a latency later, but nothing written from now on is delivered
+  // (a peer's kernel answers later segments with a reset, it never hands them to the reader).
+  bool severed = false;
   // The side's stream belongs to its process (connected, or accepted): it holds a descriptor there until
   // closed. A connection still in a listener's backlog holds none yet.
   bool held[2] = {false, false};
@@ -192,6 +195,9 @@ class SimStream final : public rt::Stream {
     c.net->world().sched().note_delivery(in.digest);
   }
   void enqueue(Conn& c, int s, std::span<const char> d) {
+    if (c.severed) {
+      return;  // accepted by our kernel, then lost: the reset is on its way to us
+    }
     Network& net = *c.net;
     Pipe& out = c.pipe[s];
     size_t off = 0;
@@ -210,6 +216,9 @@ class SimStream final : public rt::Stream {
     Network& net = *c.net;
     Pipe& out = c.pipe[s];
     out.fin_queued = true;
+    if (c.severed) {
+      return;
+    }
     rt::MonoTime at = std::max(out.last_at, net.world().now() + net.latency(c.host[s], c.host[1 - s]));
     out.last_at = at;
     out.segs.push_back(Segment{at, {}, true});
@@ -408,6 +417,7 @@ void Network::pump(const std::shared_ptr<Conn>& c, int dir) {
 }
 
 void Network::reset_conn(const std::shared_ptr<Conn>& c) {
+  c->severed = true;
   for (int d = 0; d < 2; ++d) {
     Pipe& p = c->pipe[d];
     if (p.pump_scheduled) {
@@ -553,7 +563,7 @@ void Network::on_process_down(Process& p, ProcessExit how) {
         // A clean exit closes sockets: the kernel sends FIN (or a reset if data was left unread).
         if (c->pipe[1 - d].unread() > 0) {
           reset_conn(c);
-        } else if (!c->reset[d] && !c->pipe[d].fin_queued) {
+        } else if (!c->reset[d] && !c->severed && !c->pipe[d].fin_queued) {
           Pipe& out = c->pipe[d];
           out.fin_queued = true;
           out.last_at = std::max(out.last_at, w_->now() + latency(c->host[d], c->host[1 - d]));
