@@ -26,7 +26,9 @@ class IoBuf {
     if (cap_ - len_ < min) {
       size_t cap = std::max(cap_ * 2, len_ + min);
       auto next = std::make_unique_for_overwrite<char[]>(cap);
-      std::memcpy(next.get(), buf_.get(), len_);
+      if (len_ > 0) {
+        std::memcpy(next.get(), buf_.get(), len_);  // a fresh buffer has no block yet: memcpy from null is UB
+      }
       buf_ = std::move(next);
       cap_ = cap;
     }
