@@ -21,6 +21,15 @@ std::string lower(std::string_view s) {
   return out;
 }
 
+std::string set_yes_no(bool* field, std::string_view v) {
+  const std::string l = lower(v);
+  if (l != "yes" && l != "no") {
+    return "argument must be 'yes' or 'no'";
+  }
+  *field = l == "yes";
+  return "";
+}
+
 enum class Kind { kInt, kMemory, kString, kYesNo };
 
 struct Row {
@@ -54,6 +63,11 @@ std::string set_int(int64_t* field, std::string_view v, int64_t lo, int64_t hi, 
   Row {                                                                                        \
     name, Kind::kMemory, mut, lo, hi, [](const Config& c) { return std::to_string(c.field); }, \
         [](Config& c, std::string_view v) { return set_int(&c.field, v, lo, hi, true); }       \
+  }
+#define BOOL_ROW(name, field, mut)                                                                      \
+  Row {                                                                                                 \
+    name, Kind::kYesNo, mut, 0, 0, [](const Config& c) { return std::string(c.field ? "yes" : "no"); }, \
+        [](Config& c, std::string_view v) { return set_yes_no(&c.field, v); }                           \
   }
 #define STR_ROW(name, field, mut)                                            \
   Row {                                                                      \
@@ -185,16 +199,7 @@ const std::vector<Row>& rows() {
       INT_ROW("slowlog-log-slower-than", slowlog_log_slower_than, true, -1, INT64_MAX),
       INT_ROW("slowlog-max-len", slowlog_max_len, true, 0, INT64_MAX),
       INT_ROW("latency-monitor-threshold", latency_monitor_threshold, true, 0, INT64_MAX),
-      Row{"latency-tracking", Kind::kYesNo, true, 0, 0,
-          [](const Config& c) { return std::string(c.latency_tracking ? "yes" : "no"); },
-          [](Config& c, std::string_view v) -> std::string {
-            std::string l = lower(v);
-            if (l != "yes" && l != "no") {
-              return "argument must be 'yes' or 'no'";
-            }
-            c.latency_tracking = l == "yes";
-            return "";
-          }},
+      BOOL_ROW("latency-tracking", latency_tracking, true),
       Row{"io-idle-nap", Kind::kString, true, 0, 0, [](const Config& c) { return c.io_idle_nap; },
           [](Config& c, std::string_view v) -> std::string {
             std::string l = lower(v);
@@ -204,6 +209,7 @@ const std::vector<Row>& rows() {
             c.io_idle_nap = l;
             return "";
           }},
+      BOOL_ROW("io-reactor-reads", io_reactor_reads, false),
       Row{"latency-tracking-info-percentiles", Kind::kString, true, 0, 0, percentiles_get, percentiles_set},
       STR_ROW("save", save, true),
       Row{"appendonly", Kind::kYesNo, true, 0, 0, [](const Config& c) { return c.appendonly; },

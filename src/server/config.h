@@ -59,6 +59,9 @@ struct Config {
   // How the event loop waits when idle (real runtime only): "auto" measures and picks, "yes" always naps
   // (polls after short sleeps), "no" always blocks in epoll_wait. See rt/asio/idle_policy.h.
   std::string io_idle_nap = "auto";
+  // How the real runtime's sockets wait for input, fixed at start: "yes" queues a receive op of our own on
+  // Asio's reactor (one recv per readiness), "no" uses Asio's public async_receive. See rt/asio/stream.h.
+  bool io_reactor_reads = true;
   std::vector<double> latency_tracking_info_percentiles = {50, 99, 99.9};
   std::string save;  // accepted for compatibility; snapshots are not written yet
   std::string appendonly = "no";

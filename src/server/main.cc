@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   }
   codis::rt::asio::AsioOptions o;
   o.log_file = config.logfile;
+  o.reactor_reads = config.io_reactor_reads;
   o.log_level = config.loglevel == "debug"     ? codis::rt::LogLevel::kDebug
                 : config.loglevel == "verbose" ? codis::rt::LogLevel::kVerbose
                 : config.loglevel == "warning" ? codis::rt::LogLevel::kWarning

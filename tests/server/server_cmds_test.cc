@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "server/config.h"
 #include "tests/server/fixture.h"
 
 namespace codis::server::testing {
@@ -155,6 +156,19 @@ TEST(Config, IoIdleNapReachesTheRuntime) {
             "'yes' or 'no'");
   EXPECT_EQ(f.cmd("config get io-idle-nap"), "['io-idle-nap', 'no']");
   EXPECT_EQ(applied, (std::vector<std::string>{"yes", "no"}));
+}
+
+// io-reactor-reads: fixed at start (main hands it to the runtime before any socket exists).
+TEST(Config, IoReactorReadsIsSetAtStartOnly) {
+  ServerFixture f;
+  EXPECT_EQ(f.cmd("config get io-reactor-reads"), "['io-reactor-reads', 'yes']");
+  EXPECT_EQ(f.cmd("config set io-reactor-reads no"),
+            "-ERR CONFIG SET failed (possibly related to argument 'io-reactor-reads') - can't set immutable "
+            "config");
+  auto [config, errors] = load_config("io-reactor-reads no\n", {});
+  ASSERT_TRUE(errors.empty());
+  EXPECT_FALSE(config.io_reactor_reads);
+  EXPECT_FALSE(load_config("", {"--io-reactor-reads", "maybe"}).second.empty());
 }
 
 TEST(Errors, UnknownCommandAndArity) {
