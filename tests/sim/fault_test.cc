@@ -132,6 +132,7 @@ TEST(DiskFaults, BadRegionFailsOnlyReadsThatTouchItUntilRewritten) {
     EXPECT_TRUE(again.ok());
   }));
   EXPECT_FALSE(h.host->disk->add_bad_region("/missing", 0, 1));
+  EXPECT_EQ(h.host->disk->files()["/f"]->damaged_from, 100u);  // remapped, but it was hit
 }
 
 TEST(DiskFaults, CorruptionChangesBytesOnlyInTheRegion) {
@@ -164,6 +165,7 @@ TEST(DiskFaults, CorruptionChangesBytesOnlyInTheRegion) {
     }
   }
   EXPECT_EQ(read_back, after_power_loss);
+  EXPECT_EQ(h.host->disk->files()["/f"]->damaged_from, 590u);
 }
 
 TEST(DiskFaults, HealEndsIoErrorsButNotDamagedRegions) {
