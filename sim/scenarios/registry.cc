@@ -54,7 +54,7 @@ const std::vector<ScenarioEntry>& scenarios() {
        "sync; a failed write or sync rewrites it to a fresh file) under kill -9, power loss, failed writes "
        "and fsyncs, read errors, bad regions and bit flips; every recovery keeps every acknowledged record "
        "with its exact bytes unless the disk damaged it, nothing never written, sequence numbers strictly "
-       "increasing; after heal it acknowledges again and survives one more power loss",
+       "increasing; after heal it acknowledges again, through three more power losses",
        make_disk_log_scenario,
        {"disk-ack-before-sync", "disk-retry-failed-sync", "disk-skip-checksum"}},
   };
