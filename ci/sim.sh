@@ -29,13 +29,15 @@ rm -f /tmp/codis-sim-reg.$$
 
 # The server scenarios beyond server_kv (sim/scenarios/server_*.cc).
 SERVER_SCENARIOS=(server_pubsub server_blocking server_tx server_expiry server_limits)
+# Every scenario, for the commit-derived batch.
+ALL_SCENARIOS=(echo server_kv "${SERVER_SCENARIOS[@]}" disk_log)
 
 echo "== determinism"
 for s in 1 7 42; do
   "$SIM" --scenario=echo --seed=$s --check-determinism | tail -1
   "$SIM" --scenario=server_kv --seed=$s --check-determinism | tail -1
 done
-for sc in "${SERVER_SCENARIOS[@]}"; do
+for sc in "${SERVER_SCENARIOS[@]}" disk_log; do
   "$SIM" --scenario="$sc" --seed=7 --check-determinism | tail -1
 done
 h1=$("$SIM" --scenario=echo --seed=7 | tail -1)
@@ -57,6 +59,9 @@ must_catch server_pubsub when-any-drops-loser 1..80  # issue 16's defect 1; firs
 must_catch server_tx server-skip-watch-invalidate 1..10
 must_catch server_blocking server-wake-wrong-client 1..10
 must_catch server_expiry server-expire-early 1..10
+must_catch disk_log disk-ack-before-sync 1..10    # first caught at seed 2 (59 of 1..200)
+must_catch disk_log disk-retry-failed-sync 1..10  # first caught at seed 7 (70 of 1..200)
+must_catch disk_log disk-skip-checksum 1..10      # first caught at seed 3 (60 of 1..200)
 
 echo "== seeds 1..200"
 "$SIM" --scenario=echo --seeds=1..200
@@ -65,15 +70,16 @@ if "$SIM" --scenario=server_kv --seeds=1..50 --bug=kv-model-drops-append >/dev/n
   echo "server_kv's checker missed the planted model bug"; exit 1
 fi
 # Batches sized by measured speed on one core (seeds/min): pubsub ~130, limits ~440, tx ~900, blocking
-# ~1600, expiry ~8000; about 70 s in all.
+# ~1600, disk_log ~2900, expiry ~8000; about 80 s in all.
 "$SIM" --scenario=server_pubsub --seeds=1..60
 "$SIM" --scenario=server_blocking --seeds=1..200
 "$SIM" --scenario=server_tx --seeds=1..200
 "$SIM" --scenario=server_expiry --seeds=1..200
 "$SIM" --scenario=server_limits --seeds=1..100
+"$SIM" --scenario=disk_log --seeds=1..400
 
 echo "== commit-derived seeds (${BUDGET}s)"
 base=$(( 0x$(git rev-parse HEAD 2>/dev/null | cut -c1-8 || echo 1) ))
-for sc in echo server_kv "${SERVER_SCENARIOS[@]}"; do
-  "$SIM" --scenario="$sc" --seeds=$base..$((base + 100000)) --time-budget="$((BUDGET / 7))"
+for sc in "${ALL_SCENARIOS[@]}"; do
+  "$SIM" --scenario="$sc" --seeds=$base..$((base + 100000)) --time-budget="$((BUDGET / ${#ALL_SCENARIOS[@]}))"
 done

@@ -221,14 +221,15 @@ void Chaos::fire_host_crash(rt::Random& r) {
   Host* h = &pick_host(r);
   const rt::Duration down = r.uniform(plan_.down_min, plan_.down_max);
   std::string what = "host-crash " + h->name + " down " + dur(down);
-  // Only a host that serves (listens) and whose processes may crash: its peers are clients with their own
-  // timeouts. A client host's power loss would leave its servers' sockets half-open for good (keepalive's
-  // job, which the simulated network does not model).
+  // Only a host whose processes may crash and that serves (listens: its peers are clients with their own
+  // timeouts) or never touched the network (it has no peers). A client host's power loss would leave its
+  // servers' sockets half-open for good (keepalive's job, which the simulated network does not model).
   bool all_crashable = !h->processes.empty();
   for (Process* p : h->processes) {
     all_crashable &= std::find(crashable_.begin(), crashable_.end(), p) != crashable_.end();
   }
-  if (h->down || !all_crashable || !w_->net().listening(h->id)) {
+  const bool no_half_open = w_->net().listening(h->id) || !w_->net().networked(h->id);
+  if (h->down || !all_crashable || !no_half_open) {
     note(what + " skipped: " + (h->down ? "down" : "not a serving host"));
     return;
   }
@@ -313,6 +314,12 @@ void Chaos::heal() {
     }
   }
   w_->net().heal();
+  for (Host* h : hosts_) {
+    // I/O errors stop with the other faults (bad and corrupted regions stay: they are in the media).
+    DiskParams d = h->disk->params();
+    d.write_error_chance = d.sync_error_chance = d.read_error_chance = 0;
+    h->disk->set_params(d);
+  }
   for (Process* p : crashable_) {
     if (p->paused()) {
       p->resume();

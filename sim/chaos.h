@@ -20,7 +20,8 @@ class Chaos {
 
   // Starts injecting until `until` (virtual time).
   void start(rt::MonoTime until);
-  // Stops injecting, lifts clogs and partitions, resumes paused and restarts crashed processes.
+  // Stops injecting, lifts clogs and partitions, ends disk I/O errors, resumes paused and restarts crashed
+  // processes.
   void heal();
 
   const std::vector<std::string>& script() const { return script_; }

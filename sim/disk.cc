@@ -169,6 +169,7 @@ bool HostDisk::add_bad_region(const std::string& path, uint64_t offset, uint64_t
     return false;
   }
   it->second->bad.emplace_back(offset, offset + len);
+  it->second->damaged_from = std::min(it->second->damaged_from, offset);
   return true;
 }
 
@@ -178,6 +179,7 @@ bool HostDisk::corrupt(const std::string& path, uint64_t offset, uint64_t len, r
     return false;
   }
   SimFileData& f = *it->second;
+  f.damaged_from = std::min(f.damaged_from, offset);
   for (uint64_t i = offset; i < offset + len; ++i) {
     const char flip = static_cast<char>(1u << r.uniform(0, 7));  // one bit per byte: every byte changes
     auto flip_at = [flip](std::string& img, uint64_t at) {

@@ -42,6 +42,9 @@ struct SimFileData {
   std::vector<Op> pending;
   // Regions [first, second) whose reads fail with kIoError until a write covers them (a remapped sector).
   std::vector<std::pair<uint64_t, uint64_t>> bad;
+  // The lowest offset a bad region or corruption ever hit in this file (it travels with renames), for
+  // checkers: what a file holds from there on may be lost without any process being at fault.
+  uint64_t damaged_from = UINT64_MAX;
 };
 
 class HostDisk {

@@ -581,6 +581,7 @@ rt::Result<rt::ListenerPtr> Network::listen(Process& p, const rt::Endpoint& at) 
   if (!at.host.empty() && at.host != "0.0.0.0" && resolve(at.host) != &h) {
     return Errc::kInvalidArgument;  // cannot bind another host's address
   }
+  networked_.insert(h.id);
   uint16_t port = at.port != 0 ? at.port : ephemeral_port(h.id);
   if (listeners_.count({h.id, port}) != 0) {
     return Errc::kAddrInUse;
@@ -655,6 +656,7 @@ rt::Task<rt::Result<rt::StreamPtr>> Network::connect(Process& p, rt::Endpoint to
     co_await rt::sleep_for(*p, n->latency(dst->id, src));
     co_return rt::StreamPtr(std::move(mine));
   };
+  networked_.insert(p.host().id);
   co_return co_await rt::with_timeout(p, timeout, attempt(this, &p, std::move(to)));
 }
 

@@ -52,6 +52,9 @@ class Network {
   void set_host_down(HostId h, bool down);
   // Whether some process on h listens (a server: its peers are clients, which time out on their own).
   bool listening(HostId h) const;
+  // Whether some process on h ever listened or connected. A host that never did has no peers a power loss
+  // could leave with half-open connections.
+  bool networked(HostId h) const { return networked_.count(h) != 0; }
   // RLIMIT_NOFILE for one run of p (0 = none): while p holds that many listeners and streams, its accept()
   // and connect() fail with kIoError (EMFILE; the pending connection stays queued).
   void set_fd_limit(const Process& p, size_t limit);
@@ -82,6 +85,7 @@ class Network {
   std::map<std::pair<HostId, HostId>, rt::MonoTime> partitions_;
   std::map<std::pair<HostId, HostId>, rt::Duration> pair_extra_;
   std::set<HostId> down_;
+  std::set<HostId> networked_;
   std::map<std::pair<HostId, uint16_t>, SimListener*> listeners_;
   std::map<HostId, uint16_t> next_port_;
   std::map<const Process*, size_t> fd_limits_;     // looked up only, never iterated

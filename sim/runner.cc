@@ -43,8 +43,13 @@ RunResult run_seed(const RunOptions& o) {
     res.violations.push_back("unknown scenario " + o.scenario);
     return res;
   }
+  // The scenario outlives the world: process frames destroyed with the world still point into its state.
+  ScenarioOptions so;
+  so.bugs = o.bugs;
+  auto sc = entry->make(so);
   rt::Random master(o.seed);
   FaultPlan plan = FaultPlan::draw(master.fork("faults"));
+  sc->tune_faults(plan, master.fork("faults").fork("tune"));
   if (o.chaos) {
     plan.chaos = *o.chaos;
   }
@@ -67,10 +72,6 @@ RunResult run_seed(const RunOptions& o) {
   if (o.trace) {
     wo.trace = [](const std::string& line) { std::cout << line << "\n"; };
   }
-  // The scenario outlives the world: process frames destroyed with the world still point into its state.
-  ScenarioOptions so;
-  so.bugs = o.bugs;
-  auto sc = entry->make(so);
   World w(wo);
   if (o.record_trail) {
     w.sched().set_observer([&res](const EventInfo& e, uint64_t h) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/fault_plan.h"
 #include "sim/world.h"
 
 namespace codis::sim {
@@ -21,6 +22,9 @@ struct ScenarioOptions {
 class Scenario {
  public:
   virtual ~Scenario() = default;
+  // Shapes the seed's drawn FaultPlan before the run: a scenario about one fault class turns it on in more
+  // seeds. Draws only from r (its own stream), so the plan's other knobs keep their values for the seed.
+  virtual void tune_faults(FaultPlan&, rt::Random) const {}
   // Adds hosts and processes to the world and starts them.
   virtual void setup(World& w) = 0;
   // Processes the chaos phase may crash and pause (default: all).

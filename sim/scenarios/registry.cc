@@ -1,5 +1,6 @@
 // Every scenario codis-sim knows, as data: name, what it checks, how to make it, the bugs it can plant.
 #include "sim/scenario.h"
+#include "sim/scenarios/disk_log.h"
 #include "sim/scenarios/echo.h"
 #include "sim/scenarios/server_kv.h"
 #include "sim/scenarios/server_scenarios.h"
@@ -48,6 +49,14 @@ const std::vector<ScenarioEntry>& scenarios() {
        "nothing may be evicted, noeviction and volatile-* never lose a key without a TTL",
        make_server_limits_scenario,
        {}},
+      {"disk_log",
+       "a durable append-only log (length, CRC-32, sequence number, payload; acknowledged after a successful "
+       "sync; a failed write or sync rewrites it to a fresh file) under kill -9, power loss, failed writes "
+       "and fsyncs, read errors, bad regions and bit flips; every recovery keeps every acknowledged record "
+       "with its exact bytes unless the disk damaged it, nothing never written, sequence numbers strictly "
+       "increasing; after heal it acknowledges again, through three more power losses",
+       make_disk_log_scenario,
+       {"disk-ack-before-sync", "disk-retry-failed-sync", "disk-skip-checksum"}},
   };
   return kAll;
 }

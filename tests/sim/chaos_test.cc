@@ -16,8 +16,10 @@ namespace {
 using rt::Env;
 using rt::Task;
 
-// Three hosts, each with a process that only sleeps (p0 listens, so its host may lose power; p1 keeps a
-// synced file, for the disk faults); runs `plan`'s chaos phase and returns the script.
+// Three hosts, each with a process that only sleeps (p0 listens, so its host may lose power; p1 and p2 try
+// to connect to a host that does not exist, so theirs are client hosts that never do, and no connection
+// makes resets apply in some runs and not others; p1 keeps a synced file, for the disk faults); runs
+// `plan`'s chaos phase and returns the script.
 struct ChaosRun {
   std::vector<std::string> script;
   std::vector<int64_t> skew;
@@ -32,8 +34,11 @@ ChaosRun run_chaos(const FaultPlan& plan, uint64_t seed = 3) {
     hosts.push_back(&h);
     Process& p = w.add_process(h, "p" + std::to_string(i), [i](Env& env) -> Task<void> {
       rt::ListenerPtr l;
+      rt::Result<rt::StreamPtr> peer = rt::Errc::kEof;
       if (i == 0) {
         l = std::move(*env.net.listen(rt::Endpoint{"", 7000}));
+      } else {
+        peer = co_await env.net.connect(rt::Endpoint{"nowhere", 7000}, rt::seconds(1));
       }
       if (i == 1) {
         auto f = co_await env.disk.open("/f", rt::kOpenCreate);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -131,6 +132,7 @@ TEST(DiskFaults, BadRegionFailsOnlyReadsThatTouchItUntilRewritten) {
     EXPECT_TRUE(again.ok());
   }));
   EXPECT_FALSE(h.host->disk->add_bad_region("/missing", 0, 1));
+  EXPECT_EQ(h.host->disk->files()["/f"]->damaged_from, 100u);  // remapped, but it was hit
 }
 
 TEST(DiskFaults, CorruptionChangesBytesOnlyInTheRegion) {
@@ -163,6 +165,73 @@ TEST(DiskFaults, CorruptionChangesBytesOnlyInTheRegion) {
     }
   }
   EXPECT_EQ(read_back, after_power_loss);
+  EXPECT_EQ(h.host->disk->files()["/f"]->damaged_from, 590u);
+}
+
+TEST(DiskFaults, HealEndsIoErrorsButNotDamagedRegions) {
+  World w(testing::quiet_options());
+  Host& host = w.add_host("h");
+  DiskParams p;
+  p.write_error_chance = p.sync_error_chance = p.read_error_chance = 0.5;
+  host.disk->set_params(p);
+  host.disk->files()["/f"] = std::make_shared<SimFileData>();
+  host.disk->files()["/f"]->current = "abc";
+  ASSERT_TRUE(host.disk->add_bad_region("/f", 1, 1));
+  Chaos chaos(w, FaultPlan::none(), rt::Random(1), {}, {&host});
+  chaos.heal();
+  EXPECT_EQ(host.disk->params().write_error_chance, 0);
+  EXPECT_EQ(host.disk->params().sync_error_chance, 0);
+  EXPECT_EQ(host.disk->params().read_error_chance, 0);
+  EXPECT_EQ(host.disk->files()["/f"]->bad.size(), 1u);
+}
+
+// A host that serves may lose power, and so may one that never touched the network (no peer is left with a
+// half-open connection); a client host may not.
+TEST(HostFaults, PowerLossSparesOnlyClientHosts) {
+  World w(testing::quiet_options());
+  Host& srv = w.add_host("srv");
+  Host& cli = w.add_host("cli");
+  Host& solo = w.add_host("solo");
+  auto sleeper = [](Env& env) -> Task<void> {
+    for (;;) {
+      co_await rt::sleep_for(env.exec, rt::seconds(1));
+    }
+  };
+  std::vector<Process*> procs = {
+      &w.add_process(srv, "server",
+                     [](Env& env) -> Task<void> {
+                       auto l = env.net.listen(rt::Endpoint{"", 9000});
+                       for (;;) {
+                         auto s = co_await (*l)->accept();
+                       }
+                     }),
+      &w.add_process(cli, "client",
+                     [](Env& env) -> Task<void> {
+                       auto c = co_await env.net.connect(rt::Endpoint{"srv", 9000}, rt::seconds(1));
+                       for (;;) {
+                         co_await rt::sleep_for(env.exec, rt::seconds(1));
+                       }
+                     }),
+      &w.add_process(solo, "solo", sleeper)};
+  for (Process* p : procs) {
+    p->start();
+  }
+  w.run_until(w.now() + rt::milliseconds(100));
+  FaultPlan plan = FaultPlan::none();
+  plan.host_crash_per_s = 2;
+  Chaos chaos(w, plan, rt::Random(5), procs, {&srv, &cli, &solo});
+  chaos.start(w.now() + rt::seconds(20));
+  w.run_until(w.now() + rt::seconds(20));
+  std::map<std::string, int> crashed;
+  for (const auto& line : chaos.script()) {
+    if (line.find("host-crash ") != std::string::npos && line.find("skipped") == std::string::npos) {
+      ++crashed[line.substr(line.find("host-crash ") + 11,
+                            line.find(" down") - line.find("host-crash ") - 11)];
+    }
+  }
+  EXPECT_GT(crashed["srv"], 0);
+  EXPECT_GT(crashed["solo"], 0);
+  EXPECT_EQ(crashed["cli"], 0);
 }
 
 // A client connected to a server whose host loses power: it learns nothing until it writes after the host
