@@ -22,12 +22,14 @@
 #include <vector>
 
 #include "fuzz/fuzz_check.h"
+#include "props/server_ds/zset_range_model.h"
 #include "server/ds/zset.h"
 #include "server/ds/zset_range.h"
 
 namespace {
 
 namespace ds = codis::server::ds;
+namespace reference = codis::server::ds::reference;
 using Pairs = std::vector<std::pair<std::string, double>>;
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
@@ -67,24 +69,6 @@ std::optional<ds::LexBound> ref_lex_bound(std::string_view arg) {
 
 bool same_bound(const ds::LexBound& a, const ds::LexBound& b) {
   return a.kind == b.kind && a.exclusive == b.exclusive && a.value == b.value;
-}
-
-// The walk of ZRANGEBYSCORE/ZRANGEBYLEX over the sorted members: skip to the first in range from the
-// chosen end, skip `offset` more, then take while in range.
-template <class Gte, class Lte>
-Pairs model_range(const Pairs& v, bool reverse, size_t offset, size_t limit, Gte gte, Lte lte) {
-  Pairs out;
-  if (!reverse) {
-    size_t i = 0;
-    while (i < v.size() && !gte(v[i])) ++i;
-    for (i += offset; i < v.size() && out.size() < limit && lte(v[i]); ++i) out.push_back(v[i]);
-  } else {
-    size_t i = v.size();
-    while (i > 0 && !lte(v[i - 1])) --i;
-    if (i < offset) return out;
-    for (i -= offset; i > 0 && out.size() < limit && gte(v[i - 1]); --i) out.push_back(v[i - 1]);
-  }
-  return out;
 }
 
 }  // namespace
@@ -144,7 +128,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     size_t in_range = 0;
     for (const auto& e : sorted) in_range += gte(e) && lte(e);
     FUZZ_CHECK(z.count(*r) == in_range);
-    const Pairs want = model_range(sorted, reverse, offset, limit, gte, lte);
+    const Pairs want = reference::range_walk(sorted, reverse, offset, limit, gte, lte);
     FUZZ_CHECK(collect([&](auto fn) { z.range_by_score(*r, reverse, offset, limit, fn); }) == want);
     FUZZ_CHECK(z.erase_score_range(*r) == in_range);
   } else {
@@ -166,7 +150,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     size_t in_range = 0;
     for (const auto& e : sorted) in_range += gte(e) && lte(e);
     FUZZ_CHECK(z.count(*r) == in_range);
-    const Pairs want = model_range(sorted, reverse, offset, limit, gte, lte);
+    const Pairs want = reference::range_walk(sorted, reverse, offset, limit, gte, lte);
     FUZZ_CHECK(collect([&](auto fn) { z.range_by_lex(*r, reverse, offset, limit, fn); }) == want);
     FUZZ_CHECK(z.erase_lex_range(*r) == in_range);
   }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "props/pick.h"
+#include "props/server_ds/zset_range_model.h"
 #include "server/ds/zset.h"
 
 namespace codis::server::ds {
@@ -112,23 +113,6 @@ struct Cmd : rc::state::Command<Model, Sut> {
     RC_ASSERT(s.z.size() == next.scores.size());
   }
 };
-
-// The reference loops: first element in range walking up (or down), then walk while in range.
-template <class Gte, class Lte>
-Pairs model_range(const Pairs& v, bool reverse, size_t offset, size_t limit, Gte gte, Lte lte) {
-  Pairs out;
-  if (!reverse) {
-    size_t i = 0;
-    while (i < v.size() && !gte(v[i])) ++i;
-    for (i += offset; i < v.size() && out.size() < limit && lte(v[i]); ++i) out.push_back(v[i]);
-  } else {
-    size_t i = v.size();
-    while (i > 0 && !lte(v[i - 1])) --i;
-    if (i < offset) return out;
-    for (i -= offset; i > 0 && out.size() < limit && gte(v[i - 1]); --i) out.push_back(v[i - 1]);
-  }
-  return out;
-}
 
 struct Add : Cmd {
   std::string member;
@@ -267,7 +251,7 @@ struct ByScore : Cmd {
   int what = codis::props::choice(3);  // range, count, erase
   explicit ByScore(const Model& m) : range(gen_score_range(m)) {}
   Pairs want(const Model& m) const {
-    return model_range(
+    return reference::range_walk(
         m.sorted(), reverse, offset, limit, [&](const auto& p) { return range.gte_min(p.second); },
         [&](const auto& p) { return range.lte_max(p.second); });
   }
@@ -330,7 +314,7 @@ struct ByLex : Cmd {
     }
     if (what == 0) {
       const Pairs want = r.empty() ? Pairs{}
-                                   : model_range(
+                                   : reference::range_walk(
                                          m.sorted(), reverse, offset, limit,
                                          [&](const auto& p) { return r.gte_min(p.first); },
                                          [&](const auto& p) { return r.lte_max(p.first); });

@@ -2,13 +2,10 @@
 // in the child before exec), it raises the limit where it can, otherwise lowers maxclients to fit and logs
 // why; extra clients get "-ERR max number of clients reached" and are closed, and the server lives on.
 // Raw loopback sockets only; each server is killed by PID when its test ends.
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -45,19 +42,6 @@ bool can_raise_hard_limit() {
   int status = 0;
   waitpid(pid, &status, 0);
   return WIFEXITED(status) && WEXITSTATUS(status) == 1;
-}
-
-int dial(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
 }
 
 bool readable(int fd, int ms) {
@@ -146,7 +130,7 @@ TEST(FdLimit, HardLimitOf64LowersMaxclientsRefusesTheRestAndKeepsServing) {
 
   std::vector<int> admitted, refused;
   for (int i = 0; i < 100; ++i) {
-    int fd = dial(server.port());
+    int fd = dial_loopback(server.port());
     ASSERT_GE(fd, 0) << "connect " << i;
     // A refused client is told at once, unasked; writing to it could race with its close (a reset can
     // discard the error line), so listen first.
@@ -184,7 +168,7 @@ TEST(FdLimit, HardLimitOf64LowersMaxclientsRefusesTheRestAndKeepsServing) {
   }
   int let_in = 0;
   for (int attempt = 0; attempt < 100 && let_in < 5; ++attempt) {
-    int fd = dial(server.port());
+    int fd = dial_loopback(server.port());
     ASSERT_GE(fd, 0);
     if (ask(fd, "PING") == "+PONG") {
       admitted.push_back(fd);
@@ -224,7 +208,7 @@ TEST(FdLimit, SoftLimitIsRaisedAtStartAndByConfigSetUpToTheHardLimit) {
   EXPECT_NE(server.log().find("Increased maximum number of open files to 132 (it was originally set to 64)."),
             std::string::npos)
       << server.log();
-  int fd = dial(server.port());
+  int fd = dial_loopback(server.port());
   ASSERT_GE(fd, 0);
   EXPECT_EQ(config_get(fd, "maxclients"), "100");
   EXPECT_EQ(ask(fd, "CONFIG SET maxclients 1000"), "+OK");

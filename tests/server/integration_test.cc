@@ -1,13 +1,10 @@
 // The real codis-server binary on loopback: started with --port 0 (it prints the port), driven by hiredis,
 // raw sockets (protocol errors) and redis-cli, and killed by PID when the test ends, pass or fail.
-#include <arpa/inet.h>
 #include <fcntl.h>
 #include <hiredis/hiredis.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -99,13 +96,8 @@ std::string call(redisContext* c, const std::vector<std::string>& argv) {
 // Sends raw bytes on a fresh socket and returns everything received until the server closes (then
 // "<EOF>" is appended) or it stays quiet with the connection open ("<open>").
 std::string raw_exchange(int port, const std::string& bytes) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-    close(fd);
+  const int fd = dial_loopback(port);
+  if (fd < 0) {
     return "<connect failed>";
   }
   (void)!write(fd, bytes.data(), bytes.size());
@@ -385,12 +377,8 @@ TEST(IntegrationBlocking, TimeoutServedAcrossConnectionsAndDisconnect) {
 TEST(IntegrationLimits, IdleTimeoutClosesTheClient) {
   ServerProcess s({"--timeout", "1"});
   ASSERT_GT(s.port(), 0);
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(s.port()));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  const int fd = dial_loopback(s.port());
+  ASSERT_GE(fd, 0);
   pollfd p{fd, POLLIN, 0};
   ASSERT_EQ(poll(&p, 1, 5000), 1) << "closed within the timeout";
   char buf[16];
@@ -597,17 +585,15 @@ namespace {
 // A raw connection that keeps its socket: send bytes, then read what arrives until the server is quiet.
 class RawConn {
  public:
-  explicit RawConn(int port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<uint16_t>(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ok_ = connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  explicit RawConn(int port) : fd_(dial_loopback(port)) {}
+  ~RawConn() {
+    if (fd_ >= 0) {
+      close(fd_);
+    }
   }
-  ~RawConn() { close(fd_); }
   RawConn(const RawConn&) = delete;
   RawConn& operator=(const RawConn&) = delete;
-  bool ok() const { return ok_; }
+  bool ok() const { return fd_ >= 0; }
   // Sends `bytes` and returns what arrives: waits up to 5 s for `want` bytes, then 200 ms for more.
   std::string exchange(const std::string& bytes, size_t want) {
     (void)!write(fd_, bytes.data(), bytes.size());
@@ -628,7 +614,6 @@ class RawConn {
 
  private:
   int fd_;
-  bool ok_ = false;
 };
 
 // Defect: after HELLO 3 and CLIENT REPLY OFF a subscriber got nothing (the connection loop dropped every

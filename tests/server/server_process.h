@@ -38,4 +38,7 @@ class ServerProcess {
   std::string log_;
 };
 
+// A blocking TCP connection to 127.0.0.1:port; -1 when it cannot be made.
+int dial_loopback(int port);
+
 }  // namespace codis::server::testing
