@@ -2,8 +2,8 @@
 # The one test command (README quick start; .ci/run calls it): installs dependencies, builds warning-free
 # with -Werror, runs every ctest (unit tests, contract tests, RapidCheck properties, fuzz corpus replay),
 # the determinism lint, thousands of differential streams against redis-server, a bounded batch of
-# simulator seeds, an ASan+UBSan pass over the runtimes, the simulator and the server engine, and bounded
-# libFuzzer runs. Budget: well under 40 minutes on 2 cores.
+# simulator seeds, an ASan+UBSan pass (every test binary, the differential test against an ASan-built
+# codis-server, every simulator scenario) and bounded libFuzzer runs. Budget: well under 40 minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIM_SECONDS=${SIM_SECONDS:-60}
@@ -34,13 +34,15 @@ build/tests/server_diff/server_diff --subject=build/src/server/codis-server --st
 step "simulator seeds"
 ci/sim.sh build "$SIM_SECONDS"
 
-step "ASan+UBSan: runtimes, simulator and the server engine"
+step "ASan+UBSan: every test binary, the differential test against an ASan-built codis-server, every scenario"
 cmake --preset asan -DCODIS_WERROR=ON >/dev/null
-server_tests="server_core_test server_lists_test server_hashes_test server_sets_test server_zsets_test"
-cmake --build --preset asan --target codis-sim task_test sim_test rt_contract_test rt_asio_test $server_tests
-for t in task_test sim_test; do ./build-asan/tests/sim/$t; done
-for t in rt_contract_test rt_asio_test; do ./build-asan/tests/rt/$t; done
-for t in $server_tests; do "$(find build-asan/tests -name "$t" -type f | head -1)" --gtest_brief=1; done
+cmake --build --preset asan
+# Every ctest of the tree (unit, contract, properties, corpus replays, integration and the differential ctest,
+# which start build-asan's codis-server), except the lint, which does not depend on the build.
+ctest --test-dir build-asan --output-on-failure -j2 --timeout 900 -E '^lint_test$'
+build-asan/tests/server_diff/server_diff --subject=build-asan/src/server/codis-server \
+  --streams="${ASAN_DIFF_STREAMS:-300}" --families=strings,keys,lists,hashes,sets,zsets,hll,db,object,tx \
+  --protocol=mixed | tail -3
 # Every scenario (the server ones included) for a bounded batch of seeds.
 for scenario in $(build-asan/sim/codis-sim --list | sed -n 's/^\([a-z_0-9]*\):.*/\1/p'); do
   build-asan/sim/codis-sim --scenario="$scenario" --seeds=1..200 --time-budget="${ASAN_SIM_SECONDS:-10}" | tail -1

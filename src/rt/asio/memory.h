@@ -1,5 +1,5 @@
 // GlibcMemory: rt::Memory of the real runtime, from glibc's malloc counters (mallinfo2), /proc/self/statm
-// and malloc_trim.
+// and malloc_trim; in an ASan build, from ASan's allocator, which then replaces glibc's.
 #pragma once
 
 #include "rt/memory.h"
