@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,6 +23,8 @@
 #include "tests/server/server_process.h"
 
 namespace {
+
+using codis::server::testing::dial_loopback;
 
 // codis-server with RLIMIT_NOFILE soft:hard (tests/server/server_process.h).
 class LimitedServer : public codis::server::testing::ServerProcess {
