@@ -672,14 +672,15 @@ void Server::serve_ready_keys() {
         if (static_cast<uint8_t>(e->value.type()) != c->block.type) {
           continue;  // waits for another type (BZPOPMIN behind a list): the next in line may be served
         }
-        serve_blocked(*c);
+        serve_blocked(*c, k.second);
       }
     }
   }
 }
 
-// Runs a blocked client's command again with its reply going to the client's outbox. True when served.
-bool Server::serve_blocked(Client& c) {
+// Runs a blocked client's command again, for the ready `key`, with its reply going to the client's outbox.
+// True when served.
+bool Server::serve_blocked(Client& c, const std::string& key) {
   const cmd::CommandSpec* spec = cmd::lookup(c.block.argv[0]);
   Handler h = spec == nullptr ? nullptr : registry_.find(spec);
   if (h == nullptr) {
@@ -694,10 +695,12 @@ bool Server::serve_blocked(Client& c) {
   const size_t before = c.outbox.size();
   CommandContext ctx{*this, c, views, *spec, w, now_ms()};
   c.reprocessing = true;
+  c.block.serving_key = key;
   ++depth_;
   h(ctx);
   --depth_;
   c.reprocessing = false;
+  c.block.serving_key.clear();
   c.db = saved_db;
   if (c.outbox.size() == before) {
     return false;  // nothing to serve after all: still blocked

@@ -30,6 +30,9 @@ void bpop(CommandContext& ctx, End from) {
   }
   for (size_t i = 1; i + 1 < ctx.argc(); ++i) {
     std::string_view key = ctx.arg(i);
+    if (!ctx.may_serve_from(key)) {
+      continue;
+    }
     bool wrong;
     Entry* e = find_list_for_write(ctx, key, &wrong);
     if (wrong) {
