@@ -27,11 +27,16 @@ const std::vector<ScenarioEntry>& scenarios() {
        make_server_pubsub_scenario,
        {"when-any-drops-loser"}},
       {"server_blocking",
-       "pushers RPUSH unique elements while consumers BLPOP/LPOP them with short timeouts; each element is "
-       "delivered once, timeouts are honest, blocked clients are served in the order they blocked, nothing "
-       "acknowledged is lost except with a pop whose reply never came",
+       "pushers RPUSH/ZADD unique elements while consumers pop them with short timeouts (BLPOP over several "
+       "keys, LPOP, BLMOVE/BRPOPLPUSH into a destination list, BZPOPMIN/BZPOPMAX); each element is delivered "
+       "once and a moved one appears in the destination, timeouts are honest, multi-key pops take the first "
+       "non-empty key, BZPOP* the lowest/highest member, blocked clients are served in the order they "
+       "blocked "
+       "and none stays blocked on a ready key, nothing acknowledged is lost except with a pop whose reply "
+       "never came",
        make_server_blocking_scenario,
-       {"server-wake-wrong-client"}},
+       {"server-wake-wrong-client", "server-multikey-wrong-order", "server-move-no-wake",
+        "server-bzpop-wrong-end"}},
       {"server_tx",
        "clients increment shared counters with WATCH/MULTI/EXEC, INCR and MULTI/INCR/EXEC; no increment is "
        "lost (an EXEC succeeds only if its watched key was not written since WATCH) and the counters add up",

@@ -675,6 +675,10 @@ void Server::serve_ready_keys() {
         serve_blocked(*c, k.second);
       }
     }
+    if (env_.exec.planted("server-move-no-wake")) {
+      ready_.clear();  // the planted bug (codis-sim --bug): a BLMOVE served here wakes no one at its
+                       // destination
+    }
   }
 }
 
