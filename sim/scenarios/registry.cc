@@ -20,12 +20,12 @@ const std::vector<ScenarioEntry>& scenarios() {
        make_server_kv_scenario,
        {"kv-model-drops-append"}},
       {"server_pubsub",
-       "publishers publish numbered messages while subscribers pipeline numbered PINGs and (UN)SUBSCRIBE; "
-       "per "
-       "subscriber connection every reply comes back in order with no gap, and each publisher's messages "
-       "arrive in order with no gap",
+       "publishers publish numbered messages while RESP2 and RESP3 subscribers (to the channel, a matching "
+       "pattern or both) pipeline numbered PINGs and (P)(UN)SUBSCRIBE; per subscriber connection every reply "
+       "comes back in order with no gap, RESP3 pushes are framed as pushes, and each publisher's messages "
+       "arrive in order with no gap on each subscription, the channel's before the patterns'",
        make_server_pubsub_scenario,
-       {"when-any-drops-loser"}},
+       {"when-any-drops-loser", "server-pmessage-drop", "server-resp3-push-as-array"}},
       {"server_blocking",
        "pushers RPUSH/ZADD unique elements while consumers pop them with short timeouts (BLPOP over several "
        "keys, LPOP, BLMOVE/BRPOPLPUSH into a destination list, BZPOPMIN/BZPOPMAX); each element is delivered "

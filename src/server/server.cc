@@ -28,7 +28,7 @@ void CommandContext::touched_db() {
 }
 
 Server::Server(rt::Env& env, Config config, std::function<void()> on_shutdown)
-    : env_(env), config_(std::move(config)), on_shutdown_(std::move(on_shutdown)) {
+    : env_(env), config_(std::move(config)), on_shutdown_(std::move(on_shutdown)), pubsub_(&env.exec) {
   dbs_ = std::vector<Db>(static_cast<size_t>(std::max<int64_t>(1, config_.databases)));
   lfu_random_ = env_.random.fork("lfu");
   rt::Random ids = env_.random.fork("run_id");  // leaves the main stream as it was
