@@ -55,9 +55,14 @@ must_catch() {
   echo "caught $2 ($1): $(echo "$out" | tail -1)"
 }
 must_catch echo echo-drop-byte 1..200
-must_catch server_pubsub when-any-drops-loser 1..80  # issue 16's defect 1; first caught at seed 62 (62, 73, 126, 129, 139, 151, 155 in 1..200)
+must_catch server_pubsub when-any-drops-loser 1..30  # issue 16's defect 1; first caught at seed 24 (24, 62, 108, 133, 160, 179, 181, 197 in 1..200)
+must_catch server_pubsub server-pmessage-drop 1..5  # first caught at seed 1
+must_catch server_pubsub server-resp3-push-as-array 1..5  # first caught at seed 1
 must_catch server_tx server-skip-watch-invalidate 1..10
 must_catch server_blocking server-wake-wrong-client 1..10
+must_catch server_blocking server-multikey-wrong-order 1..5  # first caught at seed 1
+must_catch server_blocking server-move-no-wake 1..10  # first caught at seed 6 (68 of 1..200)
+must_catch server_blocking server-bzpop-wrong-end 1..5  # first caught at seed 1
 must_catch server_expiry server-expire-early 1..10
 must_catch disk_log disk-ack-before-sync 1..10    # first caught at seed 2 (59 of 1..200)
 must_catch disk_log disk-retry-failed-sync 1..10  # first caught at seed 7 (70 of 1..200)
@@ -69,8 +74,9 @@ echo "== seeds 1..200"
 if "$SIM" --scenario=server_kv --seeds=1..50 --bug=kv-model-drops-append >/dev/null; then
   echo "server_kv's checker missed the planted model bug"; exit 1
 fi
-# Batches sized by measured speed on one core (seeds/min): pubsub ~130, limits ~440, tx ~900, blocking
-# ~1600, disk_log ~2900, expiry ~8000; about 80 s in all.
+# Batches sized by measured speed on one core (seeds/min): pubsub ~120 (RESP3 and pattern subscribers cost
+# about a tenth more), limits ~440, tx ~900, blocking ~1600 (multi-key, BLMOVE and BZPOP* pops did not
+# slow it), disk_log ~2900, expiry ~8000; about 80 s in all.
 "$SIM" --scenario=server_pubsub --seeds=1..60
 "$SIM" --scenario=server_blocking --seeds=1..200
 "$SIM" --scenario=server_tx --seeds=1..200

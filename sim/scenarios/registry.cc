@@ -21,18 +21,23 @@ const std::vector<ScenarioEntry>& scenarios() {
        make_server_kv_scenario,
        {"kv-model-drops-append"}},
       {"server_pubsub",
-       "publishers publish numbered messages while subscribers pipeline numbered PINGs and (UN)SUBSCRIBE; "
-       "per "
-       "subscriber connection every reply comes back in order with no gap, and each publisher's messages "
-       "arrive in order with no gap",
+       "publishers publish numbered messages while RESP2 and RESP3 subscribers (to the channel, a matching "
+       "pattern or both) pipeline numbered PINGs and (P)(UN)SUBSCRIBE; per subscriber connection every reply "
+       "comes back in order with no gap, RESP3 pushes are framed as pushes, and each publisher's messages "
+       "arrive in order with no gap on each subscription, the channel's before the patterns'",
        make_server_pubsub_scenario,
-       {"when-any-drops-loser"}},
+       {"when-any-drops-loser", "server-pmessage-drop", "server-resp3-push-as-array"}},
       {"server_blocking",
-       "pushers RPUSH unique elements while consumers BLPOP/LPOP them with short timeouts; each element is "
-       "delivered once, timeouts are honest, blocked clients are served in the order they blocked, nothing "
-       "acknowledged is lost except with a pop whose reply never came",
+       "pushers RPUSH/ZADD unique elements while consumers pop them with short timeouts (BLPOP over several "
+       "keys, LPOP, BLMOVE/BRPOPLPUSH into a destination list, BZPOPMIN/BZPOPMAX); each element is delivered "
+       "once and a moved one appears in the destination, timeouts are honest, multi-key pops take the first "
+       "non-empty key, BZPOP* the lowest/highest member, blocked clients are served in the order they "
+       "blocked "
+       "and none stays blocked on a ready key, nothing acknowledged is lost except with a pop whose reply "
+       "never came",
        make_server_blocking_scenario,
-       {"server-wake-wrong-client"}},
+       {"server-wake-wrong-client", "server-multikey-wrong-order", "server-move-no-wake",
+        "server-bzpop-wrong-end"}},
       {"server_tx",
        "clients increment shared counters with WATCH/MULTI/EXEC, INCR and MULTI/INCR/EXEC; no increment is "
        "lost (an EXEC succeeds only if its watched key was not written since WATCH) and the counters add up",

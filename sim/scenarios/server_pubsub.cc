@@ -1,8 +1,12 @@
 // server_pubsub: publishers publish numbered messages to one channel while subscribers, subscribed to it,
-// pipeline batches of numbered PINGs (and SUBSCRIBE/UNSUBSCRIBE of a second channel) and wait for every
-// reply. Invariants, per subscriber connection: the replies to its commands come back complete and in
-// order (PING n answers "pong n", n = 0, 1, 2, ... with no gap), and the messages of each publisher
-// connection arrive in publish order with no gap (all of them were published while it was subscribed).
+// to a pattern matching it, or to both, pipeline batches of numbered PINGs (and take and drop a second
+// channel or a second matching pattern in between) and wait for every reply. Half the subscriber sessions
+// speak RESP3. Invariants, per subscriber connection: the replies to its commands come back complete and
+// in order (PING n answers "pong n", or "n" in RESP3, n = 0, 1, 2, ... with no gap); in RESP3 exactly the
+// messages and (un)subscribe confirmations are push frames; the messages of each publisher connection
+// arrive in publish order with no gap on each subscription (message, and pmessage naming pattern and
+// channel), only while it is held, and with both the channel and a pattern each message comes on the
+// channel first, then on the patterns.
 // Issue 16's defect 1 (a completed read dropped when it loses a race against a push) breaks both; after
 // heal every batch must be answered within a few seconds.
 #include <map>
@@ -37,6 +41,10 @@ std::string shape(const resp::Value& v) {
   }
   return s;
 }
+
+// Per subscription ("ch", "c*", "?h") and publisher connection: the last message seen; and per pattern
+// ("owed:c*", "owed:?h"), the message whose pmessage is still to come (with the channel held too).
+using Seqs = std::map<std::string, std::map<std::string, int64_t>>;
 
 class PubSubScenario final : public ServerScenario {
  public:
@@ -123,43 +131,97 @@ class PubSubScenario final : public ServerScenario {
     }
   }
 
-  // One subscribed connection: false when it broke (or was given up voluntarily), after recording why.
+  // Reads the reply to a command sent before any batch (HELLO, SUBSCRIBE, PSUBSCRIBE) and checks its shape
+  // and framing; messages on the channel (once subscribed) may come first. False when the connection broke
+  // or after a violation.
+  Task<bool> expect_first(rt::Env& env, const std::string& who, RespClient& cli, const std::string& want,
+                          bool push, bool channel_held, Seqs& last_seq) {
+    rt::Result<resp::Value> r = rt::Errc::kTimeout;
+    for (;;) {
+      r = co_await cli.read(env, rt::seconds(3));
+      if (!r.ok()) {
+        co_return false;
+      }
+      if (!channel_held || shape(*r).rfind("message:", 0) != 0) {
+        break;
+      }
+      if (framed_as_push(*r) != push) {
+        violation(who + ": " + describe(*r) + " came as " + std::string(resp::kind_name(r->kind)));
+        co_return false;
+      }
+      if (!message(who, *r, true, false, false, last_seq)) {
+        co_return false;
+      }
+    }
+    if (want.empty() ? r->kind != resp::Kind::kMap : (shape(*r) != want || framed_as_push(*r) != push)) {
+      violation(who + ": expected " + (want.empty() ? std::string("HELLO's map") : want) + ", got " +
+                describe(*r) + " (" + std::string(resp::kind_name(r->kind)) + ")");
+      co_return false;
+    }
+    co_return true;
+  }
+
+  static bool framed_as_push(const resp::Value& v) { return v.kind == resp::Kind::kPush; }
+
+  // One subscribed connection: false when it broke (or was given up voluntarily), after recording why. Per
+  // session the subscriber speaks RESP2 or RESP3 (HELLO 3: confirmations and messages are push frames, its
+  // PINGs get ordinary replies in between) and listens to the channel, to the pattern "c*" matching it, or to
+  // both (then each message comes as a message and then a pmessage).
   Task<bool> subscribed_session(rt::Env& env, int id, RespClient& cli) {
     const std::string who = "subscriber" + std::to_string(id);
+    const bool resp3 = env.random.chance(0.5);
+    const int64_t mode = env.random.uniform(0, 4);
+    const bool channel = mode != 0;  // 0: the pattern only; 1, 2: the channel only; 3, 4: both
+    const bool pattern = mode == 0 || mode >= 3;
+    const int base = (channel ? 1 : 0) + (pattern ? 1 : 0);
     progress(kPublishers + id, "subscribing");
-    cli.queue({"SUBSCRIBE", "ch"});
+    if (resp3) {
+      cli.queue({"HELLO", "3"});
+    }
+    if (channel) {
+      cli.queue({"SUBSCRIBE", "ch"});
+    }
+    if (pattern) {
+      cli.queue({"PSUBSCRIBE", "c*"});
+    }
     if (!(co_await cli.flush()).ok()) {
       co_return false;
     }
-    auto first = co_await cli.read(env, rt::seconds(3));
-    if (!first.ok()) {
+    Seqs last_seq;
+    if (resp3 && !co_await expect_first(env, who, cli, "", false, false, last_seq)) {
       co_return false;
     }
-    if (shape(*first) != "subscribe:ch:1") {
-      violation(who + ": SUBSCRIBE answered " + describe(*first));
+    if (channel && !co_await expect_first(env, who, cli, "subscribe:ch:1", resp3, false, last_seq)) {
       co_return false;
     }
-    std::map<std::string, int64_t> last_seq;  // publisher connection -> last message seen
+    if (pattern && !co_await expect_first(env, who, cli, "psubscribe:c*:" + std::to_string(base), resp3,
+                                          channel, last_seq)) {
+      co_return false;
+    }
+    bool aux_pattern = false;  // "?h", which matches "ch", is subscribed (between its confirmations)
     int64_t ping = 0;
     for (;;) {
       if (healed() && sub_batches_[static_cast<size_t>(id)] >= kBatchesAfterHeal) {
         co_return true;
       }
-      // One batch: numbered PINGs, sometimes with a second subscription taken and dropped in between.
+      // One batch: numbered PINGs, sometimes with a second subscription (a channel, or a pattern matching
+      // the channel) taken and dropped in between.
       std::vector<std::string> expect;
       const int n = static_cast<int>(env.random.uniform(1, 100));
       const int aux_at = env.random.chance(0.3) ? static_cast<int>(env.random.uniform(0, n - 1)) : -1;
+      const bool aux_is_pattern = env.random.chance(0.5);
+      const std::string more = std::to_string(base + 1), back = std::to_string(base);
       for (int i = 0; i < n; ++i) {
         if (i == aux_at) {
-          cli.queue({"SUBSCRIBE", "aux"});
-          expect.push_back("subscribe:aux:2");
+          cli.queue({aux_is_pattern ? "PSUBSCRIBE" : "SUBSCRIBE", aux_is_pattern ? "?h" : "aux"});
+          expect.push_back(aux_is_pattern ? "psubscribe:?h:" + more : "subscribe:aux:" + more);
         }
         cli.queue({"PING", std::to_string(ping)});
-        expect.push_back("pong:" + std::to_string(ping));
+        expect.push_back(resp3 ? "'" + std::to_string(ping) + "'" : "pong:" + std::to_string(ping));
         ++ping;
         if (i == aux_at) {
-          cli.queue({"UNSUBSCRIBE", "aux"});
-          expect.push_back("unsubscribe:aux:1");
+          cli.queue({aux_is_pattern ? "PUNSUBSCRIBE" : "UNSUBSCRIBE", aux_is_pattern ? "?h" : "aux"});
+          expect.push_back(aux_is_pattern ? "punsubscribe:?h:" + back : "unsubscribe:aux:" + back);
         }
       }
       const rt::MonoTime sent = env.clock.mono();
@@ -186,29 +248,36 @@ class PubSubScenario final : public ServerScenario {
           co_return false;
         }
         const std::string s = shape(*r);
-        if (s.rfind("message:ch:", 0) == 0) {
-          // "message:ch:p<id>:<conn>:<seq>:<padding>"
-          const std::string payload = r->elems.size() == 3 ? r->elems[2].str : "";
-          const size_t c2 = payload.find(':', payload.find(':') + 1);
-          const size_t c3 = payload.find(':', c2 + 1);
-          if (c2 == std::string::npos || c3 == std::string::npos) {
-            violation(who + ": malformed message " + describe(*r));
+        const bool is_message = s.rfind("message:", 0) == 0 || s.rfind("pmessage:", 0) == 0;
+        const bool is_confirmation = s.find("subscribe:") != std::string::npos;
+        // RESP3 frames pushes (messages, confirmations) as '>' and only them; RESP2 has arrays only.
+        if ((is_message || is_confirmation) ? framed_as_push(*r) != resp3 : framed_as_push(*r)) {
+          violation(who + ": " + describe(*r) + " came as " + std::string(resp::kind_name(r->kind)) +
+                    " to a RESP" + (resp3 ? "3" : "2") + " client");
+          co_return false;
+        }
+        if (is_message) {
+          if (!message(who, *r, channel, pattern, aux_pattern, last_seq)) {
             co_return false;
           }
-          const std::string from = payload.substr(0, c2);
-          const int64_t seq = std::stoll(payload.substr(c2 + 1, c3 - c2 - 1));
-          auto it = last_seq.find(from);
-          if (it != last_seq.end() && seq != it->second + 1) {
-            violation(who + ": from " + from + " got message " + std::to_string(seq) + " after " +
-                      std::to_string(it->second) + " on one subscription");
-            co_return false;
-          }
-          last_seq[from] = seq;
           continue;
         }
         if (s != expect[got]) {
           violation(who + ": expected reply " + expect[got] + ", got " + describe(*r));
           co_return false;
+        }
+        if (s.rfind("psubscribe:?h:", 0) == 0 || s.rfind("punsubscribe:?h:", 0) == 0) {
+          // A new subscription starts wherever the publishers are; a dropped one delivers nothing more, and
+          // what it owed came before its confirmation (each pmessage right after its message).
+          aux_pattern = s.rfind("psubscribe:", 0) == 0;
+          if (!aux_pattern && channel && !last_seq["owed:?h"].empty()) {
+            violation(who + ": ?h was dropped owing the pmessage of message " +
+                      std::to_string(last_seq["owed:?h"].begin()->second) + " from " +
+                      last_seq["owed:?h"].begin()->first);
+            co_return false;
+          }
+          last_seq.erase("?h");
+          last_seq.erase("owed:?h");
         }
         ++got;
       }
@@ -222,6 +291,63 @@ class PubSubScenario final : public ServerScenario {
       }
       co_await rt::sleep_for(env.exec, rt::microseconds(env.random.uniform(0, 3000)));
     }
+  }
+
+  // One message or pmessage: from a subscription this connection holds, in order with no gap per publisher
+  // connection, and (with the channel subscribed too) each pmessage right after the same message's own
+  // delivery on the channel. False after a violation.
+  bool message(const std::string& who, const resp::Value& v, bool channel, bool pattern, bool aux_pattern,
+               Seqs& last_seq) {
+    // message ch <payload> | pmessage <pattern> ch <payload>; payload "p<id>:<conn>:<seq>:<padding>"
+    const bool pm = v.elems.size() == 4 && v.elems[0].str == "pmessage";
+    const std::string sub = pm || v.elems.size() == 3 ? v.elems[1].str : "";
+    const std::string payload = v.elems.empty() ? "" : v.elems.back().str;
+    const size_t c2 = payload.find(':', payload.find(':') + 1);
+    const size_t c3 = c2 == std::string::npos ? c2 : payload.find(':', c2 + 1);
+    const bool held = pm ? (sub == "c*" && pattern) || (sub == "?h" && aux_pattern) : sub == "ch" && channel;
+    if (c3 == std::string::npos || (pm && v.elems[2].str != "ch") || !held) {
+      violation(who + ": unexpected message " + describe(v));
+      return false;
+    }
+    const std::string from = payload.substr(0, c2);
+    const int64_t seq = std::stoll(payload.substr(c2 + 1, c3 - c2 - 1));
+    auto& last = last_seq[sub];
+    auto it = last.find(from);
+    if (it != last.end() && seq != it->second + 1) {
+      violation(who + ": from " + from + " got message " + std::to_string(seq) + " after " +
+                std::to_string(it->second) + " on " + sub);
+      return false;
+    }
+    last[from] = seq;
+    if (!channel) {
+      return true;
+    }
+    // Each publish reaches the channel's subscribers before the patterns': a message published while a
+    // pattern is held is owed on that pattern right after it, before the channel's next message.
+    auto& owed = last_seq["owed:" + sub];
+    if (pm) {
+      auto m = owed.find(from);
+      if (m == owed.end() || m->second != seq) {
+        violation(who + ": pmessage " + std::to_string(seq) + " from " + from + " on " + sub +
+                  " did not follow its message on ch");
+        return false;
+      }
+      owed.erase(m);
+      return true;
+    }
+    for (const std::string p : {"c*", "?h"}) {
+      if (!(p == "c*" ? pattern : aux_pattern)) {
+        continue;
+      }
+      auto& o = last_seq["owed:" + p];
+      if (auto q = o.find(from); q != o.end()) {
+        violation(who + ": message " + std::to_string(seq) + " from " + from + " came, but " + p +
+                  " never got message " + std::to_string(q->second));
+        return false;
+      }
+      o[from] = seq;
+    }
+    return true;
   }
 
   Task<void> subscriber(rt::Env& env, int id) {

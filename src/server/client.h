@@ -33,6 +33,9 @@ struct BlockState {
   int64_t deadline_ms = 0;  // unix ms; 0 blocks forever
   uint8_t type = 0;         // ObjType of the keys that can serve it (Redis 7.0 leaves it blocked otherwise)
   bool null_array = true;   // the timeout reply: a null array (BLPOP...) or a null bulk (BLMOVE...)
+  // While the command runs again: the key whose turn it is. Redis 7.0 serves a waiter on several keys from
+  // the key that became ready, not from the first non-empty one in its arguments.
+  std::string serving_key;
 };
 
 struct Client {

@@ -26,6 +26,11 @@ struct CommandContext {
   Db& db();
   size_t argc() const { return argv.size(); }
   std::string_view arg(size_t i) const { return argv[i]; }
+  // Whether a pop may take from `key`: any key, except while a blocked command runs again for the key
+  // whose turn it is (BlockState::serving_key).
+  bool may_serve_from(std::string_view key) const {
+    return !client.reprocessing || client.block.serving_key.empty() || key == client.block.serving_key;
+  }
   // Marks keys changed: WATCH invalidation and the dirty counter.
   void touched(std::string_view key);
   void touched_db();

@@ -36,8 +36,11 @@ bool remove_from(std::map<std::string, std::vector<Client*>, std::less<>>& m,
   return true;
 }
 
-void deliver(Client& c, int64_t hard_limit, std::initializer_list<std::string_view> parts) {
-  resp::ReplyWriter w(&c.outbox, c.protocol);
+// push_as_array: the planted bug server-resp3-push-as-array (codis-sim --bug) frames the message as a
+// reply (an array) for RESP3 clients too.
+void deliver(Client& c, int64_t hard_limit, std::initializer_list<std::string_view> parts,
+             bool push_as_array = false) {
+  resp::ReplyWriter w(&c.outbox, push_as_array ? 2 : c.protocol);
   w.push(parts.size());
   for (auto p : parts) {
     w.bulk(p);
@@ -89,18 +92,25 @@ void PubSub::drop(Client& c) {
 
 int64_t PubSub::publish(std::string_view channel, std::string_view message, int64_t hard_limit) {
   int64_t n = 0;
+  const bool as_array = planted("server-resp3-push-as-array");
   if (auto it = channels_.find(channel); it != channels_.end()) {
     for (Client* c : it->second) {
-      deliver(*c, hard_limit, {"message", channel, message});
+      deliver(*c, hard_limit, {"message", channel, message}, as_array);
       ++n;
     }
   }
+  // The planted bug server-pmessage-drop (codis-sim --bug): no pmessage for a client that also has the
+  // channel itself.
+  const bool drop_doubles = planted("server-pmessage-drop");
   for (const auto& [pattern, clients] : patterns_) {
     if (!glob_match(pattern, channel)) {
       continue;
     }
     for (Client* c : clients) {
-      deliver(*c, hard_limit, {"pmessage", pattern, channel, message});
+      if (drop_doubles && c->channels.contains(channel)) {
+        continue;
+      }
+      deliver(*c, hard_limit, {"pmessage", pattern, channel, message}, as_array);
       ++n;
     }
   }

@@ -9,12 +9,16 @@
 #include <string_view>
 #include <vector>
 
+#include "rt/executor.h"
 #include "server/client.h"
 
 namespace codis::server {
 
 class PubSub {
  public:
+  // `planted` (optional) says which deliberate bugs the simulator planted (rt::Executor::planted).
+  explicit PubSub(const rt::Executor* planted = nullptr) : planted_(planted) {}
+
   // Each returns whether the subscription changed.
   bool subscribe(Client& c, std::string_view channel);
   bool unsubscribe(Client& c, std::string_view channel);
@@ -38,6 +42,9 @@ class PubSub {
   size_t shard_channel_count() const { return shard_channels_.size(); }
 
  private:
+  bool planted(std::string_view bug) const { return planted_ != nullptr && planted_->planted(bug); }
+
+  const rt::Executor* planted_;
   std::map<std::string, std::vector<Client*>, std::less<>> channels_;
   std::map<std::string, std::vector<Client*>, std::less<>> patterns_;
   std::map<std::string, std::vector<Client*>, std::less<>> shard_channels_;

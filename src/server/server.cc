@@ -28,7 +28,7 @@ void CommandContext::touched_db() {
 }
 
 Server::Server(rt::Env& env, Config config, std::function<void()> on_shutdown)
-    : env_(env), config_(std::move(config)), on_shutdown_(std::move(on_shutdown)) {
+    : env_(env), config_(std::move(config)), on_shutdown_(std::move(on_shutdown)), pubsub_(&env.exec) {
   dbs_ = std::vector<Db>(static_cast<size_t>(std::max<int64_t>(1, config_.databases)));
   lfu_random_ = env_.random.fork("lfu");
   rt::Random ids = env_.random.fork("run_id");  // leaves the main stream as it was
@@ -672,14 +672,19 @@ void Server::serve_ready_keys() {
         if (static_cast<uint8_t>(e->value.type()) != c->block.type) {
           continue;  // waits for another type (BZPOPMIN behind a list): the next in line may be served
         }
-        serve_blocked(*c);
+        serve_blocked(*c, k.second);
       }
+    }
+    if (env_.exec.planted("server-move-no-wake")) {
+      ready_.clear();  // the planted bug (codis-sim --bug): a BLMOVE served here wakes no one at its
+                       // destination
     }
   }
 }
 
-// Runs a blocked client's command again with its reply going to the client's outbox. True when served.
-bool Server::serve_blocked(Client& c) {
+// Runs a blocked client's command again, for the ready `key`, with its reply going to the client's outbox.
+// True when served.
+bool Server::serve_blocked(Client& c, const std::string& key) {
   const cmd::CommandSpec* spec = cmd::lookup(c.block.argv[0]);
   Handler h = spec == nullptr ? nullptr : registry_.find(spec);
   if (h == nullptr) {
@@ -694,10 +699,12 @@ bool Server::serve_blocked(Client& c) {
   const size_t before = c.outbox.size();
   CommandContext ctx{*this, c, views, *spec, w, now_ms()};
   c.reprocessing = true;
+  c.block.serving_key = key;
   ++depth_;
   h(ctx);
   --depth_;
   c.reprocessing = false;
+  c.block.serving_key.clear();
   c.db = saved_db;
   if (c.outbox.size() == before) {
     return false;  // nothing to serve after all: still blocked

@@ -171,7 +171,7 @@ class Server {
   void dispatch_command(Client& c, std::span<const std::string_view> argv, resp::ReplyWriter& out);
   void serve_ready_keys();
   CommandStats& command_stats(const cmd::CommandSpec* spec);
-  bool serve_blocked(Client& c);
+  bool serve_blocked(Client& c, const std::string& key);
   rt::Task<void> serve_client(rt::StreamPtr s);
   bool run_buffered(Client& c, resp::RequestParser& parser, IoBuf& in, resp::ReplyWriter& writer,
                     const std::string& out);

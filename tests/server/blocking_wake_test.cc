@@ -189,6 +189,40 @@ TEST_F(Wake, MultiExecServesAtExec) {
   EXPECT_EQ(f.server().blocked_clients(), 1u);
 }
 
+// A waiter on several keys is served from the key whose turn it is, not from the first non-empty one in
+// its arguments: 1> BLPOP d 0 | 2> BLPOP q0 d q1 0 | MULTI; RPUSH q1 y; RPUSH d x; EXEC => 1 gets d x, 2 gets
+// q1 y (q1 was ready first; redis-server 7.0.15 pops the ready key). Running 2's command again instead gave
+// it d x and left 1 waiting (found by codis-sim server_blocking, seed 948). The same for BZPOPMIN and BLMPOP.
+TEST_F(Wake, AMultiKeyWaiterIsServedFromTheReadyKey) {
+  block({"blpop", "d", "0"}, 0, 1);
+  block({"blpop", "q0", "d", "q1", "0"}, 0, 2);
+  f.cmd("multi");
+  f.cmd("rpush q1 y");
+  f.cmd("rpush d x");
+  EXPECT_EQ(f.cmd("exec"), "[:1, :1]");
+  EXPECT_EQ(got(1), "['d', 'x']");
+  EXPECT_EQ(got(2), "['q1', 'y']");
+
+  block({"bzpopmin", "b", "0"}, 0, 3);
+  block({"bzpopmin", "a", "b", "c", "0"}, 0, 4);
+  f.cmd("multi");
+  f.cmd("zadd c 1 y");
+  f.cmd("zadd b 2 x");
+  f.cmd("exec");
+  EXPECT_EQ(got(3), "['b', 'x', '2']");
+  EXPECT_EQ(got(4), "['c', 'y', '1']");
+
+  block({"blpop", "e", "0"}, 0, 5);
+  block({"blmpop", "0", "3", "f", "e", "g", "left"}, 0, 6);
+  f.cmd("multi");
+  f.cmd("rpush g y");
+  f.cmd("rpush e x");
+  f.cmd("exec");
+  EXPECT_EQ(got(5), "['e', 'x']");
+  EXPECT_EQ(got(6), "['g', ['y']]");
+  EXPECT_EQ(f.server().blocked_clients(), 0u);
+}
+
 // SET x 1; FLUSHALL; RPUSH k v => served: k v.
 TEST_F(Wake, FlushallThenPush) {
   block({"blpop", "k", "1"});

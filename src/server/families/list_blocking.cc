@@ -28,8 +28,14 @@ void bpop(CommandContext& ctx, End from) {
   if (!parse_block_timeout(ctx, ctx.arg(ctx.argc() - 1), &timeout)) {
     return;
   }
-  for (size_t i = 1; i + 1 < ctx.argc(); ++i) {
+  // The planted bug server-multikey-wrong-order (codis-sim --bug) tries the keys last to first.
+  const bool backwards = ctx.server.env().exec.planted("server-multikey-wrong-order");
+  for (size_t j = 1; j + 1 < ctx.argc(); ++j) {
+    const size_t i = backwards ? ctx.argc() - 1 - j : j;
     std::string_view key = ctx.arg(i);
+    if (!ctx.may_serve_from(key)) {
+      continue;
+    }
     bool wrong;
     Entry* e = find_list_for_write(ctx, key, &wrong);
     if (wrong) {

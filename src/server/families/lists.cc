@@ -217,6 +217,9 @@ bool mpop_try(CommandContext& ctx, const MpopArgs& a, bool* replied) {
   *replied = false;
   for (size_t i = 0; i < a.numkeys; ++i) {
     std::string_view key = ctx.arg(a.first_key + i);
+    if (!ctx.may_serve_from(key)) {
+      continue;
+    }
     bool wrong;
     Entry* e = find_list_for_write(ctx, key, &wrong);
     if (wrong) {

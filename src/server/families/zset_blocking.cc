@@ -27,7 +27,8 @@ void bzpop(CommandContext& ctx, bool max) {
   ZPopArgs a;
   a.first_key = 1;
   a.numkeys = ctx.argc() - 2;
-  a.max = max;
+  // The planted bug server-bzpop-wrong-end (codis-sim --bug) pops from the other end.
+  a.max = max != ctx.server.env().exec.planted("server-bzpop-wrong-end");
   a.count = 1;
   bool replied;
   zset_pop_try(ctx, a, ZPopReply::kKeyFlat, &replied);

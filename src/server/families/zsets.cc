@@ -156,6 +156,9 @@ bool zset_pop_try(CommandContext& ctx, const ZPopArgs& a, ZPopReply shape, bool*
   *replied = false;
   for (size_t i = 0; i < a.numkeys; ++i) {
     const std::string_view key = ctx.arg(a.first_key + i);
+    if (!ctx.may_serve_from(key)) {
+      continue;
+    }
     bool wrong;
     Entry* e = find_zset_for_write(ctx, key, &wrong);
     if (wrong) {
