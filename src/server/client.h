@@ -64,6 +64,8 @@ struct Client {
   BlockState block;
   bool reprocessing = false;
   bool in_exec = false;  // running EXEC's commands: blocking commands answer at once
+  // ASKING was sent: the next command (or the transaction it opens) may use an importing slot.
+  bool asking = false;
 
   // MULTI/EXEC.
   bool in_multi = false;

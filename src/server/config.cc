@@ -210,6 +210,7 @@ const std::vector<Row>& rows() {
             return "";
           }},
       BOOL_ROW("io-reactor-reads", io_reactor_reads, false),
+      BOOL_ROW("cluster-mode", cluster_mode, false),
       Row{"latency-tracking-info-percentiles", Kind::kString, true, 0, 0, percentiles_get, percentiles_set},
       STR_ROW("save", save, true),
       Row{"appendonly", Kind::kYesNo, true, 0, 0, [](const Config& c) { return c.appendonly; },

@@ -62,6 +62,9 @@ struct Config {
   // How the real runtime's sockets wait for input, fixed at start: "yes" queues a receive op of our own on
   // Asio's reactor (one recv per readiness), "no" uses Asio's public async_receive. See rt/asio/stream.h.
   bool io_reactor_reads = true;
+  // cluster-mode yes: the server serves only the slots the dashboard gave it (SLOTSSETSTATE) and redirects
+  // the rest (docs/slots.md); no: it owns every slot, a plain Redis. Fixed at start.
+  bool cluster_mode = false;
   std::vector<double> latency_tracking_info_percentiles = {50, 99, 99.9};
   std::string save;  // accepted for compatibility; snapshots are not written yet
   std::string appendonly = "no";

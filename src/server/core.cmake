@@ -12,6 +12,9 @@ add_library(codis_server STATIC
   ${CMAKE_CURRENT_LIST_DIR}/registry.cc
   ${CMAKE_CURRENT_LIST_DIR}/server.cc
   ${CMAKE_CURRENT_LIST_DIR}/slot_table.cc
+  ${CMAKE_CURRENT_LIST_DIR}/slots/slot_route.cc
+  ${CMAKE_CURRENT_LIST_DIR}/slots/slot_states.cc
+  ${CMAKE_CURRENT_LIST_DIR}/slots/ownership.cc
   ${CMAKE_CURRENT_LIST_DIR}/stats.cc
 )
 # Every command family registers itself in registry.cc; a new family is one new file here.

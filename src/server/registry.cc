@@ -39,6 +39,7 @@ void register_all_families(Registry& r) {
   register_introspection_family(r);
   register_sort_family(r);
   register_debug_family(r);
+  register_slot_family(r);
 }
 
 }  // namespace codis::server

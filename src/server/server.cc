@@ -28,7 +28,11 @@ void CommandContext::touched_db() {
 }
 
 Server::Server(rt::Env& env, Config config, std::function<void()> on_shutdown)
-    : env_(env), config_(std::move(config)), on_shutdown_(std::move(on_shutdown)), pubsub_(&env.exec) {
+    : env_(env),
+      config_(std::move(config)),
+      slots_(config_.cluster_mode),
+      on_shutdown_(std::move(on_shutdown)),
+      pubsub_(&env.exec) {
   dbs_ = std::vector<Db>(static_cast<size_t>(std::max<int64_t>(1, config_.databases)));
   lfu_random_ = env_.random.fork("lfu");
   rt::Random ids = env_.random.fork("run_id");  // leaves the main stream as it was
@@ -314,6 +318,18 @@ void Server::dispatch_command(Client& c, std::span<const std::string_view> argv,
   out.set_double_format(resp::DoubleFormat::kRedis70);  // doubles as Redis 7.0 prints them (%.17g)
   const cmd::CommandSpec* spec = cmd::lookup(argv[0]);
   const cmd::CommandSpec* resolved = nullptr;  // set once the (sub)command is known
+  // ASKING covers the one command after it, or the transaction that command opens (Redis's resetClient
+  // keeps CLIENT_ASKING while in MULTI), whatever becomes of that command.
+  struct AskingLapse {
+    Client& c;
+    const cmd::CommandSpec*& spec;
+    bool nested;
+    ~AskingLapse() {
+      if (!nested && !c.in_multi && (spec == nullptr || spec->name != "asking")) {
+        c.asking = false;
+      }
+    }
+  } asking_lapse{c, spec, depth_ != 0};
   auto reject = [&](std::string_view msg) {
     if (resolved != nullptr) {
       ++command_stats(resolved).rejected;  // Redis's rejectCommand counts against the command it found
@@ -380,6 +396,22 @@ void Server::dispatch_command(Client& c, std::span<const std::string_view> argv,
   if (!config_.requirepass.empty() && !c.authenticated && !spec->has(cmd::flag::kNoAuth)) {
     reject(err::kNoAuth);
     return;
+  }
+  if (slots_.cluster_mode() && depth_ == 0) {
+    if (std::string why = slot_refusal(c, *spec, argv); !why.empty()) {
+      if (c.in_multi && spec->name == "exec") {
+        // Redis discards the transaction and answers with the redirect itself, not EXECABORT.
+        ++command_stats(spec).rejected;
+        c.in_multi = c.multi_dirty = c.watch_dirty = false;
+        c.queued.clear();
+        c.watched.clear();
+        out.error(why);
+        stats_.count_error(why);
+        return;
+      }
+      reject(why);
+      return;
+    }
   }
   if (config_.maxmemory > 0 && depth_ == 0 && refused_for_memory(c, *spec)) {
     reject("OOM command not allowed when used memory > 'maxmemory'.");

@@ -22,6 +22,7 @@
 #include "server/keyspace.h"
 #include "server/pubsub.h"
 #include "server/registry.h"
+#include "server/slots/slot_states.h"
 #include "server/slowlog.h"
 #include "server/stats.h"
 
@@ -81,6 +82,7 @@ class Server {
   void watching(Client& c);
   uint16_t port() const { return port_; }
   PubSub& pubsub() { return pubsub_; }
+  SlotStates& slot_states() { return slots_; }
   Slowlog& slowlog() { return slowlog_; }
 
   // CLIENT PAUSE and DEBUG SLEEP (Redis's pauseClients): until `until_ms` (unix ms) commands of every
@@ -92,6 +94,10 @@ class Server {
   // Whether c's command (spec) has to wait under the current pause.
   bool postpones(const Client& c, const cmd::CommandSpec& spec) const;
   bool refused_for_memory(const Client& c, const cmd::CommandSpec& spec);
+  // cluster-mode: the redirect or retry error (docs/slots.md, without '-') for a keyed command this server
+  // must not run now, "" to run it. EXEC is judged by all the commands it would run.
+  std::string slot_refusal(const Client& c, const cmd::CommandSpec& spec,
+                           std::span<const std::string_view> argv) const;
   void feed_monitors(const Client& c, std::span<const std::string_view> argv, const cmd::CommandSpec& spec);
   // Waits (in serve_client) until c's postponed command may run.
   rt::Task<void> wait_until_unpaused(const Client& c);
@@ -180,6 +186,7 @@ class Server {
 
   rt::Env& env_;
   Config config_;
+  SlotStates slots_;
   std::function<void()> on_shutdown_;
   std::vector<Db> dbs_;
   Registry registry_;

@@ -207,7 +207,7 @@ TEST(Table, RowsAreConsistent) {
       ++subcommands;
     }
   }
-  EXPECT_EQ(commands, 265u);  // Redis 7.0's 240 plus 25 of Codis's
+  EXPECT_EQ(commands, 267u);  // Redis 7.0's 240, 25 of Codis's, SLOTSSETSTATE and SLOTSSTATE
   EXPECT_EQ(subcommands, 126u);
 }
 
@@ -423,7 +423,9 @@ TEST(Table, CoversIssueThreeAndCodis) {
                              "slotsrestore-async",
                              "slotsrestore-async-auth",
                              "slotsrestore-async-select",
-                             "slotsrestore-async-ack"}) {
+                             "slotsrestore-async-ack",
+                             "slotssetstate",
+                             "slotsstate"}) {
     EXPECT_NE(lookup(n), nullptr) << n;
   }
   const std::pair<std::string_view, std::string_view> subs[] = {

@@ -1,5 +1,6 @@
 // Codis's slot commands (codis-server 3.2, extern/redis-3.2.11/src/server.c and slots*.c; codis.md
-// section 3), with flags translated from Redis 3.2's letters, plus the proxy's own SLOTSMAPPING.
+// section 3), with flags translated from Redis 3.2's letters, plus the proxy's own SLOTSMAPPING and the
+// ownership commands of codis-cpp, SLOTSSETSTATE and SLOTSSTATE (docs/slots.md).
 // Deliberate changes from Codis: SLOTSCHECK and the three -ASYNC-FENCE/-CANCEL/-STATUS commands have
 // arity 1 (Codis declared 0, which Redis reads as "anything"); SLOTSDEL takes slots, not keys, so it has
 // no key spec (Codis declared 1,-1,1); commands that wait for a migration batch are flagged blocking so
@@ -208,6 +209,20 @@ inline constexpr CommandSpec kCodisCommands[] = {
                         .acl = acl::kKeyspace,
                         .tips = tip::kNondeterministicOutput,
                         .policy = make::kSlotArgument}),
+    make::make_command({.name = "slotssetstate",
+                        .group = "codis",
+                        .summary = "Set the state and epoch of a slot or range: slot state addr|- epoch",
+                        .arity = 5,
+                        .flags = flag::kAdmin | flag::kFast | flag::kNoscript,
+                        .acl = codis_detail::kSlotAcl,
+                        .policy = codis_detail::kSlotAdmin}),
+    make::make_command({.name = "slotsstate",
+                        .group = "codis",
+                        .summary = "The state, peer and epoch of the given slots, or of all",
+                        .arity = -1,
+                        .flags = flag::kAdmin | flag::kFast,
+                        .acl = codis_detail::kSlotAcl,
+                        .policy = codis_detail::kSlotAdmin}),
 };
 
 }  // namespace codis::cmd::table

@@ -174,20 +174,10 @@ void cmd_restore(CommandContext& ctx) {
     ctx.out.error("ERR Invalid TTL value, must be >= 0");
     return;
   }
-  auto decoded = rdb::decode_dump_payload(ctx.arg(3));
-  if (!decoded.ok()) {
-    ctx.out.error(rdb::dump_error_reply(decoded.error().code));
-    return;
-  }
   Object o;
-  if (!from_dump_value(std::move(*decoded), zset_limits(ctx), &o)) {
-    ctx.out.error("ERR Bad data format");
+  if (std::string error = restore_value(ctx, ctx.arg(3), &o); !error.empty()) {
+    ctx.out.error(error);
     return;
-  }
-  // Loading converts one way as the inserts would (rdbLoadObject): a set with a non-integer member or
-  // too many members, a hash with too many or too long fields, stays large after later removals.
-  if (o.is(ObjType::kSet) || o.is(ObjType::kHash)) {
-    settle_encoding(o, ctx.server.config());
   }
   int64_t expire = -1;
   if (ttl > 0) {
@@ -217,6 +207,22 @@ void cmd_restore(CommandContext& ctx) {
 }
 
 }  // namespace
+
+std::string restore_value(CommandContext& ctx, std::string_view payload, Object* out) {
+  auto decoded = rdb::decode_dump_payload(payload);
+  if (!decoded.ok()) {
+    return std::string(rdb::dump_error_reply(decoded.error().code));
+  }
+  if (!from_dump_value(std::move(*decoded), zset_limits(ctx), out)) {
+    return "ERR Bad data format";
+  }
+  // Loading converts one way as the inserts would (rdbLoadObject): a set with a non-integer member or
+  // too many members, a hash with too many or too long fields, stays large after later removals.
+  if (out->is(ObjType::kSet) || out->is(ObjType::kHash)) {
+    settle_encoding(*out, ctx.server.config());
+  }
+  return "";
+}
 
 rdb::DumpStatus dump_payload(const Object& o, std::string* payload) {
   rdb::DumpValue v;

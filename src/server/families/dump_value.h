@@ -3,7 +3,9 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
+#include "server/context.h"
 #include "server/object.h"
 #include "server/rdb/error.h"
 
@@ -12,6 +14,10 @@ namespace codis::server {
 // Appends the Redis 7.0 DUMP payload of `o` (type byte, object, RDB version, CRC-64) to *payload, in the
 // encoding the value has (a sorted set's listpack or skip list) or the one Redis would give it.
 rdb::DumpStatus dump_payload(const Object& o, std::string* payload);
+
+// Decodes a DUMP payload into the value RESTORE would store (encodings settled as loading settles them);
+// "" on success, else the error reply (without '-').
+std::string restore_value(CommandContext& ctx, std::string_view payload, Object* out);
 
 // The footer after a DUMP payload's object: the RDB version (2 bytes) and the CRC-64 (8 bytes).
 inline constexpr size_t kDumpFooterBytes = 10;

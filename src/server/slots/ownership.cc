@@ -1,0 +1,62 @@
+// Server::slot_refusal: gathers, for the keys a command would touch, their slot and whether they are here,
+// and lets slot_route decide (docs/slots.md).
+#include <absl/container/inlined_vector.h>
+
+#include "cmd/keys.h"
+#include "cmd/slot.h"
+#include "cmd/table.h"
+#include "server/server.h"
+#include "server/slots/slot_route.h"
+
+namespace codis::server {
+
+namespace {
+
+const cmd::CommandSpec* resolve(std::span<const std::string_view> argv) {
+  const cmd::CommandSpec* spec = argv.empty() ? nullptr : cmd::lookup(argv[0]);
+  if (spec != nullptr && spec->is_container() && argv.size() >= 2) {
+    spec = cmd::lookup_subcommand(*spec, argv[1]);
+  }
+  return spec;
+}
+
+}  // namespace
+
+std::string Server::slot_refusal(const Client& c, const cmd::CommandSpec& spec,
+                                 std::span<const std::string_view> argv) const {
+  // The slot commands manage slots themselves (SLOTSRESTORE lands keys on an importing target).
+  if (!slots_.cluster_mode() || spec.group == "codis") {
+    return "";
+  }
+  absl::InlinedVector<KeyFacts, 8> facts;
+  bool write = false;
+  const Db& db = dbs_[static_cast<size_t>(c.db)];
+  const int64_t now = now_ms();
+  cmd::KeyList keys;
+  auto add = [&](const cmd::CommandSpec& s, std::span<const std::string_view> args) {
+    // Arguments whose keys cannot be found are refused by the command itself, with its own error.
+    if (cmd::extract_keys(s, args, keys) != cmd::KeysError::kNone) {
+      return;
+    }
+    write = write || (!keys.empty() && s.has(cmd::flag::kWrite));
+    for (const cmd::KeyPos& k : keys) {
+      const std::string_view key = args[k.index];
+      facts.push_back(KeyFacts{cmd::slot_of(key), db.peek(key, now) != nullptr, false});
+    }
+  };
+  if (spec.name == "exec") {
+    std::vector<std::string_view> args;
+    for (const QueuedCommand& q : c.queued) {
+      args.assign(q.argv.begin(), q.argv.end());
+      if (const cmd::CommandSpec* s = resolve(args); s != nullptr && cmd::check_arity(*s, args.size())) {
+        add(*s, args);
+      }
+    }
+  } else {
+    add(spec, argv);
+  }
+  const Route r = route(slots_, facts, write, c.asking);
+  return r.verdict == Verdict::kServe ? "" : route_error(slots_, r);
+}
+
+}  // namespace codis::server

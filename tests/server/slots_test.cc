@@ -1,0 +1,238 @@
+// Slot ownership (docs/slots.md): SLOTSSETSTATE/SLOTSSTATE epochs, the redirect and retry errors of a
+// cluster-mode server, ASKING, MULTI/EXEC, and Codis's slot commands that need no link.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+#include "cmd/slot.h"
+#include "tests/server/fixture.h"
+
+namespace codis::server::testing {
+namespace {
+
+Config cluster() {
+  Config c;
+  c.cluster_mode = true;
+  return c;
+}
+
+std::string slot(std::string_view key) {
+  return std::to_string(cmd::slot_of(key));
+}
+
+TEST(SlotsPlain, OwnsEverySlotAndRefusesStates) {
+  ServerFixture f;
+  EXPECT_EQ(f.cmd("set a 1"), "+OK");
+  EXPECT_EQ(f.cmd("mset a 1 b 2"), "+OK");  // cross-slot is fine on a plain server
+  EXPECT_EQ(f.cmd("slotsstate 0"), "[[:0, 'owned', '', :0]]");
+  EXPECT_EQ(f.cmd("slotssetstate 0 not-owned - 1"),
+            "-ERR cluster-mode is off: this server owns every slot (start it with cluster-mode yes)");
+  EXPECT_EQ(f.cmd("asking"), "-ERR This instance has cluster support disabled");
+  EXPECT_EQ(f.cmd("config get cluster-mode"), "['cluster-mode', 'no']");
+  EXPECT_EQ(
+      f.cmd("config set cluster-mode yes"),
+      "-ERR CONFIG SET failed (possibly related to argument 'cluster-mode') - can't set immutable config");
+}
+
+TEST(SlotsCluster, StartsOwningNothing) {
+  ServerFixture f(cluster());
+  EXPECT_EQ(f.cmd("get a"), "-MOVED " + slot("a") + " - 0");
+  EXPECT_EQ(f.cmd("ping"), "+PONG");  // no keys, always served
+  EXPECT_EQ(f.cmd("slotsstate 5"), "[[:5, 'not-owned', '', :0]]");
+}
+
+TEST(SlotsCluster, EpochsOnlyGrowAndRetriesAreAccepted) {
+  ServerFixture f(cluster());
+  EXPECT_EQ(f.cmd("slotssetstate 7 owned - 3"), "+OK");
+  EXPECT_EQ(f.cmd("slotssetstate 7 owned - 3"), "+OK");  // the same again: a retry
+  EXPECT_EQ(f.cmd("slotssetstate 7 not-owned 10.0.0.2:6379 3"),
+            "-ERR slot 7 is already owned at epoch 3; a change needs a newer epoch");
+  EXPECT_EQ(f.cmd("slotssetstate 7 not-owned 10.0.0.2:6379 2"),
+            "-ERR stale epoch 2 for slot 7 (it is at epoch 3)");
+  EXPECT_EQ(f.cmd("slotsstate 7"), "[[:7, 'owned', '', :3]]");
+  EXPECT_EQ(f.cmd("slotssetstate 7 migrating 10.0.0.2:6379 4"), "+OK");
+  EXPECT_EQ(f.cmd("slotsstate 7"), "[[:7, 'migrating', '10.0.0.2:6379', :4]]");
+  EXPECT_EQ(f.cmd("slotssetstate 7 migrating - 5"), "-ERR migrating needs the address of the other server");
+  EXPECT_EQ(f.cmd("slotssetstate 7 owned 10.0.0.2:6379 5"), "-ERR owned takes no address");
+  EXPECT_EQ(f.cmd("slotssetstate 7 sideways - 5"),
+            "-ERR invalid slot state 'sideways': expected owned, migrating, importing or not-owned");
+  EXPECT_EQ(f.cmd("slotssetstate 1024 owned - 5"), "-ERR invalid slot number = 1024");
+  EXPECT_EQ(f.cmd("slotssetstate 7 owned - -1"), "-ERR invalid epoch -1");
+  EXPECT_EQ(f.cmd("slotssetstate 7 owned - x"), "-ERR value is not an integer or out of range");
+}
+
+TEST(SlotsCluster, ARangeIsCheckedWholeBeforeAnySlotChanges) {
+  ServerFixture f(cluster());
+  EXPECT_EQ(f.cmd("slotssetstate 10 owned - 5"), "+OK");
+  EXPECT_EQ(f.cmd("slotssetstate 0-20 owned - 4"), "-ERR stale epoch 4 for slot 10 (it is at epoch 5)");
+  EXPECT_EQ(f.cmd("slotsstate 0 20"), "[[:0, 'not-owned', '', :0], [:20, 'not-owned', '', :0]]");
+  EXPECT_EQ(f.cmd("slotssetstate 0-1023 owned - 6"), "+OK");
+  EXPECT_EQ(f.cmd("slotsstate 0 1023"), "[[:0, 'owned', '', :6], [:1023, 'owned', '', :6]]");
+  EXPECT_EQ(f.cmd("slotssetstate 9-3 owned - 7"), "-ERR invalid slot range 9-3");
+  EXPECT_EQ(f.cmd("set a 1"), "+OK");
+}
+
+TEST(SlotsCluster, NotOwnedRedirectsToTheOwner) {
+  ServerFixture f(cluster());
+  const std::string s = slot("a");
+  EXPECT_EQ(f.cmd("slotssetstate " + s + " not-owned 10.0.0.9:7000 2"), "+OK");
+  EXPECT_EQ(f.cmd("get a"), "-MOVED " + s + " 10.0.0.9:7000 2");
+  EXPECT_EQ(f.cmd("set a 1"), "-MOVED " + s + " 10.0.0.9:7000 2");
+  EXPECT_EQ(f.cmd("slotssetstate 0-1023 owned - 3"), "+OK");
+  EXPECT_EQ(f.cmd("set a 1"), "+OK");
+  EXPECT_EQ(f.cmd("get a"), "'1'");
+}
+
+TEST(SlotsCluster, CrossSlotKeysAreRefusedTagsKeepThemTogether) {
+  ServerFixture f(cluster());
+  EXPECT_EQ(f.cmd("slotssetstate 0-1023 owned - 1"), "+OK");
+  ASSERT_NE(cmd::slot_of("a"), cmd::slot_of("b"));
+  EXPECT_EQ(f.cmd("mset a 1 b 2"), "-CROSSSLOT Keys in request don't hash to the same slot");
+  EXPECT_EQ(f.cmd("mset {u}a 1 {u}b 2"), "+OK");
+  EXPECT_EQ(f.cmd("mget {u}a {u}b"), "['1', '2']");
+  EXPECT_EQ(f.cmd("get a"), "(nil)");
+}
+
+// The source during a migration: keys here are served, keys gone are the target's, a command whose keys
+// are split waits.
+TEST(SlotsCluster, MigratingServesWhatIsHereAndAsksForTheRest) {
+  ServerFixture f(cluster());
+  const std::string s = slot("{t}x");
+  EXPECT_EQ(f.cmd("slotssetstate 0-1023 owned - 1"), "+OK");
+  EXPECT_EQ(f.cmd("set {t}x 1"), "+OK");
+  EXPECT_EQ(f.cmd("slotssetstate " + s + " migrating 10.0.0.2:7001 2"), "+OK");
+  EXPECT_EQ(f.cmd("get {t}x"), "'1'");
+  EXPECT_EQ(f.cmd("incr {t}x"), ":2");
+  EXPECT_EQ(f.cmd("get {t}y"), "-ASK " + s + " 10.0.0.2:7001 2");
+  EXPECT_EQ(f.cmd("set {t}y 1"), "-ASK " + s + " 10.0.0.2:7001 2");
+  EXPECT_EQ(f.cmd("mget {t}x {t}y"),
+            "-TRYAGAIN " + s + " 10.0.0.2:7001 2 keys of the slot are being migrated, retry later");
+  EXPECT_EQ(f.cmd("get a"), "(nil)");  // other slots as before
+}
+
+// The target: only what the source sent here with ASKING.
+TEST(SlotsCluster, ImportingServesOnlyAfterAsking) {
+  ServerFixture f(cluster());
+  const std::string s = slot("{t}x");
+  EXPECT_EQ(f.cmd("slotssetstate " + s + " importing 10.0.0.1:7000 2"), "+OK");
+  EXPECT_EQ(f.cmd("set {t}x 1"), "-MOVED " + s + " 10.0.0.1:7000 2");
+  EXPECT_EQ(f.cmd("asking"), "+OK");
+  EXPECT_EQ(f.cmd("set {t}x 1"), "+OK");
+  EXPECT_EQ(f.cmd("get {t}x"), "-MOVED " + s + " 10.0.0.1:7000 2");  // ASKING covered one command
+  EXPECT_EQ(f.cmd("asking"), "+OK");
+  EXPECT_EQ(f.cmd("get {t}x"), "'1'");
+  EXPECT_EQ(f.cmd("asking"), "+OK");
+  EXPECT_EQ(f.cmd("mget {t}x {t}y"),
+            "-TRYAGAIN " + s + " 10.0.0.1:7000 2 keys of the slot are being migrated, retry later");
+  EXPECT_EQ(f.cmd("asking"), "+OK");
+  EXPECT_EQ(f.cmd("get nothere"), "-MOVED " + slot("nothere") + " - 0");  // ASKING opens only importing slots
+  // An ASKING is used up by a refused command too.
+  EXPECT_EQ(f.cmd("get {t}x"), "-MOVED " + s + " 10.0.0.1:7000 2");
+}
+
+TEST(SlotsCluster, QueuedCommandsAreCheckedAsQueuedAndExecAsAWhole) {
+  ServerFixture f(cluster());
+  EXPECT_EQ(f.cmd("slotssetstate 0-1023 owned - 1"), "+OK");
+  EXPECT_EQ(f.cmd("multi"), "+OK");
+  EXPECT_EQ(f.cmd("set {u}a 1"), "+QUEUED");
+  EXPECT_EQ(f.cmd("set b 1"), "+QUEUED");  // its own slot: fine alone
+  EXPECT_EQ(f.cmd("exec"), "-CROSSSLOT Keys in request don't hash to the same slot");
+  EXPECT_EQ(f.cmd("get {u}a"), "(nil)");  // discarded
+  EXPECT_EQ(f.cmd("exec"), "-ERR EXEC without MULTI");
+
+  const std::string s = slot("{u}a");
+  EXPECT_EQ(f.cmd("multi"), "+OK");
+  EXPECT_EQ(f.cmd("set {u}a 1"), "+QUEUED");
+  // The slot moves away before EXEC: the transaction is discarded and EXEC redirects.
+  EXPECT_EQ(f.cmd("slotssetstate " + s + " not-owned 10.0.0.3:7000 2", 1), "+OK");
+  EXPECT_EQ(f.cmd("exec"), "-MOVED " + s + " 10.0.0.3:7000 2");
+  EXPECT_EQ(f.cmd("multi"), "+OK");
+  EXPECT_EQ(f.cmd("get {u}a"), "-MOVED " + s + " 10.0.0.3:7000 2");  // refused while queueing
+  EXPECT_EQ(f.cmd("exec"), "-EXECABORT Transaction discarded because of previous errors.");
+}
+
+TEST(SlotsCluster, AskingLastsForATransaction) {
+  ServerFixture f(cluster());
+  const std::string s = slot("{t}x");
+  EXPECT_EQ(f.cmd("slotssetstate " + s + " importing 10.0.0.1:7000 2"), "+OK");
+  EXPECT_EQ(f.cmd("asking"), "+OK");
+  EXPECT_EQ(f.cmd("multi"), "+OK");
+  EXPECT_EQ(f.cmd("set {t}x 1"), "+QUEUED");
+  EXPECT_EQ(f.cmd("incr {t}x"), "+QUEUED");
+  EXPECT_EQ(f.cmd("exec"), "[+OK, :2]");
+  EXPECT_EQ(f.cmd("get {t}x"), "-MOVED " + s + " 10.0.0.1:7000 2");
+}
+
+TEST(SlotCommands, HashKeyInfoScanDel) {
+  ServerFixture f;
+  EXPECT_EQ(f.cmd("slotshashkey a {a}b c"), "[:" + slot("a") + ", :" + slot("a") + ", :" + slot("c") + "]");
+  for (int i = 0; i < 50; ++i) {
+    EXPECT_EQ(f.run_args({"set", "{t}" + std::to_string(i), "v"}), "+OK");
+  }
+  EXPECT_EQ(f.cmd("set other 1"), "+OK");
+  const std::string s = slot("{t}"), o = slot("other");
+  const std::string info = f.cmd("slotsinfo");
+  EXPECT_NE(info.find("[:" + s + ", :50]"), std::string::npos) << info;
+  EXPECT_NE(info.find("[:" + o + ", :1]"), std::string::npos) << info;
+  EXPECT_EQ(f.cmd("slotsinfo " + s + " 1"), "[[:" + s + ", :50]]");
+  EXPECT_EQ(f.cmd("slotsinfo 1024"), "-ERR invalid slot number = 1024");
+  EXPECT_EQ(f.cmd("slotsinfo 0 -1"), "-ERR invalid slot count = -1");
+
+  // A full SLOTSSCAN returns each key of the slot once.
+  std::set<std::string> seen;
+  std::string cursor = "0";
+  do {
+    const std::string reply = f.run_args({"slotsscan", s, cursor, "count", "7"});
+    const size_t a = reply.find('\''), b = reply.find('\'', a + 1);
+    cursor = reply.substr(a + 1, b - a - 1);
+    for (size_t p = reply.find("'{t}"); p != std::string::npos; p = reply.find("'{t}", p + 1)) {
+      seen.insert(reply.substr(p + 1, reply.find('\'', p + 1) - p - 1));
+    }
+  } while (cursor != "0");
+  EXPECT_EQ(seen.size(), 50u);
+  EXPECT_EQ(f.cmd("slotsscan " + s + " 0 count 0"), "-ERR syntax error");
+
+  EXPECT_EQ(f.cmd("slotsdel " + s + " " + o), "[[:" + s + ", :0], [:" + o + ", :0]]");
+  EXPECT_EQ(f.cmd("dbsize"), ":0");
+  EXPECT_EQ(f.cmd("slotscheck"), "+OK");
+}
+
+TEST(SlotCommands, SlotsDelInvalidatesWatch) {
+  ServerFixture f;
+  EXPECT_EQ(f.cmd("set k 1"), "+OK");
+  EXPECT_EQ(f.cmd("watch k"), "+OK");
+  EXPECT_EQ(f.cmd("slotsdel " + slot("k"), 1), "[[:" + slot("k") + ", :0]]");
+  EXPECT_EQ(f.cmd("multi"), "+OK");
+  EXPECT_EQ(f.cmd("set k 2"), "+QUEUED");
+  EXPECT_EQ(f.cmd("exec"), "(nilarr)");
+}
+
+TEST(SlotCommands, SlotsRestoreIsAllOrNothing) {
+  ServerFixture f;
+  EXPECT_EQ(f.cmd("rpush l a b c"), ":3");
+  EXPECT_EQ(f.cmd("set s hello"), "+OK");
+  // DUMP's raw bulk reply, its payload cut out of "$<len>\r\n<payload>\r\n".
+  const std::string raw_l = f.raw({"dump", "l"}), raw_s = f.raw({"dump", "s"});
+  auto payload = [](const std::string& raw) {
+    return raw.substr(raw.find("\r\n") + 2, raw.size() - raw.find("\r\n") - 4);
+  };
+  EXPECT_EQ(f.run_args({"slotsrestore", "l2", "0", payload(raw_l), "s2", "100000", payload(raw_s)}), "+OK");
+  EXPECT_EQ(f.cmd("lrange l2 0 -1"), "['a', 'b', 'c']");
+  EXPECT_EQ(f.cmd("get s2"), "'hello'");
+  EXPECT_EQ(f.cmd("pttl l2"), ":-1");
+  const std::string ttl = f.cmd("pttl s2");
+  EXPECT_TRUE(ttl == ":100000" || ttl == ":99999") << ttl;
+  // Replaces an existing key; a bad payload anywhere leaves every key as it was.
+  EXPECT_EQ(f.run_args({"slotsrestore", "l2", "0", payload(raw_s)}), "+OK");
+  EXPECT_EQ(f.cmd("get l2"), "'hello'");
+  EXPECT_EQ(f.run_args({"slotsrestore", "s2", "0", payload(raw_l), "x", "0", "garbage"}),
+            "-ERR DUMP payload version or checksum are wrong");
+  EXPECT_EQ(f.cmd("get s2"), "'hello'");
+  EXPECT_EQ(f.cmd("exists x"), ":0");
+  EXPECT_EQ(f.cmd("slotsrestore a 0"), "-ERR wrong number of arguments for 'slotsrestore' command");
+  EXPECT_EQ(f.run_args({"slotsrestore", "a", "-1", payload(raw_s)}), "-ERR invalid ttl value, must be >= 0");
+}
+
+}  // namespace
+}  // namespace codis::server::testing
