@@ -36,6 +36,9 @@ struct BlockState {
   // While the command runs again: the key whose turn it is. Redis 7.0 serves a waiter on several keys from
   // the key that became ready, not from the first non-empty one in its arguments.
   std::string serving_key;
+  // Not 0: the command finishes later, off the keyspace (a migration's round trip); Server::finish with this
+  // ticket delivers its reply. Such a client has no keys and no timeout, and CLIENT UNBLOCK leaves it.
+  uint64_t ticket = 0;
 };
 
 struct Client {

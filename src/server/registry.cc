@@ -40,6 +40,7 @@ void register_all_families(Registry& r) {
   register_sort_family(r);
   register_debug_family(r);
   register_slot_family(r);
+  register_slot_migration_family(r);
 }
 
 }  // namespace codis::server

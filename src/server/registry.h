@@ -40,6 +40,7 @@ void register_introspection_family(Registry& r);
 void register_sort_family(Registry& r);
 void register_debug_family(Registry& r);
 void register_slot_family(Registry& r);
+void register_slot_migration_family(Registry& r);
 void register_all_families(Registry& r);
 
 }  // namespace codis::server

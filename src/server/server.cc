@@ -84,6 +84,12 @@ rt::Task<void> Server::run(std::function<void(const rt::Endpoint&)> ready) {
     ready((*l)->local());
   }
   rt::Scope scope(env_.exec);
+  // Work that outlives a command (SLOTSMGRT*) runs here, ending with the server.
+  tasks_ = &scope;
+  struct Unpublish {
+    rt::Scope** tasks;
+    ~Unpublish() { *tasks = nullptr; }
+  } unpublish{&tasks_};
   scope.spawn(cron());
   for (;;) {
     auto s = co_await (*l)->accept();
@@ -397,7 +403,7 @@ void Server::dispatch_command(Client& c, std::span<const std::string_view> argv,
     reject(err::kNoAuth);
     return;
   }
-  if (slots_.cluster_mode() && depth_ == 0) {
+  if ((slots_.cluster_mode() || migrations_.any_in_flight()) && depth_ == 0) {
     if (std::string why = slot_refusal(c, *spec, argv); !why.empty()) {
       if (c.in_multi && spec->name == "exec") {
         // Redis discards the transaction and answers with the redirect itself, not EXECABORT.
@@ -657,6 +663,40 @@ void Server::block(CommandContext& ctx, std::span<const std::string_view> keys, 
   b.type = type;
   b.null_array = null_array;
   ++blocked_count_;
+}
+
+uint64_t Server::suspend(Client& c) {
+  c.block = BlockState{};
+  c.block.active = true;
+  c.block.db = c.db;
+  c.block.ticket = ++last_ticket_;
+  ++blocked_count_;
+  return c.block.ticket;
+}
+
+void Server::finish(uint64_t client_id, uint64_t ticket,
+                    const std::function<void(resp::ReplyWriter&)>& reply) {
+  const auto it = clients_.find(client_id);
+  if (it == clients_.end() || !it->second->block.active || it->second->block.ticket != ticket) {
+    return;  // gone, or no longer waiting for this
+  }
+  Client& c = *it->second;
+  std::string dropped;
+  resp::ReplyWriter out(c.reply_off ? &dropped : &c.outbox, c.protocol);
+  out.set_double_format(resp::DoubleFormat::kRedis70);
+  reply(out);
+  unblock(c);
+  if (c.wakeup != nullptr) {
+    c.wakeup->set();
+  }
+}
+
+bool Server::spawn(rt::Task<void> t) {
+  if (tasks_ == nullptr || tasks_->cancelled()) {
+    return false;
+  }
+  tasks_->spawn(std::move(t));
+  return true;
 }
 
 void Server::unblock(Client& c) {

@@ -22,6 +22,7 @@
 #include "server/keyspace.h"
 #include "server/pubsub.h"
 #include "server/registry.h"
+#include "server/slots/migrations.h"
 #include "server/slots/slot_states.h"
 #include "server/slowlog.h"
 #include "server/stats.h"
@@ -83,6 +84,15 @@ class Server {
   uint16_t port() const { return port_; }
   PubSub& pubsub() { return pubsub_; }
   SlotStates& slot_states() { return slots_; }
+  Migrations& migrations() { return migrations_; }
+
+  // A command that finishes later (SLOTSMGRT*): suspend() blocks the client (its later commands wait, as
+  // behind a blocking pop) and returns a ticket; finish() writes the reply and lets the client go on, unless
+  // it left or was unblocked meanwhile. spawn() runs the work in the server's scope (false when the server
+  // is not running, e.g. an engine under a unit test).
+  uint64_t suspend(Client& c);
+  void finish(uint64_t client_id, uint64_t ticket, const std::function<void(resp::ReplyWriter&)>& reply);
+  bool spawn(rt::Task<void> t);
   Slowlog& slowlog() { return slowlog_; }
 
   // CLIENT PAUSE and DEBUG SLEEP (Redis's pauseClients): until `until_ms` (unix ms) commands of every
@@ -187,6 +197,9 @@ class Server {
   rt::Env& env_;
   Config config_;
   SlotStates slots_;
+  Migrations migrations_;
+  rt::Scope* tasks_ = nullptr;  // run()'s scope while it runs
+  uint64_t last_ticket_ = 0;
   std::function<void()> on_shutdown_;
   std::vector<Db> dbs_;
   Registry registry_;

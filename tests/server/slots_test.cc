@@ -164,6 +164,34 @@ TEST(SlotsCluster, AskingLastsForATransaction) {
   EXPECT_EQ(f.cmd("get {t}x"), "-MOVED " + s + " 10.0.0.1:7000 2");
 }
 
+// A key on its way to another server (SLOTSMGRT*): reads are served, writes wait, in either mode, and so do
+// the commands that would empty or swap its database under the move.
+TEST(SlotsInFlight, WritesToAKeyInFlightGetTryAgain) {
+  for (bool cluster_mode : {false, true}) {
+    Config config;
+    config.cluster_mode = cluster_mode;
+    ServerFixture f(config);
+    if (cluster_mode) {
+      EXPECT_EQ(f.cmd("slotssetstate 0-1023 owned - 1"), "+OK");
+    }
+    EXPECT_EQ(f.cmd("set k 1"), "+OK");
+    f.server().migrations().start_flight(0, {"k"});
+    const std::string s = slot("k"), epoch = cluster_mode ? "1" : "0";
+    EXPECT_EQ(f.cmd("get k"), "'1'");
+    EXPECT_EQ(f.cmd("set k 2"),
+              "-TRYAGAIN " + s + " - " + epoch + " keys of the slot are being migrated, retry later");
+    EXPECT_EQ(f.cmd("set other 2"), "+OK");
+    EXPECT_EQ(f.cmd("flushall"), "-TRYAGAIN - - 0 keys are being migrated, retry later");
+    EXPECT_EQ(f.cmd("swapdb 0 1"), "-TRYAGAIN - - 0 keys are being migrated, retry later");
+    EXPECT_EQ(f.cmd("select 1"), "+OK");
+    EXPECT_EQ(f.cmd("set k 3"), "+OK");  // another database's k
+    EXPECT_EQ(f.cmd("select 0"), "+OK");
+    f.server().migrations().end_flight(0, {"k"});
+    EXPECT_EQ(f.cmd("set k 2"), "+OK");
+    EXPECT_EQ(f.cmd("flushall"), "+OK");
+  }
+}
+
 TEST(SlotCommands, HashKeyInfoScanDel) {
   ServerFixture f;
   EXPECT_EQ(f.cmd("slotshashkey a {a}b c"), "[:" + slot("a") + ", :" + slot("a") + ", :" + slot("c") + "]");

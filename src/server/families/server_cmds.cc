@@ -402,8 +402,8 @@ void cmd_client_unblock(CommandContext& ctx) {
   }
   const auto& clients = ctx.server.clients();
   const auto it = clients.find(static_cast<uint64_t>(id));
-  if (it == clients.end() || !it->second->block.active) {
-    ctx.out.integer(0);
+  if (it == clients.end() || !it->second->block.active || it->second->block.ticket != 0) {
+    ctx.out.integer(0);  // not blocked, or waiting for a migration's round trip (not interruptible)
     return;
   }
   Client& target = *it->second;

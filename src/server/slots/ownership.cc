@@ -25,7 +25,16 @@ const cmd::CommandSpec* resolve(std::span<const std::string_view> argv) {
 std::string Server::slot_refusal(const Client& c, const cmd::CommandSpec& spec,
                                  std::span<const std::string_view> argv) const {
   // The slot commands manage slots themselves (SLOTSRESTORE lands keys on an importing target).
-  if (!slots_.cluster_mode() || spec.group == "codis") {
+  if (spec.group == "codis") {
+    return "";
+  }
+  if (migrations_.any_in_flight() &&
+      (spec.name == "flushall" || spec.name == "flushdb" || spec.name == "swapdb")) {
+    // The keys in flight are deleted from their database once the target has them: that database must
+    // still hold them then.
+    return "TRYAGAIN - - 0 keys are being migrated, retry later";
+  }
+  if (!slots_.cluster_mode() && !migrations_.any_in_flight()) {
     return "";
   }
   absl::InlinedVector<KeyFacts, 8> facts;
@@ -41,7 +50,8 @@ std::string Server::slot_refusal(const Client& c, const cmd::CommandSpec& spec,
     write = write || (!keys.empty() && s.has(cmd::flag::kWrite));
     for (const cmd::KeyPos& k : keys) {
       const std::string_view key = args[k.index];
-      facts.push_back(KeyFacts{cmd::slot_of(key), db.peek(key, now) != nullptr, false});
+      facts.push_back(
+          KeyFacts{cmd::slot_of(key), db.peek(key, now) != nullptr, migrations_.in_flight(c.db, key)});
     }
   };
   if (spec.name == "exec") {

@@ -3,7 +3,16 @@
 namespace codis::server {
 
 Route route(const SlotStates& states, std::span<const KeyFacts> keys, bool write, bool asking) {
-  if (!states.cluster_mode() || keys.empty()) {
+  if (keys.empty()) {
+    return {};
+  }
+  if (!states.cluster_mode()) {
+    // A plain server owns every slot; only a write to a key on its way elsewhere waits (SLOTSMGRT*).
+    for (const KeyFacts& k : keys) {
+      if (write && k.in_flight) {
+        return {Verdict::kTryAgain, k.slot};
+      }
+    }
     return {};
   }
   const uint32_t slot = keys[0].slot;
@@ -19,7 +28,8 @@ Route route(const SlotStates& states, std::span<const KeyFacts> keys, bool write
   const bool all = present == keys.size(), none = present == 0;
   switch (states.at(slot).state) {
     case SlotState::kOwned:
-      return {Verdict::kServe, slot};
+      // A key being moved by SLOTSMGRT* is deleted here once the target has it: a write now would be lost.
+      return {write && in_flight ? Verdict::kTryAgain : Verdict::kServe, slot};
     case SlotState::kNotOwned:
       return {Verdict::kMoved, slot};
     case SlotState::kMigrating:

@@ -33,7 +33,8 @@ struct Route {
 };
 
 // write: the command may modify its keys. asking: the client sent ASKING just before (the proxy does so
-// after an -ASK), which is what lets an importing slot serve.
+// after an -ASK), which is what lets an importing slot serve. A plain server (not cluster mode) serves
+// everything but a write to a key in flight.
 Route route(const SlotStates& states, std::span<const KeyFacts> keys, bool write, bool asking);
 
 // The error reply (without the leading '-') for a verdict other than kServe.

@@ -1,0 +1,84 @@
+#include "server/slots/link.h"
+
+#include <string>
+#include <vector>
+
+#include "resp/request_parser.h"
+#include "rt/combinators.h"
+
+namespace codis::server {
+
+rt::Task<rt::Result<std::unique_ptr<MigrationLink>>> MigrationLink::open(rt::Env& env, rt::Endpoint to,
+                                                                         std::string password, int db,
+                                                                         rt::Duration timeout) {
+  auto s = co_await env.net.connect(to, timeout);
+  if (!s.ok()) {
+    co_return s.error();
+  }
+  std::unique_ptr<MigrationLink> link(new MigrationLink(env, std::move(*s), std::move(to), db));
+  std::vector<std::vector<std::string>> steps;
+  if (!password.empty()) {
+    steps.push_back({"AUTH", password});
+  }
+  if (db != 0) {
+    steps.push_back({"SELECT", std::to_string(db)});
+  }
+  for (const auto& argv : steps) {
+    std::vector<std::string_view> views(argv.begin(), argv.end());
+    auto r = co_await link->call(views, timeout);
+    if (!r.ok()) {
+      co_return r.error();
+    }
+    if (r->kind == resp::Kind::kError || r->kind == resp::Kind::kBlobError) {
+      link->last_error_ = r->str;
+      co_return rt::Errc::kInvalidArgument;
+    }
+  }
+  co_return link;
+}
+
+rt::Task<rt::Result<resp::Value>> MigrationLink::call(std::span<const std::string_view> argv,
+                                                      rt::Duration timeout) {
+  if (!usable_) {
+    co_return rt::Errc::kConnReset;
+  }
+  std::string request;
+  resp::append_command(argv, request);
+  auto r = co_await rt::with_timeout(env_->exec, timeout, round_trip(std::move(request)));
+  if (!r.ok()) {
+    usable_ = false;  // a reply may still be on its way: nothing after it could be matched to its request
+    stream_->close();
+  }
+  co_return r;
+}
+
+rt::Task<rt::Result<resp::Value>> MigrationLink::round_trip(std::string request) {
+  if (auto w = co_await rt::write_all(*stream_, request); !w.ok()) {
+    co_return w.error();
+  }
+  for (;;) {
+    resp::Value v;
+    const resp::ParseResult p = parser_.parse(in_, v);
+    if (p.ok()) {
+      in_.erase(0, p.consumed);
+      co_return v;
+    }
+    if (p.error()) {
+      co_return rt::Errc::kIoError;  // not RESP: nothing more on this link can be trusted
+    }
+    in_.erase(0, p.consumed);
+    const size_t have = in_.size();
+    in_.resize(have + std::max<size_t>(16 * 1024, parser_.want()));
+    auto n = co_await stream_->read(std::span<char>(in_.data() + have, in_.size() - have));
+    if (!n.ok()) {
+      in_.resize(have);
+      co_return n.error();
+    }
+    in_.resize(have + *n);
+    if (*n == 0) {
+      co_return rt::Errc::kEof;
+    }
+  }
+}
+
+}  // namespace codis::server

@@ -1,0 +1,55 @@
+// A connection from this server to another one for migration (SLOTSMGRT*): opened with a timeout,
+// authenticated with this server's requirepass (Codis assumes the target shares it) and switched to the
+// caller's database, then used for request/reply round trips, each bounded by a timeout. Everything goes
+// through the seam, so the simulator can cut it mid-batch. A failed round trip leaves the link unusable.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "resp/reply_parser.h"
+#include "resp/value.h"
+#include "rt/env.h"
+#include "rt/net.h"
+#include "rt/result.h"
+#include "rt/task.h"
+
+namespace codis::server {
+
+class MigrationLink {
+ public:
+  // Connects to `to`, sends AUTH when `password` is set and SELECT when db != 0; each step within
+  // `timeout`. An error reply to either is kInvalidArgument (the caller says why from `last_error()`).
+  static rt::Task<rt::Result<std::unique_ptr<MigrationLink>>> open(rt::Env& env, rt::Endpoint to,
+                                                                   std::string password, int db,
+                                                                   rt::Duration timeout);
+
+  // Sends one command and waits for its reply (error replies included): kTimeout, kConnReset, kEof... when no
+  // reply came in time (the command may or may not have run on the other side), kIoError when the bytes
+  // that came are not RESP.
+  rt::Task<rt::Result<resp::Value>> call(std::span<const std::string_view> argv, rt::Duration timeout);
+
+  bool usable() const { return usable_; }
+  const rt::Endpoint& peer() const { return to_; }
+  int db() const { return db_; }
+  // The error text the last failed open() step got from the other side.
+  const std::string& last_error() const { return last_error_; }
+
+ private:
+  MigrationLink(rt::Env& env, rt::StreamPtr s, rt::Endpoint to, int db)
+      : env_(&env), stream_(std::move(s)), to_(std::move(to)), db_(db) {}
+  rt::Task<rt::Result<resp::Value>> round_trip(std::string request);
+
+  rt::Env* env_;
+  rt::StreamPtr stream_;
+  rt::Endpoint to_;
+  int db_;
+  bool usable_ = true;
+  std::string in_;
+  resp::ReplyParser parser_;
+  std::string last_error_;
+};
+
+}  // namespace codis::server

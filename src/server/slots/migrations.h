@@ -1,0 +1,73 @@
+// The migration state a server keeps between commands: which keys are on their way to another server (a
+// write to one is refused with TRYAGAIN until the target acknowledged it or the move failed, so the copy
+// that lands is the value that stays), and idle links to targets, reused by the next SLOTSMGRT* to the
+// same target and database.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "server/slots/link.h"
+
+namespace codis::server {
+
+class Migrations {
+ public:
+  bool in_flight(int db, std::string_view key) const {
+    return in_flight_.find(std::pair<int, std::string_view>(db, key)) != in_flight_.end();
+  }
+  bool any_in_flight() const { return !in_flight_.empty(); }
+  void start_flight(int db, const std::vector<std::string>& keys) {
+    for (const auto& k : keys) {
+      in_flight_.emplace(db, k);
+    }
+  }
+  void end_flight(int db, const std::vector<std::string>& keys) {
+    for (const auto& k : keys) {
+      if (auto it = in_flight_.find(std::pair<int, std::string_view>(db, k)); it != in_flight_.end()) {
+        in_flight_.erase(it);
+      }
+    }
+  }
+
+  // An idle link to `to` on `db`, or null; the caller owns it while in use.
+  std::unique_ptr<MigrationLink> take_link(const rt::Endpoint& to, int db) {
+    auto it = links_.find(link_key(to, db));
+    if (it == links_.end()) {
+      return nullptr;
+    }
+    auto link = std::move(it->second);
+    links_.erase(it);
+    return link;
+  }
+  // Keeps a link that is still usable for the next move (one per target and database).
+  void give_link(std::unique_ptr<MigrationLink> link) {
+    if (link != nullptr && link->usable()) {
+      links_[link_key(link->peer(), link->db())] = std::move(link);
+    }
+  }
+  size_t idle_links() const { return links_.size(); }
+
+ private:
+  static std::string link_key(const rt::Endpoint& to, int db) {
+    return to.to_string() + "/" + std::to_string(db);
+  }
+
+  struct Less {
+    using is_transparent = void;
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      return std::pair<int, std::string_view>(a.first, a.second) <
+             std::pair<int, std::string_view>(b.first, b.second);
+    }
+  };
+  std::set<std::pair<int, std::string>, Less> in_flight_;
+  std::map<std::string, std::unique_ptr<MigrationLink>> links_;
+};
+
+}  // namespace codis::server

@@ -1,0 +1,202 @@
+// Synchronous migration between two real codis-server processes (SLOTSMGRTONE, SLOTSMGRTTAGONE,
+// SLOTSMGRTSLOT, SLOTSMGRTTAGSLOT), on a plain pair and on a cluster-mode pair whose writer follows the
+// redirects while the slot moves (docs/slots.md).
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cmd/slot.h"
+#include "tests/server/redis_client.h"
+#include "tests/server/server_process.h"
+
+namespace codis::server::testing {
+namespace {
+
+ServerProcess start(std::vector<std::string> extra = {}) {
+  return ServerProcess(CODIS_SERVER_BIN, std::move(extra));
+}
+
+// `n` keys named prefix<i> that all hash to `slot`.
+std::vector<std::string> keys_in_slot(uint32_t slot, const std::string& prefix, size_t n) {
+  std::vector<std::string> out;
+  for (int i = 0; out.size() < n; ++i) {
+    std::string k = prefix + std::to_string(i);
+    if (cmd::slot_of(k) == slot) {
+      out.push_back(k);
+    }
+  }
+  return out;
+}
+
+TEST(MigrateSync, OneKeyTagMatesAndWholeSlots) {
+  ServerProcess a = start(), b = start();
+  ASSERT_GT(a.port(), 0);
+  ASSERT_GT(b.port(), 0);
+  Conn ca = connect(a.port()), cb = connect(b.port());
+  const std::string bport = std::to_string(b.port());
+
+  // One key, with its TTL and type.
+  EXPECT_EQ(call(ca.get(), {"RPUSH", "list", "x", "y"}), ":2");
+  EXPECT_EQ(call(ca.get(), {"PEXPIRE", "list", "100000"}), ":1");
+  EXPECT_EQ(call(ca.get(), {"SLOTSMGRTONE", "127.0.0.1", bport, "1000", "list"}), ":1");
+  EXPECT_EQ(call(ca.get(), {"EXISTS", "list"}), ":0");
+  EXPECT_EQ(call(cb.get(), {"LRANGE", "list", "0", "-1"}), "['x', 'y']");
+  const std::string pttl = call(cb.get(), {"PTTL", "list"});
+  ASSERT_EQ(pttl[0], ':') << pttl;
+  EXPECT_GT(std::stoll(pttl.substr(1)), 90000) << pttl;
+  EXPECT_LE(std::stoll(pttl.substr(1)), 100000) << pttl;
+  EXPECT_EQ(call(ca.get(), {"SLOTSMGRTONE", "127.0.0.1", bport, "1000", "nothere"}), ":0");
+
+  // A tagged key takes every key of its tag along, in one batch; an untagged key moves alone.
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_EQ(call(ca.get(), {"SET", "{user}" + std::to_string(i), std::to_string(i)}), "+OK");
+  }
+  EXPECT_EQ(call(ca.get(), {"SLOTSMGRTTAGONE", "127.0.0.1", bport, "1000", "{user}3"}), ":20");
+  EXPECT_EQ(call(ca.get(), {"SLOTSINFO", std::to_string(cmd::slot_of("{user}"))}), "[]");
+  EXPECT_EQ(call(cb.get(), {"GET", "{user}19"}), "'19'");
+
+  // A whole slot, key by key, until nothing is left.
+  const uint32_t slot = 77;
+  for (const auto& k : keys_in_slot(slot, "k", 30)) {
+    EXPECT_EQ(call(ca.get(), {"SET", k, "v" + k}), "+OK");
+  }
+  int rounds = 0;
+  for (;; ++rounds) {
+    const std::string r = call(ca.get(), {"SLOTSMGRTSLOT", "127.0.0.1", bport, "1000", std::to_string(slot)});
+    ASSERT_EQ(r.substr(0, 4), "[:1,") << r;
+    if (r == "[:1, :0]") {
+      break;
+    }
+  }
+  EXPECT_EQ(rounds, 29);
+  EXPECT_EQ(call(ca.get(), {"SLOTSMGRTSLOT", "127.0.0.1", bport, "1000", std::to_string(slot)}), "[:0, :0]");
+  EXPECT_EQ(call(cb.get(), {"SLOTSINFO", std::to_string(slot), "1"}), "[[:77, :30]]");
+  EXPECT_EQ(call(ca.get(), {"SLOTSCHECK"}), "+OK");
+  EXPECT_EQ(call(cb.get(), {"SLOTSCHECK"}), "+OK");
+}
+
+TEST(MigrateSync, AuthenticatesWithTheSharedPasswordAndSelectsTheDb) {
+  ServerProcess a = start({"--requirepass", "pw"}), b = start({"--requirepass", "pw"});
+  Conn ca = connect(a.port()), cb = connect(b.port());
+  EXPECT_EQ(call(ca.get(), {"AUTH", "pw"}), "+OK");
+  EXPECT_EQ(call(cb.get(), {"AUTH", "pw"}), "+OK");
+  EXPECT_EQ(call(ca.get(), {"SELECT", "3"}), "+OK");
+  EXPECT_EQ(call(ca.get(), {"SET", "k", "v"}), "+OK");
+  EXPECT_EQ(call(ca.get(), {"SLOTSMGRTONE", "127.0.0.1", std::to_string(b.port()), "1000", "k"}), ":1");
+  EXPECT_EQ(call(cb.get(), {"SELECT", "3"}), "+OK");
+  EXPECT_EQ(call(cb.get(), {"GET", "k"}), "'v'");
+}
+
+TEST(MigrateSync, AFailedMoveKeepsTheKey) {
+  ServerProcess a = start(), b = start({"--requirepass", "other"});
+  Conn ca = connect(a.port());
+  EXPECT_EQ(call(ca.get(), {"SET", "k", "v"}), "+OK");
+  // Nobody listens on port 1; the target refuses unauthenticated SLOTSRESTORE.
+  const std::string down = call(ca.get(), {"SLOTSMGRTONE", "127.0.0.1", "1", "200", "k"});
+  EXPECT_EQ(down.substr(0, 6), "-IOERR") << down;
+  const std::string refused =
+      call(ca.get(), {"SLOTSMGRTONE", "127.0.0.1", std::to_string(b.port()), "1000", "k"});
+  EXPECT_EQ(refused, "-ERR target 127.0.0.1:" + std::to_string(b.port()) +
+                         " refused the keys: NOAUTH Authentication required.");
+  EXPECT_EQ(call(ca.get(), {"GET", "k"}), "'v'");
+  EXPECT_EQ(call(ca.get(), {"SET", "k", "w"}), "+OK");  // no longer in flight
+  EXPECT_EQ(call(ca.get(), {"SLOTSMGRTONE", "127.0.0.1", "x", "1000", "k"}),
+            "-ERR value is not an integer or out of range");
+}
+
+// A writer keeps incrementing counters of one slot while that slot moves from A to B, following the
+// servers' redirects as the proxy will: every acknowledged increment is on B at the end.
+TEST(MigrateSync, AWriterFollowingRedirectsLosesNothingWhileTheSlotMoves) {
+  ServerProcess a = start({"--cluster-mode", "yes"}), b = start({"--cluster-mode", "yes"});
+  ASSERT_GT(a.port(), 0);
+  ASSERT_GT(b.port(), 0);
+  const std::string aaddr = "127.0.0.1:" + std::to_string(a.port()),
+                    baddr = "127.0.0.1:" + std::to_string(b.port());
+  Conn admin_a = connect(a.port()), admin_b = connect(b.port());
+  EXPECT_EQ(call(admin_a.get(), {"SLOTSSETSTATE", "0-1023", "owned", "-", "1"}), "+OK");
+  EXPECT_EQ(call(admin_b.get(), {"SLOTSSETSTATE", "0-1023", "not-owned", aaddr, "1"}), "+OK");
+  const uint32_t slot = 500;
+  const std::vector<std::string> keys = keys_in_slot(slot, "c", 40);
+
+  std::atomic<bool> stop{false};
+  std::map<std::string, int64_t> acked;
+  std::atomic<int64_t> redirects{0}, retries{0};
+  std::string writer_error;
+  std::thread writer([&] {
+    std::map<int, Conn> conns;
+    auto conn = [&](int port) -> redisContext* {
+      auto& c = conns[port];
+      if (!c) {
+        c = connect(port);
+      }
+      return c.get();
+    };
+    for (int64_t i = 0; !stop || i < 4000; ++i) {
+      const std::string& k = keys[static_cast<size_t>(i) % keys.size()];
+      int port = a.port();
+      bool asking = false;
+      for (int hop = 0;; ++hop) {
+        if (hop > 1000) {
+          writer_error = "no answer for " + k;
+          return;
+        }
+        if (asking) {
+          call(conn(port), {"ASKING"});
+        }
+        const std::string r = call(conn(port), {"INCR", k});
+        if (r[0] == ':') {
+          acked[k] = std::stoll(r.substr(1));
+          break;
+        }
+        asking = false;
+        if (r.rfind("-ASK ", 0) == 0 || r.rfind("-MOVED ", 0) == 0) {
+          ++redirects;
+          const std::string addr = r.substr(r.find(' ', r.find(' ') + 1) + 1);
+          port = std::stoi(addr.substr(addr.find(':') + 1, addr.find(' ') - addr.find(':') - 1));
+          asking = r[1] == 'A';
+        } else if (r.rfind("-TRYAGAIN ", 0) == 0) {
+          ++retries;
+          port = a.port();
+          std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        } else {
+          writer_error = k + ": " + r;
+          return;
+        }
+      }
+    }
+  });
+
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(call(admin_b.get(), {"SLOTSSETSTATE", std::to_string(slot), "importing", aaddr, "2"}), "+OK");
+  EXPECT_EQ(call(admin_a.get(), {"SLOTSSETSTATE", std::to_string(slot), "migrating", baddr, "2"}), "+OK");
+  for (;;) {
+    const std::string r = call(admin_a.get(), {"SLOTSMGRTTAGSLOT", "127.0.0.1", std::to_string(b.port()),
+                                               "1000", std::to_string(slot)});
+    ASSERT_EQ(r[0], '[') << r;
+    if (r.ends_with(", :0]")) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  EXPECT_EQ(call(admin_b.get(), {"SLOTSSETSTATE", std::to_string(slot), "owned", "-", "3"}), "+OK");
+  EXPECT_EQ(call(admin_a.get(), {"SLOTSSETSTATE", std::to_string(slot), "not-owned", baddr, "3"}), "+OK");
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  stop = true;
+  writer.join();
+  ASSERT_EQ(writer_error, "");
+  EXPECT_GT(redirects.load(), 0);
+  for (const auto& [k, v] : acked) {
+    EXPECT_EQ(call(admin_b.get(), {"ASKING"}), "+OK");
+    EXPECT_EQ(call(admin_b.get(), {"GET", k}), "'" + std::to_string(v) + "'") << k;
+  }
+  EXPECT_EQ(acked.size(), keys.size());
+  EXPECT_EQ(call(admin_a.get(), {"SLOTSINFO", std::to_string(slot), "1"}), "[]");
+}
+
+}  // namespace
+}  // namespace codis::server::testing
