@@ -192,6 +192,26 @@ TEST(SlotsInFlight, WritesToAKeyInFlightGetTryAgain) {
   }
 }
 
+// Codis's semi-async proxy asks the source through SLOTSMGRT-EXEC-WRAPPER: run here, go to the target, or
+// retry.
+TEST(SlotCommands, ExecWrapperRunsHereSendsAwayOrRetries) {
+  ServerFixture f;
+  EXPECT_EQ(f.cmd("set k 1"), "+OK");
+  EXPECT_EQ(f.cmd("slotsmgrt-exec-wrapper k incr k"), "[:2, :2]");
+  EXPECT_EQ(f.cmd("slotsmgrt-exec-wrapper k get k"), "[:2, '2']");
+  EXPECT_EQ(f.cmd("slotsmgrt-exec-wrapper gone get gone"), "[:0, -ERR the specified key doesn't exist]");
+  EXPECT_EQ(f.cmd("slotsmgrt-exec-wrapper k nosuch k"), "[:-1, -ERR invalid command specified (nosuch)]");
+  EXPECT_EQ(f.cmd("slotsmgrt-exec-wrapper k get k k"),
+            "[:-1, -ERR wrong number of arguments for command (get)]");
+  EXPECT_EQ(f.cmd("slotsmgrt-exec-wrapper k blpop k 0"), "[:-1, -ERR command (blpop) cannot be wrapped]");
+  f.server().migrations().start_flight(0, {"k"});
+  EXPECT_EQ(f.cmd("slotsmgrt-exec-wrapper k set k 5"), "[:1, -ERR the specified key is being migrated]");
+  EXPECT_EQ(f.cmd("slotsmgrt-exec-wrapper k get k"), "[:2, '2']");  // reads run: the key is whole here
+  f.server().migrations().end_flight(0, {"k"});
+  EXPECT_EQ(f.cmd("slotsmgrt-exec-wrapper k set k 5"), "[:2, +OK]");
+  EXPECT_EQ(f.cmd("get k"), "'5'");
+}
+
 TEST(SlotCommands, HashKeyInfoScanDel) {
   ServerFixture f;
   EXPECT_EQ(f.cmd("slotshashkey a {a}b c"), "[:" + slot("a") + ", :" + slot("a") + ", :" + slot("c") + "]");

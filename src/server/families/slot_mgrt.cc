@@ -1,13 +1,14 @@
 // Codis's synchronous migration commands (codis.md section 3): SLOTSMGRTONE, SLOTSMGRTTAGONE,
-// SLOTSMGRTSLOT and SLOTSMGRTTAGSLOT. The keys (with their hash-tag mates for the TAG forms) are dumped,
-// sent to the target in one SLOTSRESTORE over a link of the seam, and deleted here only once the target
-// answered +OK. Unlike Codis, the server does not stop for the round trip: only the caller waits, and until
-// the target answers, writes to the keys in flight are refused with TRYAGAIN (reads are served: the keys are
-// whole here) so the value that lands is the value that stays.
+// SLOTSMGRTSLOT and SLOTSMGRTTAGSLOT, and SLOTSMGRT-EXEC-WRAPPER. The keys (with their hash-tag mates for the
+// TAG forms) are dumped, sent to the target in one SLOTSRESTORE over a link of the seam, and deleted here
+// only once the target answered +OK. Unlike Codis, the server does not stop for the round trip: only the
+// caller waits, and until the target answers, writes to the keys in flight are refused with TRYAGAIN (reads
+// are served: the keys are whole here) so the value that lands is the value that stays.
 #include <string>
 #include <vector>
 
 #include "cmd/slot.h"
+#include "cmd/table.h"
 #include "rt/time.h"
 #include "server/families/dump_value.h"
 #include "server/families/util.h"
@@ -190,6 +191,47 @@ void migrate(CommandContext& ctx, bool tag, bool by_slot) {
   }
 }
 
+// SLOTSMGRT-EXEC-WRAPPER hashkey command [arg ...]: what Codis's proxy sends to a migration's source
+// (semi-async mode). [-1, error]: the command is unknown or has the wrong arity; [0, error]: hashkey is not
+// here (the proxy goes to the target); [1, error]: the command writes and hashkey is in flight (the proxy
+// retries); [2, reply]: the command ran here.
+void cmd_slotsmgrt_exec_wrapper(CommandContext& ctx) {
+  const std::span<const std::string_view> wrapped = ctx.argv.subspan(2);
+  const cmd::CommandSpec* spec = cmd::lookup(wrapped[0]);
+  if (spec != nullptr && spec->is_container() && wrapped.size() >= 2) {
+    spec = cmd::lookup_subcommand(*spec, wrapped[1]);
+  }
+  ctx.out.array(2);
+  if (spec == nullptr || ctx.server.registry().find(spec) == nullptr) {
+    ctx.out.integer(-1);
+    ctx.out.error("ERR invalid command specified (" + std::string(wrapped[0]) + ")");
+    return;
+  }
+  if (!cmd::check_arity(*spec, wrapped.size())) {
+    ctx.out.integer(-1);
+    ctx.out.error("ERR wrong number of arguments for command (" + std::string(wrapped[0]) + ")");
+    return;
+  }
+  if (spec->has(cmd::flag::kBlocking) || spec->has(cmd::flag::kNoMulti) || spec->has(cmd::flag::kPubsub)) {
+    // They would suspend or change the connection's mode inside another command.
+    ctx.out.integer(-1);
+    ctx.out.error("ERR command (" + std::string(wrapped[0]) + ") cannot be wrapped");
+    return;
+  }
+  if (ctx.db().find(ctx.arg(1), ctx.now_ms) == nullptr) {
+    ctx.out.integer(0);
+    ctx.out.error("ERR the specified key doesn't exist");
+    return;
+  }
+  if (!spec->has(cmd::flag::kReadonly) && ctx.server.migrations().in_flight(ctx.client.db, ctx.arg(1))) {
+    ctx.out.integer(1);
+    ctx.out.error("ERR the specified key is being migrated");
+    return;
+  }
+  ctx.out.integer(2);
+  ctx.server.execute(ctx.client, wrapped, ctx.out);
+}
+
 void cmd_slotsmgrtone(CommandContext& ctx) {
   migrate(ctx, false, false);
 }
@@ -210,6 +252,7 @@ void register_slot_migration_family(Registry& r) {
   r.add("slotsmgrttagone", cmd_slotsmgrttagone);
   r.add("slotsmgrtslot", cmd_slotsmgrtslot);
   r.add("slotsmgrttagslot", cmd_slotsmgrttagslot);
+  r.add("slotsmgrt-exec-wrapper", cmd_slotsmgrt_exec_wrapper);
 }
 
 }  // namespace codis::server
