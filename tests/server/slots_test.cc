@@ -212,6 +212,23 @@ TEST(SlotCommands, ExecWrapperRunsHereSendsAwayOrRetries) {
   EXPECT_EQ(f.cmd("get k"), "'5'");
 }
 
+// A cluster-mode target takes keys only into slots it owns or imports (the source deletes what it accepted).
+TEST(SlotsCluster, SlotsRestoreOnlyIntoOwnedOrImportingSlots) {
+  ServerFixture f(cluster());
+  EXPECT_EQ(f.cmd("slotssetstate 0-1023 owned - 1"), "+OK");
+  EXPECT_EQ(f.cmd("set s v"), "+OK");
+  const std::string raw = f.raw({"dump", "s"});
+  const std::string payload = raw.substr(raw.find("\r\n") + 2, raw.size() - raw.find("\r\n") - 4);
+  const std::string s = slot("k");
+  EXPECT_EQ(f.cmd("slotssetstate " + s + " not-owned 10.0.0.2:7000 2"), "+OK");
+  EXPECT_EQ(f.run_args({"slotsrestore", "k", "0", payload}),
+            "-ERR slot " + s + " is not-owned here: it takes no keys");
+  EXPECT_EQ(f.cmd("slotssetstate " + s + " importing 10.0.0.2:7000 3"), "+OK");
+  EXPECT_EQ(f.run_args({"slotsrestore", "k", "0", payload}), "+OK");
+  EXPECT_EQ(f.cmd("asking"), "+OK");
+  EXPECT_EQ(f.cmd("get k"), "'v'");
+}
+
 TEST(SlotCommands, HashKeyInfoScanDel) {
   ServerFixture f;
   EXPECT_EQ(f.cmd("slotshashkey a {a}b c"), "[:" + slot("a") + ", :" + slot("a") + ", :" + slot("c") + "]");

@@ -191,6 +191,18 @@ void cmd_slotsrestore(CommandContext& ctx) {
     int64_t expire = -1;
     Object value;
   };
+  // In cluster mode keys land only in slots this server owns or imports: the source deletes what the
+  // target acknowledged, so keys accepted into a slot served elsewhere would be lost.
+  const SlotStates& states = ctx.server.slot_states();
+  for (size_t i = 1; i < ctx.argc(); i += 3) {
+    const uint32_t slot = cmd::slot_of(ctx.arg(i));
+    const SlotState st = states.at(slot).state;
+    if (st != SlotState::kOwned && st != SlotState::kImporting) {
+      ctx.out.error("ERR slot " + std::to_string(slot) + " is " + std::string(SlotStates::name(st)) +
+                    " here: it takes no keys");
+      return;
+    }
+  }
   std::vector<Item> items;
   for (size_t i = 1; i < ctx.argc(); i += 3) {
     Item it;
