@@ -301,3 +301,85 @@ TEST(SlotCommands, SlotsRestoreIsAllOrNothing) {
 
 }  // namespace
 }  // namespace codis::server::testing
+
+namespace codis::server::testing {
+namespace {
+
+std::string ack(const std::string& code, const std::string& msg) {
+  return "['SLOTSRESTORE-ASYNC-ACK', '" + code + "', '" + msg + "']";
+}
+
+// The target's side of the async migration: each message answered by one ACK, chunks appending to a key
+// that the stream created, TTLs set by each message, an error closing the link.
+TEST(SlotsRestoreAsync, MessagesBuildEveryTypeAndAckEach) {
+  ServerFixture f;
+  EXPECT_EQ(f.cmd("slotsrestore-async select 2"), ack("0", "2"));
+  EXPECT_EQ(f.cmd("slotsrestore-async del l"), ack("0", "0"));
+  EXPECT_EQ(f.cmd("slotsrestore-async list l 30000 4 a b"), ack("0", "2"));
+  EXPECT_EQ(f.cmd("slotsrestore-async list l 30000 4 c d"), ack("0", "4"));
+  EXPECT_EQ(f.cmd("slotsrestore-async expire l 0"), ack("0", "1"));
+  EXPECT_EQ(f.cmd("lrange l 0 -1"), "['a', 'b', 'c', 'd']");
+  EXPECT_EQ(f.cmd("ttl l"), ":-1");
+  EXPECT_EQ(f.cmd("slotsrestore-async hash h 30000 2 f1 v1 f2 v2"), ack("0", "2"));
+  EXPECT_EQ(f.cmd("slotsrestore-async dict s 30000 2 x y"), ack("0", "2"));
+  EXPECT_EQ(f.cmd("slotsrestore-async zset z 30000 2 m1 1.5 m2 -2"), ack("0", "2"));
+  EXPECT_EQ(f.cmd("slotsrestore-async expire z 5000"), ack("0", "1"));
+  EXPECT_EQ(f.cmd("hgetall h"), "['f1', 'v1', 'f2', 'v2']");
+  EXPECT_EQ(f.cmd("scard s"), ":2");
+  EXPECT_EQ(f.cmd("zrange z 0 -1 withscores"), "['m2', '-2', 'm1', '1.5']");
+  EXPECT_EQ(f.cmd("pttl z"), ":5000");
+  EXPECT_EQ(f.cmd("pttl h"), ":30000");  // an unfinished key expires by itself if the move is abandoned
+  EXPECT_EQ(f.cmd("set src 7"), "+OK");
+  const std::string raw = f.raw({"dump", "src"});
+  const std::string payload = raw.substr(raw.find("\r\n") + 2, raw.size() - raw.find("\r\n") - 4);
+  EXPECT_EQ(f.run_args({"slotsrestore-async", "object", "copy", "0", payload}), ack("0", "1"));
+  EXPECT_EQ(f.cmd("get copy"), "'7'");
+  EXPECT_EQ(f.cmd("select 0"), "+OK");
+  EXPECT_EQ(f.cmd("exists l"), ":0");  // the link's SELECT chose db 2
+}
+
+TEST(SlotsRestoreAsync, AFailedMessageAcksMinusOneAndClosesTheLink) {
+  ServerFixture f;
+  EXPECT_EQ(f.cmd("set k v"), "+OK");
+  EXPECT_EQ(f.cmd("slotsrestore-async object k 0 payload"),
+            ack("-1", "the specified key already exists (k)"));
+  EXPECT_TRUE(f.client().close_after_reply);
+  f.client().close_after_reply = false;
+  EXPECT_EQ(f.cmd("slotsrestore-async list k 0 0 a"), ack("-1", "wrong type (k)"));
+  f.client().close_after_reply = false;
+  EXPECT_EQ(f.cmd("slotsrestore-async expire nope 0"), ack("-1", "the specified key doesn\\'t exist (nope)"));
+  f.client().close_after_reply = false;
+  EXPECT_EQ(f.cmd("slotsrestore-async list empty 0 0"), ack("-1", "the specified key doesn\\'t exist (empty)"));
+  f.client().close_after_reply = false;
+  EXPECT_EQ(f.cmd("slotsrestore-async zset z 0 0 m notanumber"),
+            ack("-1", "invalid zset score ([0]=notanumber)"));
+  f.client().close_after_reply = false;
+  EXPECT_EQ(f.cmd("slotsrestore-async hash h 0 0 f"),
+            ack("-1", "wrong number of arguments (argc=6,cmd=hash)"));
+  f.client().close_after_reply = false;
+  EXPECT_EQ(f.cmd("slotsrestore-async list l -5 0 a"), ack("-1", "invalid TTL value (TTL=-5)"));
+  f.client().close_after_reply = false;
+  EXPECT_EQ(f.cmd("slotsrestore-async frob k 0 0"), ack("-1", "unknown command (argc=5,cmd=frob)"));
+  f.client().close_after_reply = false;
+  EXPECT_EQ(f.cmd("slotsrestore-async select 99"), ack("-1", "invalid DB index (DB=99)"));
+  f.client().close_after_reply = false;
+  EXPECT_EQ(f.cmd("exists z h l"), ":0");
+  EXPECT_EQ(f.cmd("slotsrestore-async-auth pw"), ack("-1", "Client sent AUTH, but no password is set"));
+}
+
+TEST(SlotsRestoreAsync, AuthAndClusterModeSlots) {
+  Config config = cluster();
+  config.requirepass = "pw";
+  ServerFixture f(config);
+  EXPECT_EQ(f.cmd("slotsrestore-async-auth wrong"), ack("-1", "invalid password"));
+  EXPECT_EQ(f.cmd("slotsrestore-async-auth pw"), ack("0", "OK"));
+  EXPECT_EQ(f.cmd("slotsrestore-async-select 1"), ack("0", "1"));
+  const std::string s = slot("k");
+  EXPECT_EQ(f.cmd("slotsrestore-async list k 0 0 a"), ack("-1", "slot " + s + " is not-owned here"));
+  f.client().close_after_reply = false;
+  EXPECT_EQ(f.cmd("slotssetstate " + s + " importing 10.0.0.1:7000 1"), "+OK");
+  EXPECT_EQ(f.cmd("slotsrestore-async list k 0 0 a"), ack("0", "1"));
+}
+
+}  // namespace
+}  // namespace codis::server::testing
