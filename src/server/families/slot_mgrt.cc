@@ -64,17 +64,26 @@ rt::Task<std::string> send_batch(Server* s, const Move& m) {
   co_return why;
 }
 
-rt::Task<void> run_move(Server* s, Move m) {
-  const std::string error = co_await send_batch(s, m);
+// Deletes the moved keys here (the target has them); how many were here.
+int64_t remove_moved(Server* s, const Move& m) {
   int64_t moved = 0;
-  if (error.empty()) {
-    Db& db = s->db(m.db);
-    for (const auto& k : m.keys) {
-      if (db.remove(k)) {
-        s->touch_watched(m.db, k);
-        ++moved;
-      }
+  Db& db = s->db(m.db);
+  for (const auto& k : m.keys) {
+    if (db.remove(k)) {
+      s->touch_watched(m.db, k);
+      ++moved;
     }
+  }
+  return moved;
+}
+
+rt::Task<void> run_move(Server* s, Move m) {
+  // The planted bug mgrt-delete-before-ack (codis-sim --bug) deletes the keys before the target has them.
+  const bool early = s->env().exec.planted("mgrt-delete-before-ack");
+  int64_t moved = early ? remove_moved(s, m) : 0;
+  const std::string error = co_await send_batch(s, m);
+  if (error.empty() && !early) {
+    moved = remove_moved(s, m);
   }
   s->migrations().end_flight(m.db, m.keys);
   const int64_t remaining = static_cast<int64_t>(s->db(m.db).slot_size(m.slot));
