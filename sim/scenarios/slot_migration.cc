@@ -273,7 +273,7 @@ class SlotMigrationScenario final : public ServerScenario {
         if (healed()) {
           break;
         }
-        co_await rt::sleep_for(env.exec, rt::milliseconds(env.random.uniform(100, 1000)));
+        co_await rt::sleep_for(env.exec, rt::milliseconds(env.random.uniform(20, 500)));
         const uint32_t s = moving_[static_cast<size_t>(moves_) % moving_.size()];
         plan_ = move_steps(s);
         plan_slot_ = s;
@@ -288,7 +288,7 @@ class SlotMigrationScenario final : public ServerScenario {
         next_ = 0;
         ++moves_;
       } else {
-        co_await rt::sleep_for(env.exec, rt::milliseconds(env.random.uniform(0, 200)));
+        co_await rt::sleep_for(env.exec, rt::milliseconds(env.random.uniform(0, 10)));
       }
     }
     for (auto& c : conns.c) {
