@@ -28,7 +28,7 @@ done < sim/seeds/regressions.txt
 rm -f /tmp/codis-sim-reg.$$
 
 # The server scenarios beyond server_kv (sim/scenarios/server_*.cc).
-SERVER_SCENARIOS=(server_pubsub server_blocking server_tx server_expiry server_limits)
+SERVER_SCENARIOS=(server_pubsub server_blocking server_tx server_expiry server_limits slot_migration)
 # Every scenario, for the commit-derived batch.
 ALL_SCENARIOS=(echo server_kv "${SERVER_SCENARIOS[@]}" disk_log)
 
@@ -64,6 +64,10 @@ must_catch server_blocking server-multikey-wrong-order 1..5  # first caught at s
 must_catch server_blocking server-move-no-wake 1..10  # first caught at seed 6 (68 of 1..200)
 must_catch server_blocking server-bzpop-wrong-end 1..5  # first caught at seed 1
 must_catch server_expiry server-expire-early 1..10
+must_catch slot_migration mgrt-delete-before-ack 1..5  # first caught at seed 1 (142 of 1..200)
+must_catch slot_migration slot-skip-ownership-check 1..5  # first caught at seed 1 (200 of 1..200)
+must_catch slot_migration slot-accept-stale-epoch 1..10  # first caught at seed 3 (10 of 1..200: a late old step)
+must_catch slot_migration slot-importing-without-asking 1..5  # first caught at seed 1 (193 of 1..200)
 must_catch disk_log disk-ack-before-sync 1..10    # first caught at seed 2 (59 of 1..200)
 must_catch disk_log disk-retry-failed-sync 1..10  # first caught at seed 7 (70 of 1..200)
 must_catch disk_log disk-skip-checksum 1..10      # first caught at seed 3 (60 of 1..200)
@@ -76,12 +80,13 @@ if "$SIM" --scenario=server_kv --seeds=1..50 --bug=kv-model-drops-append >/dev/n
 fi
 # Batches sized by measured speed on one core (seeds/min): pubsub ~120 (RESP3 and pattern subscribers cost
 # about a tenth more), limits ~440, tx ~900, blocking ~1600 (multi-key, BLMOVE and BZPOP* pops did not
-# slow it), disk_log ~2900, expiry ~8000; about 80 s in all.
+# slow it), slot_migration ~1900, disk_log ~2900, expiry ~8000; about 90 s in all.
 "$SIM" --scenario=server_pubsub --seeds=1..60
 "$SIM" --scenario=server_blocking --seeds=1..200
 "$SIM" --scenario=server_tx --seeds=1..200
 "$SIM" --scenario=server_expiry --seeds=1..200
 "$SIM" --scenario=server_limits --seeds=1..100
+"$SIM" --scenario=slot_migration --seeds=1..300
 "$SIM" --scenario=disk_log --seeds=1..400
 
 echo "== commit-derived seeds (${BUDGET}s)"

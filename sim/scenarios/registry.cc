@@ -54,6 +54,16 @@ const std::vector<ScenarioEntry>& scenarios() {
        "nothing may be evicted, noeviction and volatile-* never lose a key without a TTL",
        make_server_limits_scenario,
        {}},
+      {"slot_migration",
+       "two cluster-mode codis-servers; a driver moves a few slots back and forth (importing, migrating, "
+       "SLOTSMGRTTAGSLOT until empty, owned/not-owned, one epoch apart, retried after timeouts) while "
+       "writers INCR keys of those slots following MOVED/ASK/TRYAGAIN; no acknowledged increment is lost, "
+       "epochs never go back, no slot has two owners and no key sits on both servers outside a migration, "
+       "every move completes after heal. Servers are not crashed or paused (no persistence yet): the driver "
+       "and writers are",
+       make_slot_migration_scenario,
+       {"mgrt-delete-before-ack", "slot-skip-ownership-check", "slot-accept-stale-epoch",
+        "slot-importing-without-asking"}},
       {"disk_log",
        "a durable append-only log (length, CRC-32, sequence number, payload; acknowledged after a successful "
        "sync; a failed write or sync rewrites it to a fresh file) under kill -9, power loss, failed writes "

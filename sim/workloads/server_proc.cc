@@ -60,13 +60,19 @@ ClockLog::Range ClockLog::range(rt::MonoTime from, rt::MonoTime to) const {
 
 Process& add_server(World& w, ServerSlot& slot, std::function<void(server::Config&)> tweak,
                     std::function<void(server::Server&)> started) {
+  return add_server_on(w, "server", slot, std::move(tweak), std::move(started));
+}
+
+Process& add_server_on(World& w, const std::string& host, ServerSlot& slot,
+                       std::function<void(server::Config&)> tweak,
+                       std::function<void(server::Server&)> started) {
   server::Config c;
   c.bind = "0.0.0.0";
   c.port = kServerPort;
   if (tweak) {
     tweak(c);
   }
-  Host& h = w.add_host("server");
+  Host& h = w.add_host(host);
   ServerSlot* sl = &slot;
   slot.proc = &w.add_process(h, "codis-server",
                              [sl, c, started](rt::Env& env) { return server_main(env, sl, c, started); });
@@ -75,7 +81,10 @@ Process& add_server(World& w, ServerSlot& slot, std::function<void(server::Confi
 }
 
 rt::Task<std::unique_ptr<RespClient>> connect_server(rt::Env& env) {
-  const rt::Endpoint at("server", kServerPort);
+  co_return co_await connect_to(env, rt::Endpoint("server", kServerPort));
+}
+
+rt::Task<std::unique_ptr<RespClient>> connect_to(rt::Env& env, rt::Endpoint at) {
   auto conn = co_await env.net.connect(at, rt::seconds(1));
   if (!conn.ok()) {
     co_await rt::sleep_for(env.exec, rt::milliseconds(env.random.uniform(10, 200)));
@@ -102,7 +111,7 @@ bool ServerScenario::all_done() const {
   return std::all_of(workers_.begin(), workers_.end(), [](const Worker& w) { return w.done; });
 }
 
-std::string ServerScenario::pending(World& w) const {
+std::string ServerScenario::workers_pending() const {
   std::string not_done;
   for (const auto& wk : workers_) {
     if (!wk.done) {
@@ -110,7 +119,11 @@ std::string ServerScenario::pending(World& w) const {
                   (wk.progress.empty() ? "" : ": " + wk.progress);
     }
   }
-  if (!not_done.empty()) {
+  return not_done;
+}
+
+std::string ServerScenario::pending(World& w) const {
+  if (std::string not_done = workers_pending(); !not_done.empty()) {
     return not_done;
   }
   if (slot.server != nullptr && !slot.server->clients().empty()) {

@@ -51,9 +51,15 @@ constexpr uint16_t kServerPort = 6379;
 // `started` (optional) runs on the new Server each time the process starts (probes, white-box hooks).
 Process& add_server(World& w, ServerSlot& slot, std::function<void(server::Config&)> tweak = {},
                     std::function<void(server::Server&)> started = {});
+// The same on a host named `host` (scenarios with several servers).
+Process& add_server_on(World& w, const std::string& host, ServerSlot& slot,
+                       std::function<void(server::Config&)> tweak = {},
+                       std::function<void(server::Server&)> started = {});
 
 // One attempt to connect to the server (1 s); on failure sleeps 10..200 ms and returns null.
 rt::Task<std::unique_ptr<RespClient>> connect_server(rt::Env& env);
+// The same to the server at `at`.
+rt::Task<std::unique_ptr<RespClient>> connect_to(rt::Env& env, rt::Endpoint at);
 
 // The server's reply when it refuses a connection over maxclients.
 inline constexpr std::string_view kMaxClientsError = "ERR max number of clients reached";
@@ -80,6 +86,9 @@ class ServerScenario : public Scenario {
   void done(int worker) { workers_[static_cast<size_t>(worker)].done = true; }
   void progress(int worker, std::string p) { workers_[static_cast<size_t>(worker)].progress = std::move(p); }
   bool all_done() const;
+  bool worker_done(int worker) const { return workers_[static_cast<size_t>(worker)].done; }
+  // Which workers are not done, with their progress; empty when all are.
+  std::string workers_pending() const;
 
   ServerSlot slot;
 

@@ -30,10 +30,12 @@ void CommandContext::touched_db() {
 Server::Server(rt::Env& env, Config config, std::function<void()> on_shutdown)
     : env_(env),
       config_(std::move(config)),
-      slots_(config_.cluster_mode),
+      slots_(config_.cluster_mode, PlantedSlotBugs{env.exec.planted("slot-accept-stale-epoch"),
+                                                   env.exec.planted("slot-importing-without-asking")}),
       on_shutdown_(std::move(on_shutdown)),
       pubsub_(&env.exec) {
   dbs_ = std::vector<Db>(static_cast<size_t>(std::max<int64_t>(1, config_.databases)));
+  skip_ownership_check_ = env_.exec.planted("slot-skip-ownership-check");
   lfu_random_ = env_.random.fork("lfu");
   rt::Random ids = env_.random.fork("run_id");  // leaves the main stream as it was
   static constexpr char kHex[] = "0123456789abcdef";

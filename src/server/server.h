@@ -198,7 +198,8 @@ class Server {
   Config config_;
   SlotStates slots_;
   Migrations migrations_;
-  rt::Scope* tasks_ = nullptr;  // run()'s scope while it runs
+  bool skip_ownership_check_ = false;  // the planted bug slot-skip-ownership-check (codis-sim --bug)
+  rt::Scope* tasks_ = nullptr;         // run()'s scope while it runs
   uint64_t last_ticket_ = 0;
   std::function<void()> on_shutdown_;
   std::vector<Db> dbs_;

@@ -4,6 +4,7 @@
 // only once the target answered +OK. Unlike Codis, the server does not stop for the round trip: only the
 // caller waits, and until the target answers, writes to the keys in flight are refused with TRYAGAIN (reads
 // are served: the keys are whole here) so the value that lands is the value that stays.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,8 +32,28 @@ struct Move {
   uint32_t slot = 0;
 };
 
+// Kills on the target every earlier link whose last request got no reply: that request (an old batch) may
+// still be on its way, and landing after this batch it would put back old values over keys that moved and
+// were written there since. After CLIENT KILL answers, nothing more from those links runs on the target.
+// The link's reply when the target refused, or an error when the link failed (a fence of its own then).
+rt::Task<rt::Result<std::optional<resp::Value>>> kill_fences(Server* s, const Move& m, MigrationLink& link) {
+  for (const std::string& addr : s->migrations().fences(m.to)) {
+    const std::vector<std::string_view> kill = {"CLIENT", "KILL", "ADDR", addr};
+    auto r = co_await link.call(kill, m.timeout);
+    if (!r.ok()) {
+      co_return r.error();
+    }
+    if (r->kind != resp::Kind::kInteger) {
+      co_return std::optional<resp::Value>(std::move(*r));
+    }
+    s->migrations().clear_fence(m.to, addr);
+  }
+  co_return std::optional<resp::Value>();
+}
+
 // Sends the batch, on an idle link to the target when there is one (a link that fails before the reply is
-// replaced once: SLOTSRESTORE replaces its keys, so sending it again is harmless). "" or the error text.
+// replaced once, after the failed one is killed on the target: SLOTSRESTORE replaces its keys, so sending
+// it again is harmless once the first copy can no longer land). "" or the error text.
 rt::Task<std::string> send_batch(Server* s, const Move& m) {
   std::vector<std::string_view> argv(m.restore.begin(), m.restore.end());
   std::string why;
@@ -47,7 +68,20 @@ rt::Task<std::string> send_batch(Server* s, const Move& m) {
       }
       link = std::move(*opened);
     }
-    auto r = co_await link->call(argv, m.timeout);
+    auto fenced = co_await kill_fences(s, m, *link);
+    if (fenced.ok() && fenced->has_value()) {
+      s->migrations().give_link(std::move(link));
+      co_return "ERR target " + m.to.to_string() + " refused the keys: " + (*fenced)->str;
+    }
+    rt::Result<resp::Value> r = rt::Errc::kConnReset;
+    if (fenced.ok()) {
+      r = co_await link->call(argv, m.timeout);
+    } else {
+      r = fenced.error();
+    }
+    if (!r.ok()) {
+      s->migrations().add_fence(m.to, link->local());
+    }
     if (r.ok()) {
       s->migrations().give_link(std::move(link));
       if (r->kind == resp::Kind::kSimpleString && r->str == "OK") {
@@ -64,17 +98,26 @@ rt::Task<std::string> send_batch(Server* s, const Move& m) {
   co_return why;
 }
 
-rt::Task<void> run_move(Server* s, Move m) {
-  const std::string error = co_await send_batch(s, m);
+// Deletes the moved keys here (the target has them); how many were here.
+int64_t remove_moved(Server* s, const Move& m) {
   int64_t moved = 0;
-  if (error.empty()) {
-    Db& db = s->db(m.db);
-    for (const auto& k : m.keys) {
-      if (db.remove(k)) {
-        s->touch_watched(m.db, k);
-        ++moved;
-      }
+  Db& db = s->db(m.db);
+  for (const auto& k : m.keys) {
+    if (db.remove(k)) {
+      s->touch_watched(m.db, k);
+      ++moved;
     }
+  }
+  return moved;
+}
+
+rt::Task<void> run_move(Server* s, Move m) {
+  // The planted bug mgrt-delete-before-ack (codis-sim --bug) deletes the keys before the target has them.
+  const bool early = s->env().exec.planted("mgrt-delete-before-ack");
+  int64_t moved = early ? remove_moved(s, m) : 0;
+  const std::string error = co_await send_batch(s, m);
+  if (error.empty() && !early) {
+    moved = remove_moved(s, m);
   }
   s->migrations().end_flight(m.db, m.keys);
   const int64_t remaining = static_cast<int64_t>(s->db(m.db).slot_size(m.slot));

@@ -23,6 +23,7 @@ rt::Task<rt::Result<std::unique_ptr<MigrationLink>>> MigrationLink::open(rt::Env
   if (db != 0) {
     steps.push_back({"SELECT", std::to_string(db)});
   }
+  steps.push_back({"PING"});
   for (const auto& argv : steps) {
     std::vector<std::string_view> views(argv.begin(), argv.end());
     auto r = co_await link->call(views, timeout);

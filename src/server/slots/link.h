@@ -20,8 +20,10 @@ namespace codis::server {
 
 class MigrationLink {
  public:
-  // Connects to `to`, sends AUTH when `password` is set and SELECT when db != 0; each step within
-  // `timeout`. An error reply to either is kInvalidArgument (the caller says why from `last_error()`).
+  // Connects to `to`, sends AUTH when `password` is set, SELECT when db != 0 and a PING (so the target has
+  // taken the connection as a client before anything is sent that a later CLIENT KILL may need to stop);
+  // each step within `timeout`. An error reply to either is kInvalidArgument (the caller says why from
+  // `last_error()`).
   static rt::Task<rt::Result<std::unique_ptr<MigrationLink>>> open(rt::Env& env, rt::Endpoint to,
                                                                    std::string password, int db,
                                                                    rt::Duration timeout);
@@ -32,6 +34,8 @@ class MigrationLink {
   rt::Task<rt::Result<resp::Value>> call(std::span<const std::string_view> argv, rt::Duration timeout);
 
   bool usable() const { return usable_; }
+  // This end's address: what the target sees as this link's client address (CLIENT KILL ADDR).
+  rt::Endpoint local() const { return stream_->local(); }
   const rt::Endpoint& peer() const { return to_; }
   int db() const { return db_; }
   // The error text the last failed open() step got from the other side.

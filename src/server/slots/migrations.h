@@ -1,7 +1,9 @@
 // The migration state a server keeps between commands: which keys are on their way to another server (a
 // write to one is refused with TRYAGAIN until the target acknowledged it or the move failed, so the copy
 // that lands is the value that stays), and idle links to targets, reused by the next SLOTSMGRT* to the
-// same target and database.
+// same target and database, and fences: links that failed with a batch whose fate is unknown, which must be
+// killed on the target before anything more is sent there (a late copy of an old batch would otherwise
+// overwrite the keys after they moved and were written on the target).
 #pragma once
 
 #include <map>
@@ -53,6 +55,25 @@ class Migrations {
   }
   size_t idle_links() const { return links_.size(); }
 
+  // A link to `to` whose last request got no reply: its client address on the target.
+  void add_fence(const rt::Endpoint& to, const rt::Endpoint& link_local) {
+    fences_[to.to_string()].insert(link_local.to_string());
+  }
+  // The fences still to kill on `to` before sending it anything ("host:port" each).
+  std::vector<std::string> fences(const rt::Endpoint& to) const {
+    auto it = fences_.find(to.to_string());
+    return it == fences_.end() ? std::vector<std::string>{}
+                               : std::vector<std::string>(it->second.begin(), it->second.end());
+  }
+  void clear_fence(const rt::Endpoint& to, const std::string& link_local) {
+    if (auto it = fences_.find(to.to_string()); it != fences_.end()) {
+      it->second.erase(link_local);
+      if (it->second.empty()) {
+        fences_.erase(it);
+      }
+    }
+  }
+
  private:
   static std::string link_key(const rt::Endpoint& to, int db) {
     return to.to_string() + "/" + std::to_string(db);
@@ -68,6 +89,7 @@ class Migrations {
   };
   std::set<std::pair<int, std::string>, Less> in_flight_;
   std::map<std::string, std::unique_ptr<MigrationLink>> links_;
+  std::map<std::string, std::set<std::string>> fences_;  // target -> client addresses to kill there
 };
 
 }  // namespace codis::server

@@ -24,8 +24,9 @@ const cmd::CommandSpec* resolve(std::span<const std::string_view> argv) {
 
 std::string Server::slot_refusal(const Client& c, const cmd::CommandSpec& spec,
                                  std::span<const std::string_view> argv) const {
-  // The slot commands manage slots themselves (SLOTSRESTORE lands keys on an importing target).
-  if (spec.group == "codis") {
+  // The slot commands manage slots themselves (SLOTSRESTORE lands keys on an importing target). The planted
+  // bug slot-skip-ownership-check (codis-sim --bug) serves every command wherever it lands.
+  if (spec.group == "codis" || skip_ownership_check_) {
     return "";
   }
   if (migrations_.any_in_flight() &&

@@ -45,7 +45,7 @@ Route route(const SlotStates& states, std::span<const KeyFacts> keys, bool write
     case SlotState::kImporting:
       // Only what the source sent here: it sends a client only when none of the keys is left there, so
       // keys missing here too are new, while a mix means others may still be on their way.
-      if (!asking) {
+      if (!asking && !states.planted().importing_without_asking) {
         return {Verdict::kMoved, slot};
       }
       return all || none ? Route{Verdict::kServe, slot} : Route{Verdict::kTryAgain, slot};

@@ -18,6 +18,13 @@ namespace codis::server {
 
 enum class SlotState : uint8_t { kOwned, kMigrating, kImporting, kNotOwned };
 
+// Deliberate defects planted by the simulator (codis-sim --bug) to prove its checkers can fail; all false
+// outside the simulator, read once at construction so the checks cost a flag test.
+struct PlantedSlotBugs {
+  bool accept_stale_epoch = false;        // slot-accept-stale-epoch: an older epoch replaces the state
+  bool importing_without_asking = false;  // slot-importing-without-asking: importing serves anyone
+};
+
 struct SlotInfo {
   SlotState state = SlotState::kOwned;
   uint64_t epoch = 0;
@@ -32,9 +39,10 @@ class SlotStates {
   // cluster_mode false: every slot owned, for good. True: every slot starts not owned (epoch 0, owner
   // unknown) until the dashboard says otherwise, so a server that lost its states serves nothing it
   // might no longer own.
-  explicit SlotStates(bool cluster_mode);
+  explicit SlotStates(bool cluster_mode, PlantedSlotBugs planted = {});
 
   bool cluster_mode() const { return cluster_mode_; }
+  const PlantedSlotBugs& planted() const { return planted_; }
   const SlotInfo& at(uint32_t slot) const { return slots_[slot]; }
 
   // Applies `info` to `slot`: a newer epoch replaces what is there; the same epoch with the same state and
@@ -50,6 +58,7 @@ class SlotStates {
 
  private:
   bool cluster_mode_;
+  PlantedSlotBugs planted_;
   std::array<SlotInfo, cmd::kSlots> slots_;
 };
 

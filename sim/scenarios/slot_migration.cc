@@ -1,0 +1,430 @@
+// slot_migration: two cluster-mode codis-servers (hosts a and b), a driver playing the dashboard and
+// writers playing proxies. The driver gives a every slot, then, until heal, moves a few slots back and forth
+// one at a time (target importing, source migrating, SLOTSMGRTTAGSLOT until the slot is empty, target
+// owned, source not-owned; each step one epoch apart, retried on timeouts over a new connection, with the
+// timeout doubling after each miss, so a late copy of an old step can still reach a server). Writers INCR
+// keys of the moving slots (tagged and untagged) and of slots that stay, following -MOVED, -ASK and
+// -TRYAGAIN, and sometimes send to the wrong server as a proxy with a stale table would.
+// Invariants: no INCR answer repeats a value already acknowledged and each is above every value
+// acknowledged before it was sent (no acknowledged increment lost), GETs read at least that much; a
+// server's epoch for a slot never goes back; no slot is owned by both servers, and no key is on both
+// servers unless its slot is migrating from one to the other; after heal every move completes, each slot
+// sits owned on one server and not-owned on the other, and each key's value lies between its acknowledged
+// increments and those plus the unknown ones. Servers are not crashed, paused or powered off (their data
+// does not survive a restart yet): the chaos crashes and pauses the driver and the writers, and the network
+// and clock faults hit everyone.
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "cmd/slot.h"
+#include "rt/sleep.h"
+#include "sim/scenarios/server_scenarios.h"
+#include "sim/workloads/server_proc.h"
+#include "sim/workloads/slot_client.h"
+
+namespace codis::sim {
+
+namespace {
+
+using rt::Task;
+using server::SlotInfo;
+using server::SlotState;
+
+constexpr int kWriters = 3;
+constexpr int kMovingSlots = 3;
+constexpr int kOpsAfterHeal = 20;
+const std::string kAddr[2] = {"a:6379", "b:6379"};
+
+struct Key {
+  std::string name;
+  uint32_t slot = 0;
+  std::set<int64_t> claimed;  // values acknowledged INCRs returned
+  int64_t unknown = 0;        // INCRs sent whose outcome is unknown
+};
+
+class SlotMigrationScenario final : public ServerScenario {
+ public:
+  explicit SlotMigrationScenario(const ScenarioOptions&) {
+    make_keys();
+    driver_ = add_worker("driver");
+    for (int i = 0; i < kWriters; ++i) {
+      add_worker("writer" + std::to_string(i));
+    }
+    after_heal_.assign(kWriters, 0);
+  }
+
+  void tune_faults(FaultPlan& p, rt::Random r) const override {
+    // The servers keep their data in memory only: no power loss. Late segments (the tail) are what make an
+    // old step reach a server after a newer one, so more seeds get a fat tail.
+    p.host_crash_per_s = 0;
+    if (r.chance(0.5)) {
+      p.net.tail_chance = 0.005 + r.real01() * 0.05;
+    }
+  }
+
+  void setup(World& w) override {
+    auto cluster = [](server::Config& c) { c.cluster_mode = true; };
+    add_server_on(w, "a", slot, cluster);
+    add_server_on(w, "b", b_, cluster);
+    Host& d = w.add_host("dashboard");
+    actors_.push_back(&w.add_process(d, "driver", [this](rt::Env& env) { return driver(env); }));
+    for (int i = 0; i < kWriters; ++i) {
+      Host& h = w.add_host("writer" + std::to_string(i));
+      actors_.push_back(&w.add_process(h, "writer" + std::to_string(i),
+                                       [this, i](rt::Env& env) { return writer(env, i); }));
+    }
+    for (Process* p : actors_) {
+      p->start();
+    }
+    // The white-box checker: not crashable, looks at both servers every millisecond.
+    Host& c = w.add_host("checker");
+    w.add_process(c, "checker", [this](rt::Env& env) { return checker(env); }).start();
+  }
+
+  std::vector<Process*> crashable(World&) override { return actors_; }
+
+  std::string pending(World&) const override {
+    if (std::string p = workers_pending(); !p.empty()) {
+      return p;
+    }
+    for (uint32_t s : moving_) {
+      const int o = owner_.at(s);
+      const SlotInfo want_owner{SlotState::kOwned, epoch_.at(s), ""};
+      const SlotInfo want_other{SlotState::kNotOwned, epoch_.at(s), kAddr[o]};
+      if (server(o) == nullptr || server(1 - o) == nullptr) {
+        return "a server is down";
+      }
+      const SlotInfo& got_owner = server(o)->slot_states().at(s);
+      const SlotInfo& got_other = server(1 - o)->slot_states().at(s);
+      if (!(got_owner == want_owner) || !(got_other == want_other)) {
+        return "slot " + std::to_string(s) + ": " + show(got_owner) + " on " + kAddr[o] + " and " +
+               show(got_other) + " on " + kAddr[1 - o] + ", expected " + show(want_owner) + " / " +
+               show(want_other);
+      }
+      if (size_t n = server(1 - o)->db(0).slot_size(s); n != 0) {
+        return "slot " + std::to_string(s) + " still has " + std::to_string(n) + " keys on " + kAddr[1 - o];
+      }
+    }
+    return "";
+  }
+
+  void final_check(World&) override {
+    if (server(0) == nullptr || server(1) == nullptr) {
+      violation("a server is down at the end");
+      return;
+    }
+    for (const Key& k : keys_) {
+      const int o = owner_of(k.slot);
+      if (server(1 - o)->db(0).peek(k.name, 0) != nullptr) {
+        violation(k.name + " is still on " + kAddr[1 - o] + " after its slot settled on " + kAddr[o]);
+      }
+      const auto* e = server(o)->db(0).peek(k.name, 0);
+      const int64_t v = e == nullptr ? 0 : std::stoll(std::string(e->value.str()));
+      const auto claims = static_cast<int64_t>(k.claimed.size());
+      if (v < claims || v > claims + k.unknown) {
+        violation(k.name + " is " + std::to_string(v) + " on " + kAddr[o] + " at the end, but " +
+                  std::to_string(claims) + " INCRs were acknowledged and " + std::to_string(k.unknown) +
+                  " are unknown");
+      }
+    }
+  }
+
+ private:
+  server::Server* server(int i) const { return i == 0 ? slot.server : b_.server; }
+  static std::string show(const SlotInfo& i) {
+    return std::string(server::SlotStates::name(i.state)) + (i.peer.empty() ? "" : "(" + i.peer + ")") + "@" +
+           std::to_string(i.epoch);
+  }
+  int owner_of(uint32_t s) const {
+    auto it = owner_.find(s);
+    return it == owner_.end() ? 0 : it->second;
+  }
+
+  // Keys: per moving slot three keys sharing its tag and two untagged keys of the same slot; three keys of
+  // slots that never move.
+  void make_keys() {
+    std::set<uint32_t> used;
+    for (int t = 0; moving_.size() < kMovingSlots; ++t) {
+      const std::string tag = "{t" + std::to_string(t) + "}";
+      const uint32_t s = cmd::slot_of(tag);
+      if (!used.insert(s).second) {
+        continue;
+      }
+      moving_.push_back(s);
+      owner_[s] = 0;
+      epoch_[s] = 1;
+      for (int i = 0; i < 3; ++i) {
+        keys_.push_back(Key{tag + ":" + std::to_string(i), s, {}, 0});
+      }
+      int found = 0;
+      for (int i = 0; found < 2; ++i) {
+        const std::string k = "m" + std::to_string(i);
+        if (cmd::slot_of(k) == s) {
+          keys_.push_back(Key{k, s, {}, 0});
+          ++found;
+        }
+      }
+    }
+    for (int i = 0, found = 0; found < 3; ++i) {
+      const std::string k = "static" + std::to_string(i);
+      if (used.insert(cmd::slot_of(k)).second) {
+        keys_.push_back(Key{k, cmd::slot_of(k), {}, 0});
+        ++found;
+      }
+    }
+  }
+
+  // ---- the driver (the dashboard's role) ----
+
+  struct Step {
+    int server = 0;
+    std::string slots;  // "s" or "first-last"
+    std::string state;  // empty: SLOTSMGRTTAGSLOT from `server` to the other one
+    std::string peer;
+    uint64_t epoch = 0;
+  };
+
+  // The steps of moving slot s to the other server (epochs e+1 and e+2).
+  std::vector<Step> move_steps(uint32_t s) const {
+    const int from = owner_.at(s), to = 1 - from;
+    const uint64_t e = epoch_.at(s);
+    const std::string ss = std::to_string(s);
+    return {{to, ss, "importing", kAddr[from], e + 1},
+            {from, ss, "migrating", kAddr[to], e + 1},
+            {from, ss, "", kAddr[to], 0},
+            {to, ss, "owned", "-", e + 2},
+            {from, ss, "not-owned", kAddr[to], e + 2}};
+  }
+
+  // A connection per server, reopened after any error.
+  struct DriverConns {
+    std::unique_ptr<RespClient> c[2];
+  };
+
+  // One step, retried until it succeeds; the driver's state (the plan and how far it got) lives in the
+  // scenario, as the dashboard keeps its in the coordinator, so a restarted driver resumes the step.
+  Task<void> run_step(rt::Env& env, DriverConns& conns, Step st) {
+    rt::Duration timeout = rt::milliseconds(env.random.uniform(10, 100));
+    int64_t mgrt_timeout = env.random.uniform(20, 200);
+    for (;;) {
+      auto& c = conns.c[st.server];
+      if (!c) {
+        c = co_await connect_to(env, parse_addr(kAddr[st.server]));
+        if (!c) {
+          continue;
+        }
+      }
+      std::vector<std::string> args;
+      if (st.state.empty()) {
+        const rt::Endpoint to = parse_addr(st.peer);
+        args = {"SLOTSMGRTTAGSLOT", to.host, std::to_string(to.port), std::to_string(mgrt_timeout), st.slots};
+      } else {
+        args = {"SLOTSSETSTATE", st.slots, st.state, st.peer, std::to_string(st.epoch)};
+      }
+      const rt::Duration wait = st.state.empty() ? timeout + rt::milliseconds(mgrt_timeout * 4) : timeout;
+      auto r = co_await c->call(env, args, wait);
+      if (!r.ok()) {
+        // No answer: the command may still arrive later. Reconnect and send it again, more patiently.
+        c->close();
+        c.reset();
+        timeout = std::min<rt::Duration>(timeout * 2, rt::seconds(2));
+        continue;
+      }
+      if (!st.state.empty()) {
+        if (r->kind == resp::Kind::kSimpleString && r->str == "OK") {
+          co_return;
+        }
+        violation("driver: " + args[0] + " " + args[1] + " " + args[2] + " " + args[3] + " " + args[4] +
+                  " on " + kAddr[st.server] + " answered " + describe(*r));
+        co_return;
+      }
+      if (r->kind == resp::Kind::kArray && r->elems.size() == 2 && r->elems[1].kind == resp::Kind::kInteger) {
+        if (r->elems[1].num == 0) {
+          co_return;
+        }
+        co_await rt::sleep_for(env.exec, rt::milliseconds(env.random.uniform(0, 20)));
+        continue;
+      }
+      if (r->is_error() && r->str.starts_with("IOERR")) {
+        mgrt_timeout = std::min<int64_t>(mgrt_timeout * 2, 5000);  // a slow or cut link: be more patient
+      } else if (!(r->is_error() && r->str.starts_with("TRYAGAIN"))) {
+        violation("driver: SLOTSMGRTTAGSLOT " + st.slots + " on " + kAddr[st.server] + " answered " +
+                  describe(*r));
+        co_return;
+      }
+      co_await rt::sleep_for(env.exec, rt::milliseconds(env.random.uniform(1, 20)));
+    }
+  }
+
+  Task<void> driver(rt::Env& env) {
+    DriverConns conns;
+    if (!setup_done_) {
+      // Named, not temporaries: GCC 12 destroys a temporary argument of a coroutine call too early.
+      Step own{0, "0-1023", "owned", "-", 1};
+      Step not_own{1, "0-1023", "not-owned", kAddr[0], 1};
+      co_await run_step(env, conns, std::move(own));
+      co_await run_step(env, conns, std::move(not_own));
+      setup_done_ = true;
+    }
+    for (;;) {
+      if (plan_.empty()) {
+        if (healed()) {
+          break;
+        }
+        co_await rt::sleep_for(env.exec, rt::milliseconds(env.random.uniform(20, 500)));
+        const uint32_t s = moving_[static_cast<size_t>(moves_) % moving_.size()];
+        plan_ = move_steps(s);
+        plan_slot_ = s;
+        progress(driver_, "moving slot " + std::to_string(s));
+      }
+      Step st = plan_[next_];
+      co_await run_step(env, conns, std::move(st));
+      if (++next_ == plan_.size()) {
+        owner_[plan_slot_] = 1 - owner_[plan_slot_];
+        epoch_[plan_slot_] += 2;
+        plan_.clear();
+        next_ = 0;
+        ++moves_;
+      } else {
+        co_await rt::sleep_for(env.exec, rt::milliseconds(env.random.uniform(0, 10)));
+      }
+    }
+    for (auto& c : conns.c) {
+      if (c) {
+        c->close();
+      }
+    }
+    progress(driver_, std::to_string(moves_) + " moves done");
+    done(driver_);
+  }
+
+  // ---- the writers (proxies) ----
+
+  Task<void> writer(rt::Env& env, int id) {
+    SlotClient cli({kAddr[0], kAddr[1]}, 0.1);
+    const std::string who = "writer" + std::to_string(id);
+    int& after = after_heal_[static_cast<size_t>(id)];
+    while (!(healed() && after >= kOpsAfterHeal && worker_done(driver_))) {
+      Key& k = keys_[env.random.uniform(0, keys_.size() - 1)];
+      const int64_t floor = k.claimed.empty() ? 0 : *k.claimed.rbegin();
+      const bool incr = env.random.chance(0.8);
+      if (incr) {
+        ++k.unknown;  // until the answer settles it (the writer may crash meanwhile)
+      }
+      std::vector<std::string> args = {incr ? "INCR" : "GET", k.name};
+      Routed r = co_await cli.call(env, args, k.slot, rt::seconds(1));
+      if (r.outcome == Routed::Outcome::kUnknown) {
+        co_await rt::sleep_for(env.exec, rt::milliseconds(env.random.uniform(1, 50)));
+        continue;
+      }
+      if (incr) {
+        --k.unknown;
+      }
+      if (r.outcome == Routed::Outcome::kGaveUp) {
+        progress(id + 1, "gave up on " + k.name + " after " + std::to_string(r.redirects) + " redirects");
+        co_await rt::sleep_for(env.exec, rt::milliseconds(env.random.uniform(10, 100)));
+        continue;
+      }
+      const resp::Value& v = r.reply;
+      if (incr && v.kind == resp::Kind::kInteger) {
+        if (!k.claimed.insert(v.num).second) {
+          violation(who + ": INCR " + k.name + " answered " + std::to_string(v.num) +
+                    ", which an earlier INCR already got: an acknowledged increment was lost");
+        } else if (v.num <= floor) {
+          violation(who + ": INCR " + k.name + " answered " + std::to_string(v.num) + " after " +
+                    std::to_string(floor) + " was acknowledged");
+        }
+      } else if (!incr && (v.is_null() || v.kind == resp::Kind::kBulkString)) {
+        const int64_t got = v.is_null() ? 0 : std::stoll(v.str);
+        if (got < floor) {
+          violation(who + ": GET " + k.name + " read " + describe(v) + " after " + std::to_string(floor) +
+                    " was acknowledged");
+        }
+      } else {
+        violation(who + ": " + args[0] + " " + k.name + " answered " + describe(v));
+      }
+      if (healed()) {
+        ++after;
+        progress(id + 1,
+                 std::to_string(after) + "/" + std::to_string(kOpsAfterHeal) + " operations since heal");
+      }
+      co_await rt::sleep_for(env.exec, rt::microseconds(env.random.uniform(0, 3000)));
+    }
+    cli.close_all();
+    done(id + 1);
+  }
+
+  // ---- the white-box checker ----
+
+  void check_now() {
+    if (server(0) == nullptr || server(1) == nullptr) {
+      return;
+    }
+    for (uint32_t s : moving_) {
+      const SlotInfo& a = server(0)->slot_states().at(s);
+      const SlotInfo& b = server(1)->slot_states().at(s);
+      for (int i = 0; i < 2; ++i) {
+        const SlotInfo& x = i == 0 ? a : b;
+        uint64_t& seen = seen_epoch_[{i, s}];
+        if (x.epoch < seen) {
+          violation("slot " + std::to_string(s) + " went back on " + kAddr[i] + " from epoch " +
+                    std::to_string(seen) + " to " + show(x));
+        }
+        seen = std::max(seen, x.epoch);
+      }
+      if (a.state == SlotState::kOwned && b.state == SlotState::kOwned) {
+        violation("slot " + std::to_string(s) + " is owned by both servers: " + show(a) + " / " + show(b));
+      }
+    }
+    for (const Key& k : keys_) {
+      if (server(0)->db(0).peek(k.name, 0) == nullptr || server(1)->db(0).peek(k.name, 0) == nullptr) {
+        continue;
+      }
+      const SlotInfo& a = server(0)->slot_states().at(k.slot);
+      const SlotInfo& b = server(1)->slot_states().at(k.slot);
+      // Legal only while one server migrates the slot to the other, which imports it from the first: the
+      // source's copy is the one served, the target's (a batch landing, or one whose acknowledgement was
+      // lost) is replaced when the key is sent again.
+      const bool a_to_b = a.state == SlotState::kMigrating && a.peer == kAddr[1] &&
+                          b.state == SlotState::kImporting && b.peer == kAddr[0];
+      const bool b_to_a = b.state == SlotState::kMigrating && b.peer == kAddr[0] &&
+                          a.state == SlotState::kImporting && a.peer == kAddr[1];
+      if (!a_to_b && !b_to_a) {
+        violation(k.name + " is on both servers while its slot is " + show(a) + " on a and " + show(b) +
+                  " on b");
+      }
+    }
+  }
+
+  Task<void> checker(rt::Env& env) {
+    for (;;) {
+      check_now();
+      co_await rt::sleep_for(env.exec, rt::milliseconds(1));
+    }
+  }
+
+  ServerSlot b_;
+  std::vector<Process*> actors_;
+  std::vector<Key> keys_;
+  std::vector<uint32_t> moving_;
+  std::map<uint32_t, int> owner_;       // slot -> 0 (a) or 1 (b), as of the last finished move
+  std::map<uint32_t, uint64_t> epoch_;  // slot -> epoch of its last finished move
+  std::map<std::pair<int, uint32_t>, uint64_t> seen_epoch_;
+  bool setup_done_ = false;
+  std::vector<Step> plan_;  // the steps of the move in progress
+  size_t next_ = 0;
+  uint32_t plan_slot_ = 0;
+  int moves_ = 0;
+  int driver_ = 0;
+  std::vector<int> after_heal_;
+};
+
+}  // namespace
+
+std::unique_ptr<Scenario> make_slot_migration_scenario(const ScenarioOptions& o) {
+  return std::make_unique<SlotMigrationScenario>(o);
+}
+
+}  // namespace codis::sim
