@@ -104,6 +104,13 @@ TEST(MigrateSync, AFailedMoveKeepsTheKey) {
   EXPECT_EQ(refused, "-ERR target 127.0.0.1:" + std::to_string(b.port()) +
                          " refused the keys: NOAUTH Authentication required.");
   EXPECT_EQ(call(ca.get(), {"GET", "k"}), "'v'");
+  // A target whose password differs refuses the link's AUTH.
+  ServerProcess c = start({"--requirepass", "third"});
+  EXPECT_EQ(call(ca.get(), {"CONFIG", "SET", "requirepass", "mine"}), "+OK");
+  EXPECT_EQ(call(ca.get(), {"AUTH", "mine"}), "+OK");
+  EXPECT_EQ(call(ca.get(), {"SLOTSMGRTONE", "127.0.0.1", std::to_string(c.port()), "1000", "k"}),
+            "-ERR target 127.0.0.1:" + std::to_string(c.port()) + " refused the link's AUTH or SELECT");
+  EXPECT_EQ(call(ca.get(), {"GET", "k"}), "'v'");
   EXPECT_EQ(call(ca.get(), {"SET", "k", "w"}), "+OK");  // no longer in flight
   EXPECT_EQ(call(ca.get(), {"SLOTSMGRTONE", "127.0.0.1", "x", "1000", "k"}),
             "-ERR value is not an integer or out of range");

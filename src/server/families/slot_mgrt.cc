@@ -62,6 +62,9 @@ rt::Task<std::string> send_batch(Server* s, const Move& m) {
     const bool fresh = link == nullptr;
     if (fresh) {
       auto opened = co_await MigrationLink::open(s->env(), m.to, s->config().requirepass, m.db, m.timeout);
+      if (!opened.ok() && opened.error() == rt::Errc::kInvalidArgument) {
+        co_return "ERR target " + m.to.to_string() + " refused the link's AUTH or SELECT";
+      }
       if (!opened.ok()) {
         co_return "IOERR error or timeout connecting to " + m.to.to_string() + ": " +
             std::string(rt::errc_name(opened.error()));

@@ -23,6 +23,8 @@ rt::Task<rt::Result<std::unique_ptr<MigrationLink>>> MigrationLink::open(rt::Env
   if (db != 0) {
     steps.push_back({"SELECT", std::to_string(db)});
   }
+  // Any reply to PING (even NOAUTH) shows the target has registered this link as a client, so a later
+  // CLIENT KILL of it (a fence, see slot_mgrt.cc) stops everything sent on it afterwards.
   steps.push_back({"PING"});
   for (const auto& argv : steps) {
     std::vector<std::string_view> views(argv.begin(), argv.end());
@@ -30,7 +32,7 @@ rt::Task<rt::Result<std::unique_ptr<MigrationLink>>> MigrationLink::open(rt::Env
     if (!r.ok()) {
       co_return r.error();
     }
-    if (r->kind == resp::Kind::kError || r->kind == resp::Kind::kBlobError) {
+    if (argv[0] != "PING" && (r->kind == resp::Kind::kError || r->kind == resp::Kind::kBlobError)) {
       link->last_error_ = r->str;
       co_return rt::Errc::kInvalidArgument;
     }
