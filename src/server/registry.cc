@@ -41,6 +41,7 @@ void register_all_families(Registry& r) {
   register_debug_family(r);
   register_slot_family(r);
   register_slot_migration_family(r);
+  register_slot_migration_async_family(r);
   register_slot_restore_async_family(r);
 }
 

@@ -41,6 +41,7 @@ void register_sort_family(Registry& r);
 void register_debug_family(Registry& r);
 void register_slot_family(Registry& r);
 void register_slot_migration_family(Registry& r);
+void register_slot_migration_async_family(Registry& r);
 void register_slot_restore_async_family(Registry& r);
 void register_all_families(Registry& r);
 

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "cmd/slot.h"
+#include "tests/server/migrate_util.h"
+#include "tests/server/redirect_writer.h"
 #include "tests/server/redis_client.h"
 #include "tests/server/server_process.h"
 
@@ -18,19 +20,7 @@ namespace codis::server::testing {
 namespace {
 
 ServerProcess start(std::vector<std::string> extra = {}) {
-  return ServerProcess(CODIS_SERVER_BIN, std::move(extra));
-}
-
-// `n` keys named prefix<i> that all hash to `slot`.
-std::vector<std::string> keys_in_slot(uint32_t slot, const std::string& prefix, size_t n) {
-  std::vector<std::string> out;
-  for (int i = 0; out.size() < n; ++i) {
-    std::string k = prefix + std::to_string(i);
-    if (cmd::slot_of(k) == slot) {
-      out.push_back(k);
-    }
-  }
-  return out;
+  return start_server(std::move(extra));
 }
 
 TEST(MigrateSync, OneKeyTagMatesAndWholeSlots) {
@@ -130,53 +120,7 @@ TEST(MigrateSync, AWriterFollowingRedirectsLosesNothingWhileTheSlotMoves) {
   const uint32_t slot = 500;
   const std::vector<std::string> keys = keys_in_slot(slot, "c", 40);
 
-  std::atomic<bool> stop{false};
-  std::map<std::string, int64_t> acked;
-  std::atomic<int64_t> redirects{0}, retries{0};
-  std::string writer_error;
-  std::thread writer([&] {
-    std::map<int, Conn> conns;
-    auto conn = [&](int port) -> redisContext* {
-      auto& c = conns[port];
-      if (!c) {
-        c = connect(port);
-      }
-      return c.get();
-    };
-    for (int64_t i = 0; !stop || i < 4000; ++i) {
-      const std::string& k = keys[static_cast<size_t>(i) % keys.size()];
-      int port = a.port();
-      bool asking = false;
-      for (int hop = 0;; ++hop) {
-        if (hop > 1000) {
-          writer_error = "no answer for " + k;
-          return;
-        }
-        if (asking) {
-          call(conn(port), {"ASKING"});
-        }
-        const std::string r = call(conn(port), {"INCR", k});
-        if (r[0] == ':') {
-          acked[k] = std::stoll(r.substr(1));
-          break;
-        }
-        asking = false;
-        if (r.rfind("-ASK ", 0) == 0 || r.rfind("-MOVED ", 0) == 0) {
-          ++redirects;
-          const std::string addr = r.substr(r.find(' ', r.find(' ') + 1) + 1);
-          port = std::stoi(addr.substr(addr.find(':') + 1, addr.find(' ') - addr.find(':') - 1));
-          asking = r[1] == 'A';
-        } else if (r.rfind("-TRYAGAIN ", 0) == 0) {
-          ++retries;
-          port = a.port();
-          std::this_thread::sleep_for(std::chrono::milliseconds(1));
-        } else {
-          writer_error = k + ": " + r;
-          return;
-        }
-      }
-    }
-  });
+  RedirectWriter writer(a.port(), keys);
 
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
   EXPECT_EQ(call(admin_b.get(), {"SLOTSSETSTATE", std::to_string(slot), "importing", aaddr, "2"}), "+OK");
@@ -193,15 +137,14 @@ TEST(MigrateSync, AWriterFollowingRedirectsLosesNothingWhileTheSlotMoves) {
   EXPECT_EQ(call(admin_b.get(), {"SLOTSSETSTATE", std::to_string(slot), "owned", "-", "3"}), "+OK");
   EXPECT_EQ(call(admin_a.get(), {"SLOTSSETSTATE", std::to_string(slot), "not-owned", baddr, "3"}), "+OK");
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  stop = true;
-  writer.join();
-  ASSERT_EQ(writer_error, "");
-  EXPECT_GT(redirects.load(), 0);
-  for (const auto& [k, v] : acked) {
+  writer.stop();
+  ASSERT_EQ(writer.error(), "");
+  EXPECT_GT(writer.redirects(), 0);
+  for (const auto& [k, v] : writer.acked()) {
     EXPECT_EQ(call(admin_b.get(), {"ASKING"}), "+OK");
     EXPECT_EQ(call(admin_b.get(), {"GET", k}), "'" + std::to_string(v) + "'") << k;
   }
-  EXPECT_EQ(acked.size(), keys.size());
+  EXPECT_EQ(writer.acked().size(), keys.size());
   EXPECT_EQ(call(admin_a.get(), {"SLOTSINFO", std::to_string(slot), "1"}), "[]");
 }
 

@@ -349,7 +349,8 @@ TEST(SlotsRestoreAsync, AFailedMessageAcksMinusOneAndClosesTheLink) {
   f.client().close_after_reply = false;
   EXPECT_EQ(f.cmd("slotsrestore-async expire nope 0"), ack("-1", "the specified key doesn\\'t exist (nope)"));
   f.client().close_after_reply = false;
-  EXPECT_EQ(f.cmd("slotsrestore-async list empty 0 0"), ack("-1", "the specified key doesn\\'t exist (empty)"));
+  EXPECT_EQ(f.cmd("slotsrestore-async list empty 0 0"),
+            ack("-1", "the specified key doesn\\'t exist (empty)"));
   f.client().close_after_reply = false;
   EXPECT_EQ(f.cmd("slotsrestore-async zset z 0 0 m notanumber"),
             ack("-1", "invalid zset score ([0]=notanumber)"));

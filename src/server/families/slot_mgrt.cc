@@ -15,6 +15,8 @@
 #include "server/families/util.h"
 #include "server/registry.h"
 #include "server/server.h"
+#include "server/slots/fence.h"
+#include "server/slots/free_later.h"
 #include "server/slots/link.h"
 
 namespace codis::server {
@@ -32,25 +34,6 @@ struct Move {
   uint32_t slot = 0;
 };
 
-// Kills on the target every earlier link whose last request got no reply: that request (an old batch) may
-// still be on its way, and landing after this batch it would put back old values over keys that moved and
-// were written there since. After CLIENT KILL answers, nothing more from those links runs on the target.
-// The link's reply when the target refused, or an error when the link failed (a fence of its own then).
-rt::Task<rt::Result<std::optional<resp::Value>>> kill_fences(Server* s, const Move& m, MigrationLink& link) {
-  for (const std::string& addr : s->migrations().fences(m.to)) {
-    const std::vector<std::string_view> kill = {"CLIENT", "KILL", "ADDR", addr};
-    auto r = co_await link.call(kill, m.timeout);
-    if (!r.ok()) {
-      co_return r.error();
-    }
-    if (r->kind != resp::Kind::kInteger) {
-      co_return std::optional<resp::Value>(std::move(*r));
-    }
-    s->migrations().clear_fence(m.to, addr);
-  }
-  co_return std::optional<resp::Value>();
-}
-
 // Sends the batch, on an idle link to the target when there is one (a link that fails before the reply is
 // replaced once, after the failed one is killed on the target: SLOTSRESTORE replaces its keys, so sending
 // it again is harmless once the first copy can no longer land). "" or the error text.
@@ -58,7 +41,7 @@ rt::Task<std::string> send_batch(Server* s, const Move& m) {
   std::vector<std::string_view> argv(m.restore.begin(), m.restore.end());
   std::string why;
   for (int attempt = 0; attempt < 2; ++attempt) {
-    std::unique_ptr<MigrationLink> link = s->migrations().take_link(m.to, m.db);
+    std::unique_ptr<MigrationLink> link = s->migrations().take_link(m.to, m.db, s->now_ms());
     const bool fresh = link == nullptr;
     if (fresh) {
       auto opened = co_await MigrationLink::open(s->env(), m.to, s->config().requirepass, m.db, m.timeout);
@@ -71,9 +54,9 @@ rt::Task<std::string> send_batch(Server* s, const Move& m) {
       }
       link = std::move(*opened);
     }
-    auto fenced = co_await kill_fences(s, m, *link);
+    auto fenced = co_await kill_fences(s->migrations(), *link, m.timeout);
     if (fenced.ok() && fenced->has_value()) {
-      s->migrations().give_link(std::move(link));
+      s->migrations().give_link(std::move(link), s->now_ms());
       co_return "ERR target " + m.to.to_string() + " refused the keys: " + (*fenced)->str;
     }
     rt::Result<resp::Value> r = rt::Errc::kConnReset;
@@ -86,7 +69,7 @@ rt::Task<std::string> send_batch(Server* s, const Move& m) {
       s->migrations().add_fence(m.to, link->local());
     }
     if (r.ok()) {
-      s->migrations().give_link(std::move(link));
+      s->migrations().give_link(std::move(link), s->now_ms());
       if (r->kind == resp::Kind::kSimpleString && r->str == "OK") {
         co_return "";
       }
@@ -106,6 +89,9 @@ int64_t remove_moved(Server* s, const Move& m) {
   int64_t moved = 0;
   Db& db = s->db(m.db);
   for (const auto& k : m.keys) {
+    if (Entry* e = db.find(k, s->now_ms(), Db::Touch::kNo); e != nullptr) {
+      free_later(*s, std::move(e->value));  // a big value is freed bit by bit
+    }
     if (db.remove(k)) {
       s->touch_watched(m.db, k);
       ++moved;

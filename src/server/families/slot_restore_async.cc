@@ -10,6 +10,7 @@
 //
 // ttl is milliseconds (0: no expiry); a chunk creates its key when it has elements and appends otherwise;
 // hint is the expected size (accepted, unused: the tables grow as needed).
+#include <algorithm>
 #include <string>
 
 #include "cmd/slot.h"
@@ -18,8 +19,10 @@
 #include "server/families/dump_value.h"
 #include "server/families/util.h"
 #include "server/families/zset_cmds.h"
+#include "server/lfu.h"
 #include "server/registry.h"
 #include "server/server.h"
+#include "server/value_length.h"
 
 namespace codis::server {
 namespace {
@@ -57,21 +60,6 @@ Object empty_of(ObjType t) {
       return Object::set();
     default:
       return Object::zset(ZSetValue());
-  }
-}
-
-size_t length_of(const Object& o) {
-  switch (o.type()) {
-    case ObjType::kList:
-      return o.list_value().size();
-    case ObjType::kHash:
-      return o.hash_value().size();
-    case ObjType::kSet:
-      return o.set_value().size();
-    case ObjType::kZSet:
-      return o.zset_value().size();
-    default:
-      return 1;
   }
 }
 
@@ -167,18 +155,31 @@ void cmd_slotsrestore_async(CommandContext& ctx) {
   }
   Entry* e = db.find(key, ctx.now_ms);
   std::string reply = "1";
-  if (iequals(kind, "expire")) {
-    if (ctx.argc() != 4) {
-      return bad_arity();
+  // A codis-cpp source adds the value's access stamp to `expire` and `object`: IDLETIME s or FREQ n.
+  int64_t idle = -1, freq = -1;
+  const size_t base = iequals(kind, "expire") ? 4 : iequals(kind, "object") ? 5 : 0;
+  if (base != 0 && ctx.argc() == base + 2) {
+    int64_t v = 0;
+    if (!parse_non_negative(ctx, ctx.arg(base + 1), "stamp", &v)) {
+      return;
     }
+    if (iequals(ctx.arg(base), "idletime")) {
+      idle = v;
+    } else if (iequals(ctx.arg(base), "freq") && v <= 255) {
+      freq = v;
+    } else {
+      fail(ctx, "invalid stamp (" + std::string(ctx.arg(base)) + " " + std::string(ctx.arg(base + 1)) + ")");
+      return;
+    }
+  } else if (base != 0 && ctx.argc() != base) {
+    return bad_arity();
+  }
+  if (iequals(kind, "expire")) {
     if (e == nullptr) {
       fail(ctx, "the specified key doesn't exist (" + std::string(key) + ")");
       return;
     }
   } else if (iequals(kind, "object")) {
-    if (ctx.argc() != 5) {
-      return bad_arity();
-    }
     if (e != nullptr) {
       fail(ctx, "the specified key already exists (" + std::string(key) + ")");
       return;
@@ -220,12 +221,20 @@ void cmd_slotsrestore_async(CommandContext& ctx) {
     } else if (!append_chunk(ctx, e->value)) {
       return;
     }
-    reply = std::to_string(length_of(e->value));
+    reply = std::to_string(value_length(e->value));
   } else {
     fail(ctx, "unknown command (argc=" + std::to_string(ctx.argc()) + ",cmd=" + kind + ")");
     return;
   }
   db.set_expire(*e, ttl == 0 ? -1 : ctx.now_ms + ttl);
+  // As RESTORE: FREQ counts under an *-lfu policy, IDLETIME otherwise.
+  if (is_lfu(ctx.server.config().maxmemory_policy)) {
+    if (freq >= 0) {
+      e->lru = lfu::stamp(ctx.now_ms, static_cast<uint32_t>(freq));
+    }
+  } else if (idle >= 0) {
+    e->lru = static_cast<uint32_t>(std::max<int64_t>(0, ctx.now_ms / 1000 - idle));
+  }
   ctx.touched(key);
   ack(ctx, 0, reply);
 }

@@ -49,8 +49,7 @@ rt::Task<rt::Result<resp::Value>> MigrationLink::call(std::span<const std::strin
   resp::append_command(argv, request);
   auto r = co_await rt::with_timeout(env_->exec, timeout, round_trip(std::move(request)));
   if (!r.ok()) {
-    usable_ = false;  // a reply may still be on its way: nothing after it could be matched to its request
-    stream_->close();
+    abort();  // a reply may still be on its way: nothing after it could be matched to its request
   }
   co_return r;
 }
@@ -59,6 +58,10 @@ rt::Task<rt::Result<resp::Value>> MigrationLink::round_trip(std::string request)
   if (auto w = co_await rt::write_all(*stream_, request); !w.ok()) {
     co_return w.error();
   }
+  co_return co_await read_reply();
+}
+
+rt::Task<rt::Result<resp::Value>> MigrationLink::read_reply() {
   for (;;) {
     resp::Value v;
     const resp::ParseResult p = parser_.parse(in_, v);
@@ -81,6 +84,66 @@ rt::Task<rt::Result<resp::Value>> MigrationLink::round_trip(std::string request)
     if (*n == 0) {
       co_return rt::Errc::kEof;
     }
+  }
+}
+
+void MigrationLink::queue(std::span<const std::string_view> argv) {
+  resp::append_command(argv, out_);
+}
+
+rt::Task<rt::Result<void>> MigrationLink::write_out() {
+  std::string bytes = std::move(out_);
+  out_.clear();
+  co_return co_await rt::write_all(*stream_, bytes);
+}
+
+rt::Task<rt::Result<void>> MigrationLink::flush(rt::Duration timeout) {
+  if (!usable_) {
+    co_return rt::Errc::kConnReset;
+  }
+  if (out_.empty()) {
+    co_return rt::Result<void>();
+  }
+  auto r = co_await rt::with_timeout(env_->exec, timeout, write_out());
+  if (!r.ok()) {
+    abort();
+  }
+  co_return r;
+}
+
+rt::Task<rt::Result<resp::Value>> MigrationLink::receive(rt::Duration timeout) {
+  if (!usable_) {
+    co_return rt::Errc::kConnReset;
+  }
+  auto r = co_await rt::with_timeout(env_->exec, timeout, read_reply());
+  if (!r.ok()) {
+    abort();
+  }
+  co_return r;
+}
+
+std::optional<resp::Value> MigrationLink::take_buffered() {
+  if (!usable_) {
+    return std::nullopt;
+  }
+  resp::Value v;
+  const resp::ParseResult p = parser_.parse(in_, v);
+  if (p.ok()) {
+    in_.erase(0, p.consumed);
+    return v;
+  }
+  if (p.error()) {
+    abort();  // not RESP: the next receive() fails
+  } else {
+    in_.erase(0, p.consumed);  // the parser keeps what it consumed of a partial reply
+  }
+  return std::nullopt;
+}
+
+void MigrationLink::abort() {
+  if (usable_) {
+    usable_ = false;
+    stream_->close();
   }
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -33,7 +34,22 @@ class MigrationLink {
   // that came are not RESP.
   rt::Task<rt::Result<resp::Value>> call(std::span<const std::string_view> argv, rt::Duration timeout);
 
+  // Pipelining (the async migration streams messages and reads their ACKs as they come): queue() adds a
+  // command to the send buffer, flush() writes the buffer, receive() waits for the next reply and
+  // take_buffered() returns one that already arrived, without waiting. A failure leaves the link unusable.
+  void queue(std::span<const std::string_view> argv);
+  size_t queued_bytes() const { return out_.size(); }
+  rt::Task<rt::Result<void>> flush(rt::Duration timeout);
+  rt::Task<rt::Result<resp::Value>> receive(rt::Duration timeout);
+  std::optional<resp::Value> take_buffered();
+  // Closes the connection now (a cancelled migration); the link is unusable afterwards.
+  void abort();
+
   bool usable() const { return usable_; }
+  // Whether the target is a codis-cpp server (it takes the LRU/LFU stamps of SLOTSRESTORE-ASYNC; found
+  // out by the async migration when it opens the link).
+  bool stamps() const { return stamps_; }
+  void set_stamps(bool on) { stamps_ = on; }
   // This end's address: what the target sees as this link's client address (CLIENT KILL ADDR).
   rt::Endpoint local() const { return stream_->local(); }
   const rt::Endpoint& peer() const { return to_; }
@@ -45,13 +61,17 @@ class MigrationLink {
   MigrationLink(rt::Env& env, rt::StreamPtr s, rt::Endpoint to, int db)
       : env_(&env), stream_(std::move(s)), to_(std::move(to)), db_(db) {}
   rt::Task<rt::Result<resp::Value>> round_trip(std::string request);
+  rt::Task<rt::Result<resp::Value>> read_reply();
+  rt::Task<rt::Result<void>> write_out();
 
   rt::Env* env_;
   rt::StreamPtr stream_;
   rt::Endpoint to_;
   int db_;
   bool usable_ = true;
+  bool stamps_ = false;
   std::string in_;
+  std::string out_;
   resp::ReplyParser parser_;
   std::string last_error_;
 };

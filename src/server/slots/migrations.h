@@ -14,9 +14,12 @@
 #include <utility>
 #include <vector>
 
+#include "server/slots/lazy_free.h"
 #include "server/slots/link.h"
 
 namespace codis::server {
+
+struct AsyncBatch;
 
 class Migrations {
  public:
@@ -37,22 +40,43 @@ class Migrations {
     }
   }
 
-  // An idle link to `to` on `db`, or null; the caller owns it while in use.
-  std::unique_ptr<MigrationLink> take_link(const rt::Endpoint& to, int db) {
+  // The async batch running on `db` (SLOTSMGRT*-ASYNC), or null; set_async(db, nullptr) ends it.
+  std::shared_ptr<AsyncBatch> async(int db) const {
+    auto it = async_.find(db);
+    return it == async_.end() ? nullptr : it->second;
+  }
+  void set_async(int db, std::shared_ptr<AsyncBatch> b) {
+    if (b == nullptr) {
+      async_.erase(db);
+    } else {
+      async_[db] = std::move(b);
+    }
+  }
+  bool any_async() const { return !async_.empty(); }
+
+  // Moved values waiting to be freed bit by bit.
+  LazyFree& lazy_free() { return lazy_free_; }
+
+  // An idle link to `to` on `db`, or null; the caller owns it while in use. A link idle for longer than
+  // kLinkIdleMs is closed instead (the target may have dropped it as an idle client).
+  std::unique_ptr<MigrationLink> take_link(const rt::Endpoint& to, int db, int64_t now_ms) {
     auto it = links_.find(link_key(to, db));
     if (it == links_.end()) {
       return nullptr;
     }
-    auto link = std::move(it->second);
+    auto link = std::move(it->second.link);
+    const int64_t since = it->second.since_ms;
     links_.erase(it);
-    return link;
+    return now_ms - since > kLinkIdleMs ? nullptr : std::move(link);
   }
   // Keeps a link that is still usable for the next move (one per target and database).
-  void give_link(std::unique_ptr<MigrationLink> link) {
+  void give_link(std::unique_ptr<MigrationLink> link, int64_t now_ms) {
     if (link != nullptr && link->usable()) {
-      links_[link_key(link->peer(), link->db())] = std::move(link);
+      const std::string key = link_key(link->peer(), link->db());  // before the link moves out
+      links_[key] = IdleLink{std::move(link), now_ms};
     }
   }
+  static constexpr int64_t kLinkIdleMs = 60000;
   size_t idle_links() const { return links_.size(); }
 
   // A link to `to` whose last request got no reply: its client address on the target.
@@ -88,7 +112,13 @@ class Migrations {
     }
   };
   std::set<std::pair<int, std::string>, Less> in_flight_;
-  std::map<std::string, std::unique_ptr<MigrationLink>> links_;
+  struct IdleLink {
+    std::unique_ptr<MigrationLink> link;
+    int64_t since_ms = 0;
+  };
+  std::map<std::string, IdleLink> links_;
+  std::map<int, std::shared_ptr<AsyncBatch>> async_;
+  LazyFree lazy_free_;
   std::map<std::string, std::set<std::string>> fences_;  // target -> client addresses to kill there
 };
 
