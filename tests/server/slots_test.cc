@@ -297,6 +297,12 @@ TEST(SlotCommands, SlotsRestoreIsAllOrNothing) {
   EXPECT_EQ(f.cmd("exists x"), ":0");
   EXPECT_EQ(f.cmd("slotsrestore a 0"), "-ERR wrong number of arguments for 'slotsrestore' command");
   EXPECT_EQ(f.run_args({"slotsrestore", "a", "-1", payload(raw_s)}), "-ERR invalid ttl value, must be >= 0");
+  // now + ttl past int64 is refused, not overflowed into a time in the past (found by the slot_restore
+  // fuzzer), and refuses the whole batch.
+  EXPECT_EQ(
+      f.run_args({"slotsrestore", "a", "0", payload(raw_s), "b", "9223372036854775807", payload(raw_s)}),
+      "-ERR invalid expire time in 'slotsrestore' command");
+  EXPECT_EQ(f.cmd("exists a b"), ":0");
 }
 
 }  // namespace
@@ -366,6 +372,29 @@ TEST(SlotsRestoreAsync, AFailedMessageAcksMinusOneAndClosesTheLink) {
   f.client().close_after_reply = false;
   EXPECT_EQ(f.cmd("exists z h l"), ":0");
   EXPECT_EQ(f.cmd("slotsrestore-async-auth pw"), ack("-1", "Client sent AUTH, but no password is set"));
+}
+
+// Found by the slot_restore fuzzer: a NaN score was taken as a number (and a chunk of only NaN scores stored
+// an empty zset, acked 0); a bad score anywhere in a chunk appended the members before it; now + ttl could
+// overflow.
+TEST(SlotsRestoreAsync, AFailedChunkChangesNothing) {
+  ServerFixture f;
+  EXPECT_EQ(f.cmd("slotsrestore-async zset z 0 0 m nan"), ack("-1", "invalid zset score ([0]=nan)"));
+  f.client().close_after_reply = false;
+  EXPECT_EQ(f.cmd("exists z"), ":0");
+  EXPECT_EQ(f.cmd("slotsrestore-async zset z 0 0 a 1"), ack("0", "1"));
+  EXPECT_EQ(f.cmd("slotsrestore-async zset z 0 0 b 2 c -nan"), ack("-1", "invalid zset score ([1]=-nan)"));
+  f.client().close_after_reply = false;
+  EXPECT_EQ(f.cmd("zrange z 0 -1 withscores"), "['a', '1']");
+  EXPECT_EQ(f.cmd("slotsrestore-async zset z 0 0 b inf"), ack("0", "2"));
+  EXPECT_EQ(f.cmd("slotsrestore-async list l 9223372036854775807 0 a"),
+            ack("-1", "invalid TTL value (TTL=9223372036854775807)"));
+  f.client().close_after_reply = false;
+  EXPECT_EQ(f.cmd("slotsrestore-async expire z 9223372036854775807"),
+            ack("-1", "invalid TTL value (TTL=9223372036854775807)"));
+  f.client().close_after_reply = false;
+  EXPECT_EQ(f.cmd("exists l"), ":0");
+  EXPECT_EQ(f.cmd("pttl z"), ":-1");
 }
 
 TEST(SlotsRestoreAsync, AuthAndClusterModeSlots) {

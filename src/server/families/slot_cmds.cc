@@ -1,11 +1,13 @@
 // Codis's slot commands that need no link to another server (codis.md section 3) and the ownership
 // commands of our own (docs/slots.md): SLOTSHASHKEY, SLOTSINFO, SLOTSSCAN, SLOTSDEL, SLOTSCHECK,
 // SLOTSRESTORE, SLOTSSETSTATE, SLOTSSTATE and ASKING.
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "cmd/slot.h"
 #include "server/families/dump_value.h"
+#include "server/families/expire_args.h"
 #include "server/families/util.h"
 #include "server/registry.h"
 #include "server/server.h"
@@ -213,6 +215,10 @@ void cmd_slotsrestore(CommandContext& ctx) {
     }
     if (ttl < 0) {
       ctx.out.error("ERR invalid ttl value, must be >= 0");
+      return;
+    }
+    if (ttl > INT64_MAX - ctx.now_ms) {  // now + ttl would overflow
+      ctx.out.error(invalid_expire("slotsrestore"));
       return;
     }
     if (std::string error = restore_value(ctx, ctx.arg(i + 2), &it.value); !error.empty()) {

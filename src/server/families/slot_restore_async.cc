@@ -11,6 +11,7 @@
 // ttl is milliseconds (0: no expiry); a chunk creates its key when it has elements and appends otherwise;
 // hint is the expected size (accepted, unused: the tables grow as needed).
 #include <algorithm>
+#include <cstdint>
 #include <string>
 
 #include "cmd/slot.h"
@@ -63,9 +64,19 @@ Object empty_of(ObjType t) {
   }
 }
 
-// Appends one chunk's elements (argv[5...]) to `o`, a value of the chunk's type.
+// Appends one chunk's elements (argv[5...]) to `o`, a value of the chunk's type. A zset chunk's scores are
+// all checked first (Redis's rules: no NaN), so a refused chunk changes nothing.
 bool append_chunk(CommandContext& ctx, Object& o) {
   const Config& config = ctx.server.config();
+  if (o.is(ObjType::kZSet)) {
+    for (size_t i = 6; i < ctx.argc(); i += 2) {
+      double score = 0;
+      if (!parse_score(ctx.arg(i), &score)) {
+        return fail(ctx, "invalid zset score ([" + std::to_string((i - 6) / 2) +
+                             "]=" + std::string(ctx.arg(i)) + ")");
+      }
+    }
+  }
   for (size_t i = 5; i < ctx.argc(); ++i) {
     switch (o.type()) {
       case ObjType::kList:
@@ -82,10 +93,7 @@ bool append_chunk(CommandContext& ctx, Object& o) {
         break;
       case ObjType::kZSet: {
         double score = 0;
-        if (!resp::parse_double(ctx.arg(i + 1), &score)) {
-          return fail(ctx, "invalid zset score ([" + std::to_string((i - 5) / 2) +
-                               "]=" + std::string(ctx.arg(i + 1)) + ")");
-        }
+        (void)parse_score(ctx.arg(i + 1), &score);  // checked above
         o.zset_value().add(ctx.arg(i), score, {}, zset_limits(ctx));
         ++i;
         break;
@@ -151,6 +159,10 @@ void cmd_slotsrestore_async(CommandContext& ctx) {
   }
   int64_t ttl = 0;
   if (!parse_non_negative(ctx, ctx.arg(3), "TTL", &ttl)) {
+    return;
+  }
+  if (ttl > INT64_MAX - ctx.now_ms) {  // now + ttl would overflow
+    fail(ctx, "invalid TTL value (TTL=" + std::string(ctx.arg(3)) + ")");
     return;
   }
   Entry* e = db.find(key, ctx.now_ms);
