@@ -62,8 +62,8 @@ const std::vector<ScenarioEntry>& scenarios() {
        "every move completes after heal. Servers are not crashed or paused (no persistence yet): the driver "
        "and writers are",
        make_slot_migration_scenario,
-       {"mgrt-delete-before-ack", "slot-skip-ownership-check", "slot-accept-stale-epoch",
-        "slot-importing-without-asking"}},
+       {"mgrt-delete-before-ack", "mgrt-async-end-before-acks", "mgrt-skip-fence",
+        "slot-skip-ownership-check", "slot-accept-stale-epoch", "slot-importing-without-asking"}},
       {"disk_log",
        "a durable append-only log (length, CRC-32, sequence number, payload; acknowledged after a successful "
        "sync; a failed write or sync rewrites it to a fresh file) under kill -9, power loss, failed writes "

@@ -1,8 +1,12 @@
 // slot_migration: two cluster-mode codis-servers (hosts a and b), a driver playing the dashboard and
 // writers playing proxies. The driver gives a every slot, then, until heal, moves a few slots back and forth
-// one at a time (target importing, source migrating, SLOTSMGRTTAGSLOT until the slot is empty, target
-// owned, source not-owned; each step one epoch apart, retried on timeouts over a new connection, with the
-// timeout doubling after each miss, so a late copy of an old step can still reach a server). Writers INCR
+// one at a time (target importing, source migrating, batches until the slot is empty, target owned, source
+// not-owned; each step one epoch apart, retried on timeouts over a new connection, with the timeout doubling
+// after each miss, so a late copy of an old step can still reach a server). A batch is a SLOTSMGRTTAGSLOT or,
+// more often, a SLOTSMGRTTAGSLOT-ASYNC with tiny maxbulks, maxbytes and numkeys (so big values go in chunks
+// and several messages are in flight); after a batch's call got no answer the driver sometimes sends
+// SLOTSMGRT-ASYNC-CANCEL before trying again. Each moving slot also holds a hash, a set and a sorted set
+// of 12 elements, written once by the driver, that must arrive whole. Writers INCR
 // keys of the moving slots (tagged and untagged) and of slots that stay, following -MOVED, -ASK and
 // -TRYAGAIN, and sometimes send to the wrong server as a proxy with a stale table would.
 // Invariants: no INCR answer repeats a value already acknowledged and each is above every value
@@ -10,9 +14,9 @@
 // server's epoch for a slot never goes back; no slot is owned by both servers, and no key is on both
 // servers unless its slot is migrating from one to the other; after heal every move completes, each slot
 // sits owned on one server and not-owned on the other, and each key's value lies between its acknowledged
-// increments and those plus the unknown ones. Servers are not crashed, paused or powered off (their data
-// does not survive a restart yet): the chaos crashes and pauses the driver and the writers, and the network
-// and clock faults hit everyone.
+// increments and those plus the unknown ones, and each big value is whole on its slot's owner only. Servers
+// are not crashed, paused or powered off (their data does not survive a restart yet): the chaos crashes and
+// pauses the driver and the writers, and the network and clock faults hit everyone.
 #include <map>
 #include <set>
 #include <string>
@@ -36,6 +40,15 @@ constexpr int kWriters = 3;
 constexpr int kMovingSlots = 3;
 constexpr int kOpsAfterHeal = 20;
 const std::string kAddr[2] = {"a:6379", "b:6379"};
+
+// A value of 12 elements written once by the driver (idempotently: HSET, SADD, ZADD) and moved with its
+// slot, in chunks when the batch's maxbulks is below 6.
+struct Big {
+  std::string name;
+  uint32_t slot = 0;
+  std::string type;  // hash, set, zset
+};
+constexpr int kBigElements = 12;
 
 struct Key {
   std::string name;
@@ -115,6 +128,20 @@ class SlotMigrationScenario final : public ServerScenario {
       violation("a server is down at the end");
       return;
     }
+    for (const Big& b : bigs_) {
+      const int o = owner_of(b.slot);
+      if (server(1 - o)->db(0).peek(b.name, 0) != nullptr) {
+        violation(b.name + " is still on " + kAddr[1 - o] + " after its slot settled on " + kAddr[o]);
+      }
+      const auto* e = server(o)->db(0).peek(b.name, 0);
+      if (e == nullptr) {
+        violation(b.name + " is missing on " + kAddr[o] + ", the owner of its slot, at the end");
+      } else if (std::string why = big_problem(b, e->value); !why.empty()) {
+        violation(b.name + " arrived broken on " + kAddr[o] + ": " + why);
+      } else if (e->has_expire()) {
+        violation(b.name + " kept a TTL on " + kAddr[o] + " (a chunk's temporary one)");
+      }
+    }
     for (const Key& k : keys_) {
       const int o = owner_of(k.slot);
       if (server(1 - o)->db(0).peek(k.name, 0) != nullptr) {
@@ -158,6 +185,9 @@ class SlotMigrationScenario final : public ServerScenario {
       for (int i = 0; i < 3; ++i) {
         keys_.push_back(Key{tag + ":" + std::to_string(i), s, {}, 0});
       }
+      for (const char* type : {"hash", "set", "zset"}) {
+        bigs_.push_back(Big{tag + type, s, type});
+      }
       int found = 0;
       for (int i = 0; found < 2; ++i) {
         const std::string k = "m" + std::to_string(i);
@@ -181,9 +211,10 @@ class SlotMigrationScenario final : public ServerScenario {
   struct Step {
     int server = 0;
     std::string slots;  // "s" or "first-last"
-    std::string state;  // empty: SLOTSMGRTTAGSLOT from `server` to the other one
+    std::string state;  // empty: a batch from `server` to the other one
     std::string peer;
     uint64_t epoch = 0;
+    std::vector<std::string> write;  // not empty: this command (a big value's), until it answers an integer
   };
 
   // The steps of moving slot s to the other server (epochs e+1 and e+2).
@@ -191,11 +222,11 @@ class SlotMigrationScenario final : public ServerScenario {
     const int from = owner_.at(s), to = 1 - from;
     const uint64_t e = epoch_.at(s);
     const std::string ss = std::to_string(s);
-    return {{to, ss, "importing", kAddr[from], e + 1},
-            {from, ss, "migrating", kAddr[to], e + 1},
-            {from, ss, "", kAddr[to], 0},
-            {to, ss, "owned", "-", e + 2},
-            {from, ss, "not-owned", kAddr[to], e + 2}};
+    return {{to, ss, "importing", kAddr[from], e + 1, {}},
+            {from, ss, "migrating", kAddr[to], e + 1, {}},
+            {from, ss, "", kAddr[to], 0, {}},
+            {to, ss, "owned", "-", e + 2, {}},
+            {from, ss, "not-owned", kAddr[to], e + 2, {}}};
   }
 
   // A connection per server, reopened after any error.
@@ -203,11 +234,52 @@ class SlotMigrationScenario final : public ServerScenario {
     std::unique_ptr<RespClient> c[2];
   };
 
+  // The command that writes a big value (the same whole value however often it runs).
+  static std::vector<std::string> big_write(const Big& b) {
+    std::vector<std::string> args = {b.type == "hash" ? "HSET" : b.type == "set" ? "SADD" : "ZADD", b.name};
+    for (int i = 0; i < kBigElements; ++i) {
+      if (b.type == "zset") {
+        args.push_back(std::to_string(i) + ".5");
+      }
+      args.push_back("e" + std::to_string(i));
+      if (b.type == "hash") {
+        args.push_back("v" + std::to_string(i));
+      }
+    }
+    return args;
+  }
+
+  // "" when `o` is b's whole value.
+  static std::string big_problem(const Big& b, const server::Object& o) {
+    size_t n = 0;
+    bool right = true;
+    if (b.type == "hash" && o.is(server::ObjType::kHash)) {
+      for (const auto& [f, v] : o.hash_value()) {
+        right = right && v == "v" + f.substr(1);
+        ++n;
+      }
+    } else if (b.type == "set" && o.is(server::ObjType::kSet)) {
+      n = o.set_value().size();
+    } else if (b.type == "zset" && o.is(server::ObjType::kZSet)) {
+      o.zset_value().for_each([&](std::string_view m, double score) {
+        right = right && std::to_string(score).starts_with(std::string(m.substr(1)) + ".5");
+        ++n;
+      });
+    } else {
+      return "a " + std::string(server::type_name(o.type())) + ", not a " + b.type;
+    }
+    if (n != kBigElements || !right) {
+      return std::to_string(n) + " elements" + (right ? "" : ", some wrong");
+    }
+    return "";
+  }
+
   // One step, retried until it succeeds; the driver's state (the plan and how far it got) lives in the
   // scenario, as the dashboard keeps its in the coordinator, so a restarted driver resumes the step.
   Task<void> run_step(rt::Env& env, DriverConns& conns, Step st) {
     rt::Duration timeout = rt::milliseconds(env.random.uniform(10, 100));
     int64_t mgrt_timeout = env.random.uniform(20, 200);
+    bool unanswered = false;  // the last batch got no answer: it may still run on the server
     for (;;) {
       auto& c = conns.c[st.server];
       if (!c) {
@@ -216,21 +288,60 @@ class SlotMigrationScenario final : public ServerScenario {
           continue;
         }
       }
+      const bool batch = st.state.empty() && st.write.empty();
+      if (batch && unanswered && env.random.chance(0.5)) {
+        // As an operator would: stop whatever batch still runs (its keys stay on the source), then retry.
+        unanswered = false;
+        std::vector<std::string> cancel = {"SLOTSMGRT-ASYNC-CANCEL"};
+        auto r = co_await c->call(env, std::move(cancel), timeout);
+        if (!r.ok()) {
+          c->close();  // its answer may still come: not on the connection of the next call
+          c.reset();
+          continue;
+        }
+        if (r->kind != resp::Kind::kInteger) {
+          violation("driver: SLOTSMGRT-ASYNC-CANCEL on " + kAddr[st.server] + " answered " + describe(*r));
+          co_return;
+        }
+        continue;
+      }
       std::vector<std::string> args;
-      if (st.state.empty()) {
+      if (!st.write.empty()) {
+        args = st.write;
+      } else if (batch && env.random.chance(0.3)) {
         const rt::Endpoint to = parse_addr(st.peer);
         args = {"SLOTSMGRTTAGSLOT", to.host, std::to_string(to.port), std::to_string(mgrt_timeout), st.slots};
+      } else if (batch) {
+        // Tiny limits: big values go in chunks of 1 to 4 elements, a few messages in flight at a time.
+        const rt::Endpoint to = parse_addr(st.peer);
+        args = {"SLOTSMGRTTAGSLOT-ASYNC",
+                to.host,
+                std::to_string(to.port),
+                std::to_string(mgrt_timeout),
+                std::to_string(env.random.uniform(1, 4)),
+                std::to_string(env.random.uniform(1, 300)),
+                st.slots,
+                std::to_string(env.random.uniform(1, 6))};
       } else {
         args = {"SLOTSSETSTATE", st.slots, st.state, st.peer, std::to_string(st.epoch)};
       }
-      const rt::Duration wait = st.state.empty() ? timeout + rt::milliseconds(mgrt_timeout * 4) : timeout;
+      const rt::Duration wait = batch ? timeout + rt::milliseconds(mgrt_timeout * 4) : timeout;
       auto r = co_await c->call(env, args, wait);
       if (!r.ok()) {
         // No answer: the command may still arrive later. Reconnect and send it again, more patiently.
         c->close();
         c.reset();
         timeout = std::min<rt::Duration>(timeout * 2, rt::seconds(2));
+        unanswered = batch;
         continue;
+      }
+      if (!st.write.empty()) {
+        if (r->kind == resp::Kind::kInteger) {
+          co_return;
+        }
+        violation("driver: " + args[0] + " " + args[1] + " on " + kAddr[st.server] + " answered " +
+                  describe(*r));
+        co_return;
       }
       if (!st.state.empty()) {
         if (r->kind == resp::Kind::kSimpleString && r->str == "OK") {
@@ -247,10 +358,12 @@ class SlotMigrationScenario final : public ServerScenario {
         co_await rt::sleep_for(env.exec, rt::milliseconds(env.random.uniform(0, 20)));
         continue;
       }
-      if (r->is_error() && r->str.starts_with("IOERR")) {
+      if (r->is_error() && (r->str.starts_with("IOERR") || r->str.starts_with("ERR interrupted"))) {
         mgrt_timeout = std::min<int64_t>(mgrt_timeout * 2, 5000);  // a slow or cut link: be more patient
-      } else if (!(r->is_error() && r->str.starts_with("TRYAGAIN"))) {
-        violation("driver: SLOTSMGRTTAGSLOT " + st.slots + " on " + kAddr[st.server] + " answered " +
+      } else if (!(r->is_error() &&
+                   (r->str.starts_with("TRYAGAIN") || r->str == "ERR the specified DB is being migrated"))) {
+        // (A batch still runs when an earlier call's answer was lost: wait for it.)
+        violation("driver: " + args[0] + " " + st.slots + " on " + kAddr[st.server] + " answered " +
                   describe(*r));
         co_return;
       }
@@ -262,10 +375,14 @@ class SlotMigrationScenario final : public ServerScenario {
     DriverConns conns;
     if (!setup_done_) {
       // Named, not temporaries: GCC 12 destroys a temporary argument of a coroutine call too early.
-      Step own{0, "0-1023", "owned", "-", 1};
-      Step not_own{1, "0-1023", "not-owned", kAddr[0], 1};
+      Step own{0, "0-1023", "owned", "-", 1, {}};
+      Step not_own{1, "0-1023", "not-owned", kAddr[0], 1, {}};
       co_await run_step(env, conns, std::move(own));
       co_await run_step(env, conns, std::move(not_own));
+      for (const Big& b : bigs_) {
+        Step write{0, "", "", "", 0, big_write(b)};
+        co_await run_step(env, conns, std::move(write));
+      }
       setup_done_ = true;
     }
     for (;;) {
@@ -378,12 +495,19 @@ class SlotMigrationScenario final : public ServerScenario {
         violation("slot " + std::to_string(s) + " is owned by both servers: " + show(a) + " / " + show(b));
       }
     }
+    std::vector<std::pair<const std::string*, uint32_t>> names;
     for (const Key& k : keys_) {
-      if (server(0)->db(0).peek(k.name, 0) == nullptr || server(1)->db(0).peek(k.name, 0) == nullptr) {
+      names.emplace_back(&k.name, k.slot);
+    }
+    for (const Big& b : bigs_) {
+      names.emplace_back(&b.name, b.slot);
+    }
+    for (const auto& [name, slot] : names) {
+      if (server(0)->db(0).peek(*name, 0) == nullptr || server(1)->db(0).peek(*name, 0) == nullptr) {
         continue;
       }
-      const SlotInfo& a = server(0)->slot_states().at(k.slot);
-      const SlotInfo& b = server(1)->slot_states().at(k.slot);
+      const SlotInfo& a = server(0)->slot_states().at(slot);
+      const SlotInfo& b = server(1)->slot_states().at(slot);
       // Legal only while one server migrates the slot to the other, which imports it from the first: the
       // source's copy is the one served, the target's (a batch landing, or one whose acknowledgement was
       // lost) is replaced when the key is sent again.
@@ -392,7 +516,7 @@ class SlotMigrationScenario final : public ServerScenario {
       const bool b_to_a = b.state == SlotState::kMigrating && b.peer == kAddr[0] &&
                           a.state == SlotState::kImporting && a.peer == kAddr[1];
       if (!a_to_b && !b_to_a) {
-        violation(k.name + " is on both servers while its slot is " + show(a) + " on a and " + show(b) +
+        violation(*name + " is on both servers while its slot is " + show(a) + " on a and " + show(b) +
                   " on b");
       }
     }
@@ -408,6 +532,7 @@ class SlotMigrationScenario final : public ServerScenario {
   ServerSlot b_;
   std::vector<Process*> actors_;
   std::vector<Key> keys_;
+  std::vector<Big> bigs_;
   std::vector<uint32_t> moving_;
   std::map<uint32_t, int> owner_;       // slot -> 0 (a) or 1 (b), as of the last finished move
   std::map<uint32_t, uint64_t> epoch_;  // slot -> epoch of its last finished move

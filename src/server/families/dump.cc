@@ -224,12 +224,14 @@ std::string restore_value(CommandContext& ctx, std::string_view payload, Object*
   return "";
 }
 
-rdb::DumpStatus dump_payload(const Object& o, std::string* payload) {
+rdb::DumpStatus dump_payload(const Object& o, std::string* payload, bool compress) {
   rdb::DumpValue v;
   if (!to_dump_value(o, &v)) {
     return rdb::dump_error(rdb::DumpErrc::kUnsupported, "no DUMP encoding for this type");
   }
-  return rdb::DumpEncoder().encode_payload(v, dump_type(o, v), payload);
+  rdb::EncodeOptions options;
+  options.compress = compress;
+  return rdb::DumpEncoder(options).encode_payload(v, dump_type(o, v), payload);
 }
 
 void register_dump_family(Registry& r) {

@@ -12,8 +12,10 @@
 namespace codis::server {
 
 // Appends the Redis 7.0 DUMP payload of `o` (type byte, object, RDB version, CRC-64) to *payload, in the
-// encoding the value has (a sorted set's listpack or skip list) or the one Redis would give it.
-rdb::DumpStatus dump_payload(const Object& o, std::string* payload);
+// encoding the value has (a sorted set's listpack or skip list) or the one Redis would give it. Strings are
+// LZF-compressed as DUMP does unless `compress` is false (a migration: on a LAN compressing costs more than
+// the bytes it saves).
+rdb::DumpStatus dump_payload(const Object& o, std::string* payload, bool compress = true);
 
 // Decodes a DUMP payload into the value RESTORE would store (encodings settled as loading settles them);
 // "" on success, else the error reply (without '-').

@@ -54,7 +54,7 @@ rt::Task<std::string> send_batch(Server* s, const Move& m) {
       }
       link = std::move(*opened);
     }
-    auto fenced = co_await kill_fences(s->migrations(), *link, m.timeout);
+    auto fenced = co_await kill_fences(s->env(), s->migrations(), *link, m.timeout);
     if (fenced.ok() && fenced->has_value()) {
       s->migrations().give_link(std::move(link), s->now_ms());
       co_return "ERR target " + m.to.to_string() + " refused the keys: " + (*fenced)->str;
@@ -199,7 +199,7 @@ void migrate(CommandContext& ctx, bool tag, bool by_slot) {
   for (const auto& k : m.keys) {
     const Entry* e = db.peek(k, ctx.now_ms);
     std::string payload;
-    if (auto st = dump_payload(e->value, &payload); !st.ok()) {
+    if (auto st = dump_payload(e->value, &payload, /*compress=*/false); !st.ok()) {
       ctx.out.error(rdb::dump_error_reply(st.error().code));
       return;
     }

@@ -8,13 +8,14 @@
 // or cancelled batch leaves them all here, and a retry starts each key over with `del`.
 // SLOTSMGRT-ASYNC-FENCE waits for the db's batch, -CANCEL ends it, -STATUS describes it; the -ASYNC-DUMP
 // forms return the messages instead of sending them.
+#include <absl/container/flat_hash_set.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
 
 #include "cmd/slot.h"
@@ -37,8 +38,9 @@ constexpr int64_t kMaxMaxBytes = INT32_MAX / 2;
 constexpr int64_t kDefaultNumKeys = 128;
 // One round of message making stops after this much, so a batch of big values never holds the server for
 // long between two chances to serve others (the ACKs keep the pipe full).
-constexpr size_t kRoundMessages = 64;
+constexpr size_t kRoundMessages = 256;
 constexpr size_t kRoundBytes = 256 * 1024;
+constexpr rt::Duration kRoundTime = rt::microseconds(250);
 
 // A non-negative integer argument, Codis's way: `ERR invalid value of <what> (<arg>)`.
 bool parse_arg(CommandContext& ctx, std::string_view arg, std::string_view what, int64_t lo, int64_t hi,
@@ -55,8 +57,8 @@ bool parse_arg(CommandContext& ctx, std::string_view arg, std::string_view what,
 // Adds `key` (when it is here and not already in) and, with `tag`, every key of its slot sharing its hash
 // tag, so that a tag's keys always travel in one batch.
 void add_key(const Db& db, int64_t now_ms, std::string_view key, bool tag,
-             std::unordered_set<std::string>& seen, std::vector<std::string>& keys) {
-  if (seen.contains(std::string(key)) || db.peek(key, now_ms) == nullptr) {
+             absl::flat_hash_set<std::string>& seen, std::vector<std::string>& keys) {
+  if (seen.contains(absl::string_view(key.data(), key.size())) || db.peek(key, now_ms) == nullptr) {
     return;
   }
   seen.emplace(key);
@@ -67,7 +69,8 @@ void add_key(const Db& db, int64_t now_ms, std::string_view key, bool tag,
   }
   const std::string own(key);
   for (const Entry& e : db.slot_table(cmd::slot_of(own))) {
-    if (cmd::hash_tag(e.key()) == t && !db.is_expired(e, now_ms) && !seen.contains(std::string(e.key()))) {
+    if (cmd::hash_tag(e.key()) == t && !db.is_expired(e, now_ms) &&
+        !seen.contains(absl::string_view(e.key().data(), e.key().size()))) {
       seen.emplace(e.key());
       keys.emplace_back(e.key());
     }
@@ -80,7 +83,7 @@ std::vector<std::string> pick_slot_keys(Server& s, int db_index, int64_t now_ms,
                                         size_t numkeys, bool tag) {
   const Db& db = s.db(db_index);
   std::vector<std::string> keys;
-  std::unordered_set<std::string> seen;
+  absl::flat_hash_set<std::string> seen;
   const SlotTable& t = db.slot_table(slot);
   for (int round = 0; round < 2 && keys.empty(); ++round) {
     uint64_t cursor = round == 0 ? s.env().random.next_u64() : 0;
@@ -200,7 +203,7 @@ rt::Task<std::string> stream_batch(Server* s, AsyncBatch& b) {
   const rt::Endpoint local = link->local();
   b.link = std::move(link);
   MigrationLink& l = *b.link;
-  auto fenced = co_await kill_fences(s->migrations(), l, timeout);
+  auto fenced = co_await kill_fences(s->env(), s->migrations(), l, timeout);
   if (b.cancelled) {
     co_return "";
   }
@@ -218,8 +221,10 @@ rt::Task<std::string> stream_batch(Server* s, AsyncBatch& b) {
   std::vector<std::string_view> argv;
   for (;;) {
     size_t round_msgs = 0, round_bytes = 0;
+    const rt::MonoTime round_end = s->env().clock.mono() + kRoundTime;
     while (b.current < b.streams.size() && (b.sending == 0 || unacked_bytes < b.limits.maxbytes) &&
-           round_msgs < kRoundMessages && round_bytes < kRoundBytes) {
+           round_msgs < kRoundMessages && round_bytes < kRoundBytes &&
+           (round_msgs == 0 || s->env().clock.mono() < round_end)) {
       const int64_t now_ms = s->now_ms();
       KeyStream& ks = b.streams[b.current];
       if (!ks.next(s->db(b.db), now_ms, static_cast<uint32_t>(now_ms / 1000), b.limits, &msg)) {
@@ -241,6 +246,11 @@ rt::Task<std::string> stream_batch(Server* s, AsyncBatch& b) {
     }
     if (b.sending == 0) {
       co_return "";  // every message acknowledged
+    }
+    if (b.current == b.streams.size() && s->env().exec.planted("mgrt-async-end-before-acks")) {
+      // The planted bug (codis-sim --bug): the batch ends once its last message is written, not acked.
+      auto w = co_await l.flush(timeout);
+      co_return w.ok() ? "" : io_error(b, w.error());
     }
     if (auto w = co_await l.flush(timeout); !w.ok()) {
       if (b.cancelled) {
@@ -328,7 +338,7 @@ void migrate_async(CommandContext& ctx, bool tag, bool by_slot) {
     b->keys = pick_slot_keys(s, b->db, ctx.now_ms, b->slot,
                              static_cast<size_t>(numkeys == 0 ? kDefaultNumKeys : numkeys), tag);
   } else {
-    std::unordered_set<std::string> seen;
+    absl::flat_hash_set<std::string> seen;
     for (size_t i = 6; i < ctx.argv.size(); ++i) {
       add_key(db, ctx.now_ms, ctx.arg(i), tag, seen, b->keys);
     }
@@ -373,7 +383,7 @@ void dump_async(CommandContext& ctx, bool tag) {
   lim.maxbytes = SIZE_MAX;
   const Db& db = ctx.db();
   std::vector<std::string> keys;
-  std::unordered_set<std::string> seen;
+  absl::flat_hash_set<std::string> seen;
   for (size_t i = 3; i < ctx.argv.size(); ++i) {
     add_key(db, ctx.now_ms, ctx.arg(i), tag, seen, keys);
   }

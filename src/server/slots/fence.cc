@@ -6,9 +6,12 @@
 
 namespace codis::server {
 
-rt::Task<rt::Result<std::optional<resp::Value>>> kill_fences(Migrations& m, MigrationLink& link,
+rt::Task<rt::Result<std::optional<resp::Value>>> kill_fences(rt::Env& env, Migrations& m, MigrationLink& link,
                                                              rt::Duration timeout) {
   const rt::Endpoint to = link.peer();
+  if (env.exec.planted("mgrt-skip-fence")) {
+    co_return std::optional<resp::Value>();  // the planted bug mgrt-skip-fence (codis-sim --bug)
+  }
   for (const std::string& addr : m.fences(to)) {
     const std::vector<std::string_view> kill = {"CLIENT", "KILL", "ADDR", addr};
     auto r = co_await link.call(kill, timeout);

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "resp/value.h"
+#include "rt/env.h"
 #include "rt/result.h"
 #include "rt/task.h"
 #include "server/slots/link.h"
@@ -14,9 +15,10 @@
 
 namespace codis::server {
 
-// Kills the fences of link->peer() over `link`. The target's reply when it refused a kill (the link stays
-// usable), an error when the link failed (a fence of its own then), nothing when all are gone.
-rt::Task<rt::Result<std::optional<resp::Value>>> kill_fences(Migrations& m, MigrationLink& link,
+// Kills the fences of link->peer() over `link` (not under the planted bug mgrt-skip-fence). The target's
+// reply when it refused a kill (the link stays usable), an error when the link failed (a fence of its own
+// then), nothing when all are gone.
+rt::Task<rt::Result<std::optional<resp::Value>>> kill_fences(rt::Env& env, Migrations& m, MigrationLink& link,
                                                              rt::Duration timeout);
 
 }  // namespace codis::server

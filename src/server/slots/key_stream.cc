@@ -73,7 +73,7 @@ bool KeyStream::next(const Db& db, int64_t now_ms, uint32_t lru_clock, const Str
   switch (stage_) {
     case Stage::kPayload: {
       std::string payload;
-      if (auto st = dump_payload(e->value, &payload); !st.ok()) {
+      if (auto st = dump_payload(e->value, &payload, /*compress=*/false); !st.ok()) {
         // Nothing this server holds fails to serialize; if it ever did, the target must not keep a copy.
         vanished_ = true;
         stage_ = Stage::kDone;

@@ -8,6 +8,10 @@
 
 namespace codis::server {
 
+namespace {
+constexpr size_t kChunk = 16 * 1024;
+}  // namespace
+
 rt::Task<rt::Result<std::unique_ptr<MigrationLink>>> MigrationLink::open(rt::Env& env, rt::Endpoint to,
                                                                          std::string password, int db,
                                                                          rt::Duration timeout) {
@@ -73,17 +77,17 @@ rt::Task<rt::Result<resp::Value>> MigrationLink::read_reply() {
       co_return rt::Errc::kIoError;  // not RESP: nothing more on this link can be trusted
     }
     in_.erase(0, p.consumed);
-    const size_t have = in_.size();
-    in_.resize(have + std::max<size_t>(16 * 1024, parser_.want()));
-    auto n = co_await stream_->read(std::span<char>(in_.data() + have, in_.size() - have));
+    if (chunk_ == nullptr) {
+      chunk_ = std::make_unique_for_overwrite<char[]>(kChunk);
+    }
+    auto n = co_await stream_->read(std::span<char>(chunk_.get(), kChunk));
     if (!n.ok()) {
-      in_.resize(have);
       co_return n.error();
     }
-    in_.resize(have + *n);
     if (*n == 0) {
       co_return rt::Errc::kEof;
     }
+    in_.append(chunk_.get(), *n);
   }
 }
 
@@ -92,9 +96,9 @@ void MigrationLink::queue(std::span<const std::string_view> argv) {
 }
 
 rt::Task<rt::Result<void>> MigrationLink::write_out() {
-  std::string bytes = std::move(out_);
+  sending_.swap(out_);
   out_.clear();
-  co_return co_await rt::write_all(*stream_, bytes);
+  co_return co_await rt::write_all(*stream_, sending_);
 }
 
 rt::Task<rt::Result<void>> MigrationLink::flush(rt::Duration timeout) {

@@ -71,7 +71,9 @@ class MigrationLink {
   bool usable_ = true;
   bool stamps_ = false;
   std::string in_;
-  std::string out_;
+  std::string out_;      // queued, not written yet
+  std::string sending_;  // being written (swapped with out_, so neither buffer is reallocated per round)
+  std::unique_ptr<char[]> chunk_;  // what a read lands in before it joins in_ (no zero-filling per read)
   resp::ReplyParser parser_;
   std::string last_error_;
 };
