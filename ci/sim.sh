@@ -64,12 +64,12 @@ must_catch server_blocking server-multikey-wrong-order 1..5  # first caught at s
 must_catch server_blocking server-move-no-wake 1..10  # first caught at seed 6 (68 of 1..200)
 must_catch server_blocking server-bzpop-wrong-end 1..5  # first caught at seed 1
 must_catch server_expiry server-expire-early 1..10
-must_catch slot_migration mgrt-delete-before-ack 1..5  # first caught at seed 1 (105 of 1..200)
-must_catch slot_migration mgrt-async-end-before-acks 1..5  # first caught at seed 1 (283 of 1..300)
-must_catch slot_migration mgrt-skip-fence 1..10  # first caught at seed 4 (36 of 1..300: a late old batch)
+must_catch slot_migration mgrt-delete-before-ack 1..5  # first caught at seed 1 (106 of 1..200)
+must_catch slot_migration mgrt-async-end-before-acks 1..5  # first caught at seed 1 (188 of 1..200)
+must_catch slot_migration mgrt-skip-fence 1..10  # first caught at seed 4 (23 of 1..200: a late old batch)
 must_catch slot_migration slot-skip-ownership-check 1..5  # first caught at seed 1 (200 of 1..200)
 must_catch slot_migration slot-accept-stale-epoch 1..20  # first caught at seed 15 (12 of 1..200: a late old step)
-must_catch slot_migration slot-importing-without-asking 1..5  # first caught at seed 1 (191 of 1..200)
+must_catch slot_migration slot-importing-without-asking 1..5  # first caught at seed 1 (193 of 1..200)
 must_catch disk_log disk-ack-before-sync 1..10    # first caught at seed 2 (59 of 1..200)
 must_catch disk_log disk-retry-failed-sync 1..10  # first caught at seed 7 (70 of 1..200)
 must_catch disk_log disk-skip-checksum 1..10      # first caught at seed 3 (60 of 1..200)

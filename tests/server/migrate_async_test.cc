@@ -182,7 +182,7 @@ TEST(MigrateAsync, CancelAndTimeoutKeepEveryKey) {
   EXPECT_EQ(call(ca.get(), {"SLOTSMGRTONE-ASYNC", "127.0.0.1", bport, "1000", "0", "0", "warm"}), ":1");
   const std::string digest_big = digest(ca.get(), "big");
 
-  EXPECT_EQ(call(cb.get(), {"CLIENT", "PAUSE", "3000", "ALL"}), "+OK");
+  EXPECT_EQ(call(cb.get(), {"CLIENT", "PAUSE", "800", "ALL"}), "+OK");
   ASSERT_EQ(redisAppendCommand(caller.get(), "SLOTSMGRTONE-ASYNC 127.0.0.1 %s 10000 10 1000 big small",
                                bport.c_str()),
             REDIS_OK);
@@ -212,7 +212,7 @@ TEST(MigrateAsync, CancelAndTimeoutKeepEveryKey) {
   EXPECT_EQ(call(cb.get(), {"CLIENT", "UNPAUSE"}), "+OK");
   EXPECT_EQ(call(ca.get(), {"SET", "warm", "2"}), "+OK");
   EXPECT_EQ(call(ca.get(), {"SLOTSMGRTONE-ASYNC", "127.0.0.1", bport, "1000", "0", "0", "warm"}), ":1");
-  EXPECT_EQ(call(cb.get(), {"CLIENT", "PAUSE", "3000", "ALL"}), "+OK");
+  EXPECT_EQ(call(cb.get(), {"CLIENT", "PAUSE", "800", "ALL"}), "+OK");
   EXPECT_EQ(call(ca.get(), {"SLOTSMGRTONE-ASYNC", "127.0.0.1", bport, "300", "10", "1000", "big"}),
             "-ERR interrupted: migration timeout");
   EXPECT_EQ(digest(ca.get(), "big"), digest_big);
@@ -311,6 +311,66 @@ TEST(MigrateAsync, AWriterFollowingRedirectsLosesNothingWhenTheLinkIsCutAndRetri
   }
   EXPECT_EQ(call(admin_a.get(), {"SLOTSINFO", std::to_string(slot), "1"}), "[]");
   EXPECT_EQ(call(admin_b.get(), {"SLOTSCHECK"}), "+OK");
+}
+
+// A slot move cancelled halfway, as the dashboard does it: the direction turns (the target migrates what it
+// got back to the source, which imports it) while a writer keeps following the redirects. At the end every
+// key and every acknowledged increment is on the source, and SLOTSINFO says so on both servers.
+TEST(MigrateAsync, AMoveCancelledHalfwayReturnsEveryKeyToTheSource) {
+  ServerProcess a = start({"--cluster-mode", "yes"}), b = start({"--cluster-mode", "yes"});
+  ASSERT_GT(a.port(), 0);
+  ASSERT_GT(b.port(), 0);
+  const std::string aaddr = "127.0.0.1:" + std::to_string(a.port()),
+                    baddr = "127.0.0.1:" + std::to_string(b.port());
+  Conn admin_a = connect(a.port()), admin_b = connect(b.port());
+  EXPECT_EQ(call(admin_a.get(), {"SLOTSSETSTATE", "0-1023", "owned", "-", "1"}), "+OK");
+  EXPECT_EQ(call(admin_b.get(), {"SLOTSSETSTATE", "0-1023", "not-owned", aaddr, "1"}), "+OK");
+  const uint32_t slot = 321;
+  const std::string ss = std::to_string(slot);
+  const std::vector<std::string> keys = keys_in_slot(slot, "n", 40);
+  const std::vector<std::string> quiet = keys_in_slot(slot, "q", 400);  // not written during the move
+  for (const auto& k : quiet) {
+    EXPECT_EQ(call(admin_a.get(), {"SET", k, "v" + k}), "+OK");
+  }
+  RedirectWriter writer(a.port(), keys);
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  EXPECT_EQ(call(admin_b.get(), {"SLOTSSETSTATE", ss, "importing", aaddr, "2"}), "+OK");
+  EXPECT_EQ(call(admin_a.get(), {"SLOTSSETSTATE", ss, "migrating", baddr, "2"}), "+OK");
+  // About half the slot goes to B.
+  for (int moved = 0; moved < 200;) {
+    const std::string r = call(admin_a.get(), {"SLOTSMGRTTAGSLOT-ASYNC", "127.0.0.1",
+                                               std::to_string(b.port()), "1000", "0", "0", ss, "50"});
+    ASSERT_EQ(r[0], '[') << r;
+    moved += std::stoi(r.substr(2));
+  }
+  // Cancel: B gives back what it got.
+  EXPECT_EQ(call(admin_a.get(), {"SLOTSSETSTATE", ss, "importing", baddr, "3"}), "+OK");
+  EXPECT_EQ(call(admin_b.get(), {"SLOTSSETSTATE", ss, "migrating", aaddr, "3"}), "+OK");
+  for (int rounds = 0;; ++rounds) {
+    ASSERT_LT(rounds, 1000);
+    const std::string r = call(admin_b.get(), {"SLOTSMGRTTAGSLOT-ASYNC", "127.0.0.1",
+                                               std::to_string(a.port()), "1000", "0", "0", ss, "50"});
+    ASSERT_EQ(r[0], '[') << r;
+    if (r.ends_with(", :0]")) {
+      break;
+    }
+  }
+  EXPECT_EQ(call(admin_a.get(), {"SLOTSSETSTATE", ss, "owned", "-", "4"}), "+OK");
+  EXPECT_EQ(call(admin_b.get(), {"SLOTSSETSTATE", ss, "not-owned", aaddr, "4"}), "+OK");
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  writer.stop();
+  ASSERT_EQ(writer.error(), "");
+  EXPECT_GT(writer.redirects(), 0);
+  for (const auto& [k, v] : writer.acked()) {
+    EXPECT_EQ(call(admin_a.get(), {"GET", k}), "'" + std::to_string(v) + "'") << k;
+  }
+  EXPECT_EQ(writer.acked().size(), keys.size());
+  for (const auto& k : quiet) {
+    EXPECT_EQ(call(admin_a.get(), {"GET", k}), "'v" + k + "'") << k;
+  }
+  EXPECT_EQ(call(admin_a.get(), {"SLOTSINFO", ss, "1"}),
+            "[[:" + ss + ", :" + std::to_string(keys.size() + quiet.size()) + "]]");
+  EXPECT_EQ(call(admin_b.get(), {"SLOTSINFO", ss, "1"}), "[]");
 }
 
 }  // namespace

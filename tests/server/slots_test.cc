@@ -183,6 +183,14 @@ TEST(SlotsInFlight, WritesToAKeyInFlightGetTryAgain) {
     EXPECT_EQ(f.cmd("set other 2"), "+OK");
     EXPECT_EQ(f.cmd("flushall"), "-TRYAGAIN - - 0 keys are being migrated, retry later");
     EXPECT_EQ(f.cmd("swapdb 0 1"), "-TRYAGAIN - - 0 keys are being migrated, retry later");
+    // Codis's own slot commands do not write under the move either.
+    EXPECT_EQ(f.cmd("slotsdel " + s),
+              "-TRYAGAIN " + s + " - 0 keys of the slot are being migrated, retry later");
+    EXPECT_EQ(f.run_args({"slotsrestore", "k", "0", "x"}),
+              "-TRYAGAIN " + s + " - 0 key 'k' is being migrated, retry later");
+    EXPECT_EQ(f.cmd("slotsrestore-async del k"),
+              "['SLOTSRESTORE-ASYNC-ACK', '-1', 'the specified key is being migrated (k)']");
+    EXPECT_EQ(f.cmd("get k"), "'1'");
     EXPECT_EQ(f.cmd("select 1"), "+OK");
     EXPECT_EQ(f.cmd("set k 3"), "+OK");  // another database's k
     EXPECT_EQ(f.cmd("select 0"), "+OK");

@@ -140,6 +140,16 @@ void cmd_slotsdel(CommandContext& ctx) {
     return;
   }
   Db& db = ctx.db();
+  // A key on its way to another server is not deleted under the migration's feet: its move decides.
+  for (uint32_t s : slots) {
+    for (const Entry& e : db.slot_table(s)) {
+      if (ctx.server.migrations().in_flight(ctx.client.db, e.key())) {
+        ctx.out.error("TRYAGAIN " + std::to_string(s) +
+                      " - 0 keys of the slot are being migrated, retry later");
+        return;
+      }
+    }
+  }
   ctx.out.array(slots.size());
   for (uint32_t s : slots) {
     std::vector<std::string> keys;
@@ -198,6 +208,12 @@ void cmd_slotsrestore(CommandContext& ctx) {
   const SlotStates& states = ctx.server.slot_states();
   for (size_t i = 1; i < ctx.argc(); i += 3) {
     const uint32_t slot = cmd::slot_of(ctx.arg(i));
+    if (ctx.server.migrations().in_flight(ctx.client.db, ctx.arg(i))) {
+      // This server is moving the key elsewhere: replacing it now would be lost or overwritten.
+      ctx.out.error("TRYAGAIN " + std::to_string(slot) + " - 0 key '" + std::string(ctx.arg(i)) +
+                    "' is being migrated, retry later");
+      return;
+    }
     const SlotState st = states.at(slot).state;
     if (st != SlotState::kOwned && st != SlotState::kImporting) {
       ctx.out.error("ERR slot " + std::to_string(slot) + " is " + std::string(SlotStates::name(st)) +

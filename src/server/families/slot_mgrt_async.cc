@@ -77,15 +77,16 @@ void add_key(const Db& db, int64_t now_ms, std::string_view key, bool tag,
   }
 }
 
-// About `numkeys` keys of the slot (with tag mates), scanned from a random cursor, then from the start.
-// Keys another migration is moving are left out (their move decides where they end up).
+// About `numkeys` keys of the slot (with tag mates), scanned from a random cursor to the end of the table,
+// then from its start if that found fewer. Keys another migration is moving are left out (their move decides
+// where they end up).
 std::vector<std::string> pick_slot_keys(Server& s, int db_index, int64_t now_ms, uint32_t slot,
                                         size_t numkeys, bool tag) {
   const Db& db = s.db(db_index);
   std::vector<std::string> keys;
   absl::flat_hash_set<std::string> seen;
   const SlotTable& t = db.slot_table(slot);
-  for (int round = 0; round < 2 && keys.empty(); ++round) {
+  for (int round = 0; round < 2 && keys.size() < numkeys; ++round) {
     uint64_t cursor = round == 0 ? s.env().random.next_u64() : 0;
     size_t steps = std::max<size_t>(32, numkeys * 5);
     do {

@@ -142,6 +142,11 @@ void cmd_slotsrestore_async(CommandContext& ctx) {
     fail(ctx, "slot " + std::to_string(slot) + " is " + std::string(SlotStates::name(state)) + " here");
     return;
   }
+  if (ctx.server.migrations().in_flight(ctx.client.db, key)) {
+    // This server is moving the key elsewhere itself: two moves of one key cannot both win.
+    fail(ctx, "the specified key is being migrated (" + std::string(key) + ")");
+    return;
+  }
   Db& db = ctx.db();
   if (iequals(kind, "del")) {
     if (ctx.argc() != 3) {
