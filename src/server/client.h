@@ -69,6 +69,10 @@ struct Client {
   bool in_exec = false;  // running EXEC's commands: blocking commands answer at once
   // ASKING was sent: the next command (or the transaction it opens) may use an importing slot.
   bool asking = false;
+  // On a migration link (SLOTSRESTORE-ASYNC): the key its last `del` removed, which the key's first chunk
+  // may create. A chunk for any other missing key fails: its copy expired half way (a temporary TTL), and
+  // appending to nothing would leave a value without its first chunks.
+  std::string restore_fresh;
 
   // MULTI/EXEC.
   bool in_multi = false;

@@ -14,6 +14,7 @@ add_library(codis_server STATIC
   ${CMAKE_CURRENT_LIST_DIR}/slot_table.cc
   ${CMAKE_CURRENT_LIST_DIR}/slots/slot_route.cc
   ${CMAKE_CURRENT_LIST_DIR}/slots/slot_states.cc
+  ${CMAKE_CURRENT_LIST_DIR}/slots/cleanup.cc
   ${CMAKE_CURRENT_LIST_DIR}/slots/fence.cc
   ${CMAKE_CURRENT_LIST_DIR}/slots/free_later.cc
   ${CMAKE_CURRENT_LIST_DIR}/slots/key_stream.cc

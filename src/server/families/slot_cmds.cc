@@ -254,6 +254,35 @@ void cmd_slotsrestore(CommandContext& ctx) {
 }
 
 // SLOTSSETSTATE slot|first-last owned|migrating|importing|not-owned addr|- epoch
+bool keys_in_flight(Server& server, uint32_t slot) {
+  for (int d = 0; d < server.databases(); ++d) {
+    for (const Entry& e : server.db(d).slot_table(slot)) {
+      if (server.migrations().in_flight(d, e.key())) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+// Keys a server holds in a slot it does not own are left over from a batch that was cancelled or failed
+// after the target applied it (the source kept its copy). Before the slot is imported again they go: a key
+// deleted on the source meanwhile would otherwise come back to life when this server takes the slot.
+void drop_stale_keys(Server& server, uint32_t slot) {
+  for (int d = 0; d < server.databases(); ++d) {
+    Db& db = server.db(d);
+    std::vector<std::string> keys;
+    for (const Entry& e : db.slot_table(slot)) {
+      keys.emplace_back(e.key());
+    }
+    for (const auto& k : keys) {
+      if (!server.migrations().in_flight(d, k) && db.remove(k)) {
+        server.touch_watched(d, k);
+      }
+    }
+  }
+}
+
 void cmd_slotssetstate(CommandContext& ctx) {
   const std::string_view range = ctx.arg(1);
   const size_t dash = range.find('-', 1);
@@ -288,9 +317,22 @@ void cmd_slotssetstate(CommandContext& ctx) {
       ctx.out.error("ERR " + error);
       return;
     }
+    // A migration's keys in flight (a batch, or copies being deleted on the target after a failed one) keep
+    // their slot migrating: the target would otherwise serve, or send back, copies that do not count.
+    const SlotInfo& now = states.at(s);
+    if (now.state == SlotState::kMigrating && !(info.state == now.state && info.peer == now.peer) &&
+        keys_in_flight(ctx.server, s)) {
+      ctx.out.error("TRYAGAIN " + std::to_string(s) + " - " + std::to_string(now.epoch) +
+                    " keys of the slot are being migrated, retry later");
+      return;
+    }
   }
   for (uint32_t s = first; s <= last; ++s) {
+    const SlotState before = states.at(s).state;
     (void)states.set(s, info);
+    if (before == SlotState::kNotOwned && info.state == SlotState::kImporting) {
+      drop_stale_keys(ctx.server, s);
+    }
   }
   ctx.out.ok();
 }

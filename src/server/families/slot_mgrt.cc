@@ -15,6 +15,7 @@
 #include "server/families/util.h"
 #include "server/registry.h"
 #include "server/server.h"
+#include "server/slots/cleanup.h"
 #include "server/slots/fence.h"
 #include "server/slots/free_later.h"
 #include "server/slots/link.h"
@@ -31,13 +32,14 @@ struct Move {
   std::vector<std::string> keys;
   std::vector<std::string> restore;  // SLOTSRESTORE key ttl payload ...
   bool by_slot = false;              // reply [moved, remaining in the slot] instead of moved
+  bool sent = false;                 // the SLOTSRESTORE went out at least once (it may have landed)
   uint32_t slot = 0;
 };
 
 // Sends the batch, on an idle link to the target when there is one (a link that fails before the reply is
 // replaced once, after the failed one is killed on the target: SLOTSRESTORE replaces its keys, so sending
 // it again is harmless once the first copy can no longer land). "" or the error text.
-rt::Task<std::string> send_batch(Server* s, const Move& m) {
+rt::Task<std::string> send_batch(Server* s, Move& m) {
   std::vector<std::string_view> argv(m.restore.begin(), m.restore.end());
   std::string why;
   for (int attempt = 0; attempt < 2; ++attempt) {
@@ -61,6 +63,7 @@ rt::Task<std::string> send_batch(Server* s, const Move& m) {
     }
     rt::Result<resp::Value> r = rt::Errc::kConnReset;
     if (fenced.ok()) {
+      m.sent = true;
       r = co_await link->call(argv, m.timeout);
     } else {
       r = fenced.error();
@@ -108,7 +111,13 @@ rt::Task<void> run_move(Server* s, Move m) {
   if (error.empty() && !early) {
     moved = remove_moved(s, m);
   }
-  s->migrations().end_flight(m.db, m.keys);
+  if (!error.empty() && m.sent && !error.starts_with("ERR target")) {
+    // The batch may have landed without its reply reaching here: the keys wait until the target's copies
+    // are gone (slots/cleanup.h).
+    clean_up_copies(*s, m.to, m.db, m.keys, m.timeout);
+  } else {
+    s->migrations().end_flight(m.db, m.keys);
+  }
   const int64_t remaining = static_cast<int64_t>(s->db(m.db).slot_size(m.slot));
   s->finish(m.client, m.ticket, [&](resp::ReplyWriter& out) {
     if (!error.empty()) {

@@ -24,6 +24,7 @@
 #include "server/registry.h"
 #include "server/server.h"
 #include "server/slots/async_batch.h"
+#include "server/slots/cleanup.h"
 #include "server/slots/fence.h"
 #include "server/slots/free_later.h"
 
@@ -112,6 +113,17 @@ void reply_result(resp::ReplyWriter& out, const AsyncBatch& b, size_t moved, siz
   }
 }
 
+// A batch that did not complete: the keys nothing was sent of may be written again now; the others wait until
+// their copies on the target are gone (slots/cleanup.h).
+void release_keys(Server* s, AsyncBatch& b) {
+  std::vector<std::string> untouched, sent;
+  for (const KeyStream& ks : b.streams) {
+    (ks.started() ? sent : untouched).push_back(ks.key());
+  }
+  s->migrations().end_flight(b.db, untouched);
+  clean_up_copies(*s, b.to, b.db, std::move(sent), rt::milliseconds(b.limits.timeout_ms));
+}
+
 // The batch's end, acknowledged in full (error empty) or not: deletes the moved keys here only in the
 // first case, lets the keys be written again and answers everyone waiting.
 void end_batch(Server* s, AsyncBatch& b, const std::string& error) {
@@ -136,7 +148,11 @@ void end_batch(Server* s, AsyncBatch& b, const std::string& error) {
     s->migrations().give_link(std::move(b.link), now_ms);
   }
   b.link.reset();
-  s->migrations().end_flight(b.db, b.keys);
+  if (error.empty()) {
+    s->migrations().end_flight(b.db, b.keys);
+  } else {
+    release_keys(s, b);
+  }
   s->migrations().set_async(b.db, nullptr);
   const size_t remaining = db.slot_size(b.slot);
   for (const auto& [client, ticket] : b.waiters) {
@@ -287,7 +303,10 @@ rt::Task<std::string> stream_batch(Server* s, AsyncBatch& b) {
 
 rt::Task<void> run_batch(Server* s, std::shared_ptr<AsyncBatch> b) {
   const std::string error = co_await stream_batch(s, *b);
-  if (!b->cancelled) {
+  if (b->cancelled) {
+    b->link.reset();
+    release_keys(s, *b);  // CANCEL answered the waiters and let another batch start
+  } else {
     end_batch(s, *b, error);
   }
 }
@@ -419,8 +438,8 @@ void cmd_fence(CommandContext& ctx) {
   b->waiters.emplace_back(ctx.client.id, ctx.server.suspend(ctx.client));
 }
 
-// SLOTSMGRT-ASYNC-CANCEL: ends the db's batch now (1) or finds none (0). The keys all stay here; what the
-// target holds of them is overwritten by the next move (each key starts with `del`) or expires (chunks).
+// SLOTSMGRT-ASYNC-CANCEL: ends the db's batch now (1) or finds none (0). The keys all stay here; those the
+// target may hold copies of stay in flight until the copies are deleted there.
 void cmd_cancel(CommandContext& ctx) {
   Server& s = ctx.server;
   auto b = s.migrations().async(ctx.client.db);
@@ -435,7 +454,7 @@ void cmd_cancel(CommandContext& ctx) {
     }
     b->link->abort();  // wakes the batch's task, which sees `cancelled` and leaves
   }
-  s.migrations().end_flight(b->db, b->keys);
+  // The batch's task wakes and hands its keys over (those sent wait until the target dropped its copies).
   s.migrations().set_async(b->db, nullptr);
   for (const auto& [client, ticket] : b->waiters) {
     s.finish(client, ticket, [](resp::ReplyWriter& out) { out.error("ERR interrupted: canceled"); });

@@ -156,6 +156,7 @@ void cmd_slotsrestore_async(CommandContext& ctx) {
     if (deleted) {
       ctx.touched(key);
     }
+    ctx.client.restore_fresh = key;
     ack(ctx, 0, deleted ? "1" : "0");
     return;
   }
@@ -226,7 +227,7 @@ void cmd_slotsrestore_async(CommandContext& ctx) {
       return;
     }
     if (e == nullptr) {
-      if (elems == 0) {
+      if (elems == 0 || ctx.client.restore_fresh != key) {
         fail(ctx, "the specified key doesn't exist (" + std::string(key) + ")");
         return;
       }
@@ -235,6 +236,7 @@ void cmd_slotsrestore_async(CommandContext& ctx) {
         return;
       }
       e = &db.set(key, std::move(o));
+      ctx.client.restore_fresh.clear();  // only the first chunk after the `del` creates the key
     } else if (!append_chunk(ctx, e->value)) {
       return;
     }

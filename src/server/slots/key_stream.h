@@ -45,6 +45,8 @@ class KeyStream {
   // The key was here when its stream began and stayed until it ended: the target has it, the source
   // deletes it once everything is acknowledged.
   bool moved() const { return done() && found_ && !vanished_; }
+  // Something of the key was sent (its `del` at least): the target may hold a copy.
+  bool started() const { return found_; }
   bool chunked() const { return chunked_; }
   // For SLOTSMGRT-ASYNC-STATUS.
   uint64_t cursor() const { return cursor_; }
