@@ -4,8 +4,11 @@
 
 #include <set>
 #include <string>
+#include <vector>
 
 #include "cmd/slot.h"
+#include "resp/reply_parser.h"
+#include "server/dict.h"
 #include "tests/server/fixture.h"
 
 namespace codis::server::testing {
@@ -449,6 +452,41 @@ TEST(SlotsRestoreAsync, OnlyTheFirstChunkAfterDelCreatesTheKey) {
   EXPECT_EQ(f.cmd("slotsrestore-async list l 100 4 c d"), ack("-1", "the specified key doesn\\'t exist (l)"));
   f.client().close_after_reply = false;
   EXPECT_EQ(f.cmd("exists l"), ":0");
+
+// Found by props/server_core/chunked_migration_props.cc: a hash's or set's chunk walked at most 128 buckets
+// (10 x maxbulks) of the table's scan, so a table whose first 128 buckets in scan order were empty made a
+// first chunk without elements, which the target refuses for a key it does not have: the key could never
+// move (every retry walks the same buckets). Scan visits first the buckets at multiples of buckets / 128,
+// all even; members with odd hashes leave them empty.
+TEST(SlotsRestoreAsync, AChunkedHashOrSetNeverStartsWithAnEmptyChunk) {
+  ServerFixture src, dst;
+  std::vector<std::string> hset = {"hset", "h"}, sadd = {"sadd", "s"};
+  for (int i = 0; sadd.size() < 2 + 200; ++i) {
+    const std::string m = "m" + std::to_string(i);
+    if (StrHash{}(m) % 2 == 1) {
+      hset.insert(hset.end(), {m, "v"});
+      sadd.push_back(m);
+    }
+  }
+  EXPECT_EQ(src.run_args(hset), ":200");
+  EXPECT_EQ(src.run_args(sadd), ":200");
+  // maxbulks 1: both go in chunks. Every message must build the copy on the target.
+  const std::string raw = src.raw({"slotsmgrtone-async-dump", "0", "1", "h", "s"});
+  resp::ReplyParser parser;
+  resp::Value messages;
+  ASSERT_TRUE(parser.parse(raw, messages).ok());
+  ASSERT_GT(messages.elems.size(), 4u);
+  for (const resp::Value& m : messages.elems) {
+    std::vector<std::string> argv;
+    for (const resp::Value& a : m.elems) {
+      argv.push_back(a.str);
+    }
+    EXPECT_EQ(dst.run_args(argv).rfind("['SLOTSRESTORE-ASYNC-ACK', '0', ", 0), 0u)
+        << argv[1] << " " << argv[2];
+  }
+  for (const char* key : {"h", "s"}) {
+    EXPECT_EQ(dst.run({"debug", "digest-value", key}), src.run({"debug", "digest-value", key})) << key;
+  }
 }
 
 TEST(SlotsRestoreAsync, AuthAndClusterModeSlots) {

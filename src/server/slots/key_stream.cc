@@ -118,7 +118,10 @@ void KeyStream::chunk(const Object& o, const StreamLimits& limits, std::vector<s
       break;
     }
     case ObjType::kHash: {
-      // A bounded number of bucket steps per chunk, so a sparse table cannot make one chunk slow.
+      // A bounded number of bucket steps per chunk once it holds an element, so a sparse table cannot
+      // make one chunk slow. Not before: the target creates a key only from a chunk with elements, and a
+      // table whose first buckets in scan order are empty would otherwise start every retry of the key
+      // with an empty chunk that the target refuses.
       size_t steps = std::max<size_t>(128, 10 * limits.maxbulks);
       do {
         cursor_ = o.hash_value().scan(cursor_, [&](const auto& kv) {
@@ -127,7 +130,7 @@ void KeyStream::chunk(const Object& o, const StreamLimits& limits, std::vector<s
           bytes += kv.first.size() + kv.second.size();
           ++taken;
         });
-      } while (cursor_ != 0 && room() && --steps != 0);
+      } while (cursor_ != 0 && room() && (taken == 0 || --steps != 0));
       more = cursor_ != 0;
       break;
     }
@@ -139,7 +142,7 @@ void KeyStream::chunk(const Object& o, const StreamLimits& limits, std::vector<s
           bytes += m.size();
           ++taken;
         });
-      } while (cursor_ != 0 && room() && --steps != 0);
+      } while (cursor_ != 0 && room() && (taken == 0 || --steps != 0));  // as for a hash
       more = cursor_ != 0;
       break;
     }
