@@ -1,15 +1,24 @@
 // Slot ownership (docs/slots.md): SLOTSSETSTATE/SLOTSSTATE epochs, the redirect and retry errors of a
-// cluster-mode server, ASKING, MULTI/EXEC, and Codis's slot commands that need no link.
+// cluster-mode server, ASKING, MULTI/EXEC, Codis's slot commands that need no link, and what an async
+// migration's source takes for an ACK (on the simulator, from a fake target).
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <set>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cmd/slot.h"
 #include "resp/reply_parser.h"
+#include "resp/request_parser.h"
+#include "rt/sleep.h"
 #include "server/dict.h"
+#include "server/server.h"
+#include "sim/workloads/resp_client.h"
 #include "tests/server/fixture.h"
+#include "tests/sim/harness.h"
 
 namespace codis::server::testing {
 namespace {
@@ -502,6 +511,87 @@ TEST(SlotsRestoreAsync, AuthAndClusterModeSlots) {
   EXPECT_EQ(f.cmd("slotssetstate " + s + " importing 10.0.0.1:7000 1"), "+OK");
   EXPECT_EQ(f.cmd("slotsrestore-async del k"), ack("0", "0"));
   EXPECT_EQ(f.cmd("slotsrestore-async list k 0 0 a"), ack("0", "1"));
+}
+
+}  // namespace
+}  // namespace codis::server::testing
+
+namespace codis::server::testing {
+namespace {
+
+// The source's side of the async migration against a fake target on the simulator that answers the link's
+// PING and SLOTSSTATE probe, then every SLOTSRESTORE-ASYNC message with `ack`. Returns the migration's reply
+// and whether the key is still on the source.
+std::pair<std::string, bool> migrate_with_ack(const std::string& ack_reply) {
+  std::unique_ptr<Server> server;  // outlives the world, whose destruction ends the server's tasks
+  sim::testing::Harness h;
+  Config config;
+  config.bind = "0.0.0.0";
+  config.port = 7000;
+  h.spawn([&server, config](rt::Env& env) -> rt::Task<void> {
+    server = std::make_unique<Server>(env, config);
+    co_await server->run();
+  });
+  h.spawn(
+      [ack_reply](rt::Env& env) -> rt::Task<void> {
+        auto l = env.net.listen(rt::Endpoint("0.0.0.0", 7002));
+        auto s = co_await (*l)->accept();
+        if (!s.ok()) co_return;
+        std::string in;
+        size_t at = 0;
+        resp::RequestParser parser;
+        std::string buf(4096, '\0');
+        for (;;) {
+          auto n = co_await (*s)->read(std::span<char>(buf.data(), buf.size()));
+          if (!n.ok() || *n == 0) co_return;
+          in.append(buf.data(), *n);
+          for (;;) {
+            const auto r = parser.parse(std::string_view(in).substr(at));
+            at += r.consumed;
+            if (!r.ok()) break;
+            const std::string name(parser.args()[0]);
+            const std::string reply = name == "PING"         ? "+PONG\r\n"
+                                      : name == "SLOTSSTATE" ? "-ERR unknown command\r\n"
+                                                             : ack_reply;
+            if (!(co_await rt::write_all(**s, reply)).ok()) co_return;
+          }
+        }
+      },
+      &h.w.add_host("target"), "fake-target");
+  std::string reply;
+  auto client = [&reply](rt::Env& env) -> rt::Task<void> {
+    co_await rt::sleep_for(env.exec, rt::milliseconds(10));  // both are listening by then
+    auto c = co_await env.net.connect(rt::Endpoint("h1", 7000), rt::seconds(1));
+    if (!c.ok()) co_return;
+    sim::RespClient rc(std::move(*c));
+    // Named, not braced in the co_await: g++ 12 cannot copy an initializer list's array into a coroutine.
+    std::vector<std::string> set = {"SET", "k", "v"};
+    std::vector<std::string> migrate = {"SLOTSMGRTONE-ASYNC", "target", "7002", "200", "0", "0", "k"};
+    auto r = co_await rc.call(env, std::move(set), rt::seconds(1));
+    r = co_await rc.call(env, std::move(migrate), rt::seconds(1));
+    reply = r.ok() ? sim::describe(*r) : "<no reply>";
+  };
+  EXPECT_TRUE(h.run(client));
+  const bool kept = server != nullptr && server->db(0).peek("k", 0) != nullptr;
+  return {reply, kept};
+}
+
+std::string ack_with_errno(const std::string& errno_element) {
+  return "*3\r\n$22\r\nSLOTSRESTORE-ASYNC-ACK\r\n" + errno_element + "\r\n$1\r\n1\r\n";
+}
+
+// Only an ACK whose errno is the string "0" acknowledges a message: an errno element that is an error
+// "-0", a big number "(0" or an integer :0 is not an ACK, and the key stays (the migration_link fuzzer found
+// the first two deleting the key: the source compared the elements' text whatever their type).
+TEST(SlotsMigrateAsyncSource, OnlyAnAckWithTheStringZeroAcknowledges) {
+  EXPECT_EQ(migrate_with_ack(ack_with_errno("$1\r\n0")), std::make_pair(std::string("(integer) 1"), false));
+  EXPECT_EQ(migrate_with_ack(ack_with_errno("+0")), std::make_pair(std::string("(integer) 1"), false));
+  for (const std::string bad : {"-0", "(0", ":0", "$1\r\n1", "$2\r\n-1"}) {
+    const auto [reply, kept] = migrate_with_ack(ack_with_errno(bad));
+    EXPECT_TRUE(reply.starts_with("(error) ERR target target:7002 refused the keys: "))
+        << bad << ": " << reply;
+    EXPECT_TRUE(kept) << bad;
+  }
 }
 
 }  // namespace

@@ -166,12 +166,19 @@ void end_batch(Server* s, AsyncBatch& b, const std::string& error) {
   }
 }
 
-// "" when `v` is a successful SLOTSRESTORE-ASYNC-ACK, else why not.
+// "" when `v` is a successful SLOTSRESTORE-ASYNC-ACK, else why not. The name and the errno must be strings
+// (a target writes bulk strings; Codis's source reads the ACK as a command, so nothing else parses there):
+// an errno that is an error "-0" or a big number "(0" carries the text "0" too, but says nothing was done
+// (found by the migration_link fuzzer).
 std::string check_ack(const resp::Value& v) {
   if (v.kind == resp::Kind::kError || v.kind == resp::Kind::kBlobError) {
     return v.str;
   }
-  if (v.kind != resp::Kind::kArray || v.elems.size() != 3 || v.elems[0].str != "SLOTSRESTORE-ASYNC-ACK") {
+  auto text = [](const resp::Value& e) {
+    return e.kind == resp::Kind::kBulkString || e.kind == resp::Kind::kSimpleString;
+  };
+  if (v.kind != resp::Kind::kArray || v.elems.size() != 3 || !text(v.elems[0]) || !text(v.elems[1]) ||
+      v.elems[0].str != "SLOTSRESTORE-ASYNC-ACK") {
     return "not a SLOTSRESTORE-ASYNC-ACK";
   }
   if (v.elems[1].str != "0") {
