@@ -796,7 +796,13 @@ class Run {
   // --- the end ---
 
   void finish() {
-    // The fake target closes everything and refuses what comes: every wait of the source ends at once.
+    // First every link so far is cut and the fake target answers whatever comes next correctly, so that the
+    // source deletes the copies a failed batch may have left (slots/cleanup.h keeps those keys in flight
+    // until then, retrying with a backoff of up to 1 s and a timeout of up to 5 s).
+    for (auto& c : conns_) close(*c, false);
+    eager_ = true;
+    run_for(rt::seconds(30));
+    // Then it closes everything and refuses what comes: every wait of the source ends at once.
     draining_ = true;
     for (auto& c : conns_) close(*c, false);
     run_for(rt::seconds(2));

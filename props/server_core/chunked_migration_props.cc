@@ -82,11 +82,12 @@ struct Node {
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
 
-  resp::Value run(const std::vector<std::string>& argv) {
+  resp::Value run(const std::vector<std::string>& argv) { return run_on(client, argv); }
+  resp::Value run_on(Client& c, const std::vector<std::string>& argv) {
     const std::vector<std::string_view> v(argv.begin(), argv.end());
     std::string out;
     resp::ReplyWriter w(&out, 2);
-    server->execute(client, v, w);
+    server->execute(c, v, w);
     resp::ReplyParser p;
     resp::Value reply;
     const auto r = p.parse(out, reply);
@@ -233,7 +234,23 @@ struct Stats {
   int stamps_checked = 0;
 };
 
+// The target's end of one batch's link (a source sends a batch's keys one after the other on its own link:
+// the target lets only the first chunk after a key's `del` on that link create the key).
+struct LinkClient {
+  explicit LinkClient(Server& s) : server(&s) {
+    client.id = s.next_client_id();
+    client.authenticated = true;
+    s.add_client(&client);
+  }
+  ~LinkClient() { server->remove_client(&client); }
+  LinkClient(const LinkClient&) = delete;
+  LinkClient& operator=(const LinkClient&) = delete;
+  Server* server;
+  Client client;
+};
+
 struct Batch {
+  std::unique_ptr<LinkClient> link;
   std::vector<size_t> keys;  // indexes into the model
   std::vector<KeyStream> streams;
   size_t current = 0;
@@ -441,6 +458,7 @@ class Harness {
       b.streams.emplace_back(keys_[i].name);
     }
     b.last_ms = now();
+    b.link = std::make_unique<LinkClient>(*dst_->server);
     batches_.push_back(std::move(b));
   }
 
@@ -461,21 +479,21 @@ class Harness {
         ++b.current;
         continue;
       }
-      apply(keys_[b.keys[b.current]], msg, first);
+      apply(b.link->client, keys_[b.keys[b.current]], msg, first);
       b.last_ms = now();
       ++sent;
     }
   }
 
   // Runs one message on the target and moves the model's copy along.
-  void apply(KeyModel& k, const std::vector<std::string>& msg, bool first) {
+  void apply(Client& link, KeyModel& k, const std::vector<std::string>& msg, bool first) {
     RC_ASSERT(msg.size() >= 3);
     RC_ASSERT(msg[0] == "SLOTSRESTORE-ASYNC");
     RC_ASSERT(msg[2] == k.name);
     const std::string& kind = msg[1];
     const bool had_live_copy = k.copy != Copy::kNone && alive(k.copy_expire, now());
     const bool had_dead_copy = k.copy != Copy::kNone && !had_live_copy;
-    const resp::Value ack = dst_->run(msg);
+    const resp::Value ack = dst_->run_on(link, msg);
     RC_ASSERT(ack.kind == resp::Kind::kArray);
     RC_ASSERT(ack.elems.size() == 3u);
     RC_ASSERT(ack.elems[0].str == "SLOTSRESTORE-ASYNC-ACK");
@@ -484,7 +502,7 @@ class Harness {
       for (size_t i = 1; i < std::min<size_t>(msg.size(), 6); ++i) what += " " + msg[i];
       RC_FAIL(what + (msg.size() > 6 ? " ..." : ""));
     }
-    RC_ASSERT(!dst_->client.close_after_reply);
+    RC_ASSERT(!link.close_after_reply);
     const std::string& reply = ack.elems[2].str;
     const int64_t t = now();
     if (kind == "del") {

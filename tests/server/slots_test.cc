@@ -461,6 +461,7 @@ TEST(SlotsRestoreAsync, OnlyTheFirstChunkAfterDelCreatesTheKey) {
   EXPECT_EQ(f.cmd("slotsrestore-async list l 100 4 c d"), ack("-1", "the specified key doesn\\'t exist (l)"));
   f.client().close_after_reply = false;
   EXPECT_EQ(f.cmd("exists l"), ":0");
+}
 
 // Found by props/server_core/chunked_migration_props.cc: a hash's or set's chunk walked at most 128 buckets
 // (10 x maxbulks) of the table's scan, so a table whose first 128 buckets in scan order were empty made a
