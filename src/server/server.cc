@@ -151,8 +151,11 @@ rt::Task<void> Server::cron() {
       stats_.input_bytes_per_sec.sample(now, stats_.net_input_bytes);
       stats_.output_bytes_per_sec.sample(now, stats_.net_output_bytes);
     }
-    // Once a second: glibc's mallinfo2 walks the free lists (Redis reads a counter here, every tick).
-    if (loops % static_cast<uint64_t>(std::max<int64_t>(1, 1000 / period_ms)) == 0) {
+    // Once a second: glibc's mallinfo2 walks the free lists (Redis reads a counter here, every tick). Not
+    // while a moved value is freed bit by bit: the lists then hold millions of blocks, and one walk of them
+    // would stall the server for hundreds of milliseconds (freeing never raises the peak anyway).
+    if (loops % static_cast<uint64_t>(std::max<int64_t>(1, 1000 / period_ms)) == 0 &&
+        !migrations_.lazy_free().running) {
       peak_memory();
     }
   }

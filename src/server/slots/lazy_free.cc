@@ -1,5 +1,6 @@
 #include "server/slots/lazy_free.h"
 
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,14 @@ uint64_t trim_dict(Dict& d, uint64_t cursor, size_t n, KeyOf key_of) {
   return cursor;
 }
 
+// glibc keeps small freed blocks in its fastbins and merges them all at once at the next large allocation or
+// mallinfo2 (the cron reads memory once a second): after a few million frees that one merge stalls the server
+// for hundreds of milliseconds. A large allocation after each step merges them a step's worth at a time.
+void merge_freed_blocks() {
+  void* volatile block = std::malloc(64 * 1024);
+  std::free(block);
+}
+
 }  // namespace
 
 void LazyFree::add(Object o) {
@@ -34,6 +43,9 @@ bool LazyFree::step(size_t budget) {
   if (values_.empty()) {
     return false;
   }
+  struct Merge {
+    ~Merge() { merge_freed_blocks(); }
+  } merge;  // after whatever this step frees
   Object& o = values_.front();
   if (value_length(o) <= budget) {
     values_.pop_front();
