@@ -67,12 +67,12 @@ must_catch server_expiry server-expire-early 1..10
 must_catch disk_log disk-ack-before-sync 1..10    # first caught at seed 2 (59 of 1..200)
 must_catch disk_log disk-retry-failed-sync 1..10  # first caught at seed 7 (70 of 1..200)
 must_catch disk_log disk-skip-checksum 1..10      # first caught at seed 3 (60 of 1..200)
-must_catch slot_migration mgrt-delete-before-ack 1..5  # first caught at seed 3 (131 of 1..200)
-must_catch slot_migration mgrt-async-end-before-acks 1..5  # first caught at seed 1 (190 of 1..200)
-must_catch slot_migration mgrt-skip-fence 1..10  # first caught at seed 4 (27 of 1..200: a late old batch)
-must_catch slot_migration mgrt-skip-cleanup 1..70  # first caught at seed 65 (4 of 1..200: a copy served on a turn)
+must_catch slot_migration mgrt-delete-before-ack 1..5  # first caught at seed 3 (136 of 1..200)
+must_catch slot_migration mgrt-async-end-before-acks 1..5  # first caught at seed 1 (189 of 1..200)
+must_catch slot_migration mgrt-skip-fence 1..10  # first caught at seed 4 (30 of 1..200: a late old batch)
+must_catch slot_migration mgrt-skip-cleanup 1..10  # first caught at seed 5 (6 of 1..200: a copy served on a turn)
 must_catch slot_migration slot-skip-ownership-check 1..5  # first caught at seed 1 (200 of 1..200)
-must_catch slot_migration slot-accept-stale-epoch 1..10  # first caught at seed 4 (5 of 1..200: a late old step)
+must_catch slot_migration slot-accept-stale-epoch 1..10  # first caught at seed 4 (6 of 1..200: a late old step)
 must_catch slot_migration slot-importing-without-asking 1..5  # first caught at seed 1 (195 of 1..200)
 
 echo "== seeds 1..200"

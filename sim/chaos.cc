@@ -19,8 +19,13 @@ std::string dur(rt::Duration d) {
 }  // namespace
 
 Chaos::Chaos(World& w, FaultPlan plan, rt::Random r, std::vector<Process*> crashable,
-             std::vector<Host*> hosts)
-    : w_(&w), plan_(std::move(plan)), r_(r), crashable_(std::move(crashable)), hosts_(std::move(hosts)) {
+             std::vector<Host*> hosts, std::vector<Process*> pausable)
+    : w_(&w),
+      plan_(std::move(plan)),
+      r_(r),
+      crashable_(std::move(crashable)),
+      pausable_(pausable.empty() ? crashable_ : std::move(pausable)),
+      hosts_(std::move(hosts)) {
   rt::Random skew = r_.fork("skew");
   for (Host* h : hosts_) {
     // Wall-clock skew per host, from its own stream so the fault classes' draws do not depend on it.
@@ -199,10 +204,10 @@ void Chaos::fire_crash(rt::Random& r) {
 }
 
 void Chaos::fire_pause(rt::Random& r) {
-  if (crashable_.empty()) {
+  if (pausable_.empty()) {
     return;
   }
-  Process* p = &pick_process(r);
+  Process* p = pausable_[r.uniform(0, pausable_.size() - 1)];
   rt::Duration d = r.uniform(plan_.pause_min, plan_.pause_max);
   std::string what = "pause " + p->name() + " for " + dur(d);
   if (!p->alive() || p->paused()) {
@@ -319,6 +324,11 @@ void Chaos::heal() {
     DiskParams d = h->disk->params();
     d.write_error_chance = d.sync_error_chance = d.read_error_chance = 0;
     h->disk->set_params(d);
+  }
+  for (Process* p : pausable_) {
+    if (p->paused()) {
+      p->resume();
+    }
   }
   for (Process* p : crashable_) {
     if (p->paused()) {

@@ -16,7 +16,8 @@ namespace codis::sim {
 
 class Chaos {
  public:
-  Chaos(World& w, FaultPlan plan, rt::Random r, std::vector<Process*> crashable, std::vector<Host*> hosts);
+  Chaos(World& w, FaultPlan plan, rt::Random r, std::vector<Process*> crashable, std::vector<Host*> hosts,
+        std::vector<Process*> pausable = {});
 
   // Starts injecting until `until` (virtual time).
   void start(rt::MonoTime until);
@@ -50,6 +51,7 @@ class Chaos {
   FaultPlan plan_;
   rt::Random r_;
   std::vector<Process*> crashable_;
+  std::vector<Process*> pausable_;  // crashable_ when not given
   std::vector<Host*> hosts_;
   rt::MonoTime until_{};
   bool healed_ = false;

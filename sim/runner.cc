@@ -84,7 +84,7 @@ RunResult run_seed(const RunOptions& o) {
   for (auto& h : w.hosts()) {
     hosts.push_back(h.get());
   }
-  Chaos chaos(w, plan, master.fork("faults").fork("chaos"), sc->crashable(w), hosts);
+  Chaos chaos(w, plan, master.fork("faults").fork("chaos"), sc->crashable(w), hosts, sc->pausable(w));
 
   auto fail = [&res](std::string v) {
     res.ok = false;

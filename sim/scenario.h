@@ -29,6 +29,9 @@ class Scenario {
   virtual void setup(World& w) = 0;
   // Processes the chaos phase may crash and pause (default: all).
   virtual std::vector<Process*> crashable(World& w);
+  // Processes the chaos phase may pause (default: the crashable ones). A process whose state does not
+  // survive a restart may still be paused, as a GC stall or SIGSTOP would stop it.
+  virtual std::vector<Process*> pausable(World& w) { return crashable(w); }
   // Called once faults stop: the scenario switches to its liveness goals.
   virtual void on_heal(World&) {}
   // Empty once converged; otherwise why not yet (printed when convergence times out or deadlocks).

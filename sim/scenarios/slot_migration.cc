@@ -15,9 +15,9 @@
 // owned by both servers, and no key is on both servers unless its slot is migrating from one to the other;
 // after heal every move completes, each slot sits owned on one server and not-owned on the other, and each
 // key's value lies between its acknowledged increments and those plus the unknown ones, and each big value is
-// whole on its slot's owner only. Servers are not crashed, paused or powered off (their data does not survive
-// a restart yet): the chaos crashes and pauses the driver and the writers, and the network and clock faults
-// hit everyone.
+// whole on its slot's owner only. Servers are paused but not crashed or powered off (their data does not
+// survive a restart yet): the chaos crashes and pauses the driver and the writers, pauses the servers, and
+// the network and clock faults hit everyone.
 #include <map>
 #include <set>
 #include <string>
@@ -98,6 +98,13 @@ class SlotMigrationScenario final : public ServerScenario {
   }
 
   std::vector<Process*> crashable(World&) override { return actors_; }
+  // The servers may stall (their data survives a pause, not yet a restart).
+  std::vector<Process*> pausable(World&) override {
+    std::vector<Process*> p = actors_;
+    p.push_back(slot.proc);
+    p.push_back(b_.proc);
+    return p;
+  }
 
   std::string pending(World&) const override {
     if (std::string p = workers_pending(); !p.empty()) {
