@@ -66,6 +66,7 @@
 
 #include "cmd/slot.h"
 #include "fuzz/fuzz_check.h"
+#include "fuzz/fuzz_input.h"
 #include "resp/reply_parser.h"
 #include "resp/request_parser.h"
 #include "rt/net.h"
@@ -77,6 +78,10 @@
 #include "sim/world.h"
 
 namespace {
+
+using codis::fuzz::printable;
+using codis::fuzz::Reader;
+using codis::fuzz::trace;
 
 using codis::resp::Kind;
 using codis::resp::Value;
@@ -179,62 +184,11 @@ const std::vector<std::string>& canned() {
   return r;
 }
 
-bool trace() {
-  static const bool on = [] {
-    const char* e = std::getenv("CODIS_FUZZ_TRACE");
-    return e != nullptr && e[0] == '1';
-  }();
-  return on;
-}
-
-std::string printable(std::string_view s, size_t max = 200) {
-  std::string out;
-  for (unsigned char c : s.substr(0, std::min(max, s.size()))) {
-    if (c >= 32 && c < 127 && c != '\\') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    }
-  }
-  if (s.size() > max) out += "...(" + std::to_string(s.size()) + " bytes)";
-  return out;
-}
-
 std::string upper(std::string_view v) {
   std::string s(v);
   for (char& ch : s) ch = static_cast<char>(ch >= 'a' && ch <= 'z' ? ch - 32 : ch);
   return s;
 }
-
-// The input, read front to back; reading past the end yields zeros and sets `done`.
-class Reader {
- public:
-  Reader(const uint8_t* data, size_t size) : p_(data), n_(size) {}
-  bool done() const { return done_; }
-  bool empty() const { return n_ == 0; }
-  uint8_t byte() {
-    if (n_ == 0) {
-      done_ = true;
-      return 0;
-    }
-    --n_;
-    return *p_++;
-  }
-  std::string_view bytes(size_t len) {
-    len = std::min(len, n_);
-    std::string_view s(reinterpret_cast<const char*>(p_), len);
-    p_ += len;
-    n_ -= len;
-    return s;
-  }
-
- private:
-  const uint8_t* p_;
-  size_t n_;
-  bool done_ = false;
-};
 
 // Replies parsed from the front of `bytes`, up to the first incomplete or malformed one (a source's link
 // reads the same prefix, whatever the segmentation).

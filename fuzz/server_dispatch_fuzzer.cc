@@ -29,6 +29,7 @@
 #include "cmd/ascii.h"
 #include "cmd/table.h"
 #include "fuzz/fuzz_check.h"
+#include "fuzz/fuzz_input.h"
 #include "resp/reply_parser.h"
 #include "resp/reply_writer.h"
 #include "resp/request_parser.h"
@@ -37,6 +38,10 @@
 #include "sim/world.h"
 
 namespace {
+
+using codis::fuzz::printable;
+using codis::fuzz::Reader;
+using codis::fuzz::trace;
 
 using codis::server::Client;
 using codis::server::Server;
@@ -134,35 +139,6 @@ constexpr std::string_view kMisc[] = {"*",
                                       "-128"};
 constexpr int64_t kAdvanceMs[] = {1, 10, 100, 1000, 10000, 3600 * 1000};
 
-// The input, read front to back; reading past the end yields zeros and sets `done`.
-class Reader {
- public:
-  Reader(const uint8_t* data, size_t size) : p_(data), n_(size) {}
-  bool done() const { return done_; }
-  bool empty() const { return n_ == 0; }
-  uint8_t byte() {
-    if (n_ == 0) {
-      done_ = true;
-      return 0;
-    }
-    --n_;
-    return *p_++;
-  }
-  uint16_t u16() { return static_cast<uint16_t>(byte() | (byte() << 8)); }
-  std::string_view bytes(size_t len) {
-    len = std::min(len, n_);
-    std::string_view s(reinterpret_cast<const char*>(p_), len);
-    p_ += len;
-    n_ -= len;
-    return s;
-  }
-
- private:
-  const uint8_t* p_;
-  size_t n_;
-  bool done_ = false;
-};
-
 // A command of the vocabulary: its words ("CLIENT", "LIST") and table entry.
 struct Name {
   std::vector<std::string> words;
@@ -195,30 +171,6 @@ std::vector<Name> vocabulary(const Server& s) {
 template <size_t N>
 std::string_view pick(const std::string_view (&table)[N], uint8_t v) {
   return table[v % N];
-}
-
-// CODIS_FUZZ_TRACE=1 prints every step and its replies to stderr (to turn a crash into a repro).
-bool trace() {
-  static const bool on = [] {
-    const char* e = std::getenv("CODIS_FUZZ_TRACE");
-    return e != nullptr && e[0] == '1';
-  }();
-  return on;
-}
-
-std::string printable(std::string_view s, size_t max = 120) {
-  std::string out;
-  for (unsigned char c : s.substr(0, max)) {
-    if (c >= 32 && c < 127 && c != '\\') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    }
-  }
-  if (s.size() > max) out += "...(" + std::to_string(s.size()) + " bytes)";
-  return out;
 }
 
 // Parses a reply stream; every byte must belong to a complete, valid reply. Returns the reply count.

@@ -53,16 +53,22 @@
 
 #include "cmd/slot.h"
 #include "fuzz/fuzz_check.h"
+#include "fuzz/fuzz_input.h"
 #include "resp/reply_parser.h"
 #include "resp/reply_writer.h"
 #include "resp/request_parser.h"
 #include "server/families/digest.h"
 #include "server/rdb/crc64.h"
 #include "server/server.h"
+#include "server/value_length.h"
 #include "sim/process.h"
 #include "sim/world.h"
 
 namespace {
+
+using codis::fuzz::printable;
+using codis::fuzz::Reader;
+using codis::fuzz::trace;
 
 using codis::resp::Kind;
 using codis::resp::Value;
@@ -126,61 +132,9 @@ constexpr std::string_view kDbs[] = {"0", "1", "15", "16", "-1", "x", "2", "007"
 constexpr std::string_view kStates[] = {"owned", "importing", "not-owned", "migrating", "bogus"};
 constexpr int64_t kAdvanceMs[] = {1, 100, 30000, 86400000};
 
-// The input, read front to back; reading past the end yields zeros and sets `done`.
-class Reader {
- public:
-  Reader(const uint8_t* data, size_t size) : p_(data), n_(size) {}
-  bool done() const { return done_; }
-  bool empty() const { return n_ == 0; }
-  uint8_t byte() {
-    if (n_ == 0) {
-      done_ = true;
-      return 0;
-    }
-    --n_;
-    return *p_++;
-  }
-  uint16_t u16() { return static_cast<uint16_t>(byte() | (byte() << 8)); }
-  std::string_view bytes(size_t len) {
-    len = std::min(len, n_);
-    std::string_view s(reinterpret_cast<const char*>(p_), len);
-    p_ += len;
-    n_ -= len;
-    return s;
-  }
-
- private:
-  const uint8_t* p_;
-  size_t n_;
-  bool done_ = false;
-};
-
 template <size_t N>
 std::string pick(const std::string_view (&table)[N], uint8_t v) {
   return std::string(table[v % N]);
-}
-
-bool trace() {
-  static const bool on = [] {
-    const char* e = std::getenv("CODIS_FUZZ_TRACE");
-    return e != nullptr && e[0] == '1';
-  }();
-  return on;
-}
-
-std::string printable(std::string_view s, size_t max = 160) {
-  std::string out;
-  for (unsigned char c : s.substr(0, std::min(max, s.size()))) {
-    if (c >= 32 && c < 127 && c != '\\') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    }
-  }
-  if (s.size() > max) out += "...(" + std::to_string(s.size()) + " bytes)";
-  return out;
 }
 
 // The one reply a command wrote; every byte must belong to it.
@@ -388,7 +342,7 @@ class Harness {
       codis::server::Db& db = server().db(d);
       if (db.size() == 0) continue;
       auto check = [&](const codis::server::Entry& e) {
-        const size_t n = length_of(e.value);
+        const size_t n = codis::server::value_length(e.value);
         if (n == 0)
           std::fprintf(stderr, "db %d key '%s' is an empty container\n", d, printable(e.key()).c_str());
         FUZZ_CHECK(n > 0);
@@ -445,22 +399,6 @@ class Harness {
     c.cluster_mode = cluster;
     if (password) c.requirepass = "pw";
     return c;
-  }
-
-  static size_t length_of(const codis::server::Object& o) {
-    using codis::server::ObjType;
-    switch (o.type()) {
-      case ObjType::kList:
-        return o.list_value().size();
-      case ObjType::kHash:
-        return o.hash_value().size();
-      case ObjType::kSet:
-        return o.set_value().size();
-      case ObjType::kZSet:
-        return o.zset_value().size();
-      default:
-        return 1;
-    }
   }
 
   void connect(Link& l) {
@@ -607,7 +545,7 @@ class Harness {
         FUZZ_CHECK(e != nullptr && argv.size() >= 4);
         FUZZ_CHECK(server().db(db).expire_of(*e) == expiry_for(argv[3]));
         if (kind != "expire" && kind != "object") {
-          FUZZ_CHECK(r.elems[2].str == std::to_string(length_of(e->value)));
+          FUZZ_CHECK(r.elems[2].str == std::to_string(codis::server::value_length(e->value)));
         }
       }
     }

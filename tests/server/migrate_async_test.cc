@@ -261,14 +261,14 @@ std::string link_client_id(redisContext* target) {
 // moves the slot from A to B, following the servers' redirects as the proxy will; midway the link is
 // killed on the target and the failed batch is retried. Every acknowledged increment is on B at the end.
 TEST(MigrateAsync, AWriterFollowingRedirectsLosesNothingWhenTheLinkIsCutAndRetried) {
-  ServerProcess a = start({"--cluster-mode", "yes"}), b = start({"--cluster-mode", "yes"});
+  ClusterPair pair;
+  ServerProcess &a = pair.a, &b = pair.b;
   ASSERT_GT(a.port(), 0);
   ASSERT_GT(b.port(), 0);
-  const std::string aaddr = "127.0.0.1:" + std::to_string(a.port()),
-                    baddr = "127.0.0.1:" + std::to_string(b.port());
-  Conn admin_a = connect(a.port()), admin_b = connect(b.port());
-  EXPECT_EQ(call(admin_a.get(), {"SLOTSSETSTATE", "0-1023", "owned", "-", "1"}), "+OK");
-  EXPECT_EQ(call(admin_b.get(), {"SLOTSSETSTATE", "0-1023", "not-owned", aaddr, "1"}), "+OK");
+  const std::string &aaddr = pair.aaddr, &baddr = pair.baddr;
+  Conn &admin_a = pair.admin_a, &admin_b = pair.admin_b;
+  EXPECT_EQ(pair.own_a, "+OK");
+  EXPECT_EQ(pair.disown_b, "+OK");
   const uint32_t slot = 500;
   const std::vector<std::string> keys = keys_in_slot(slot, "c", 60);
   const std::vector<std::string> bigs = keys_in_slot(slot, "big", 4);
@@ -339,14 +339,14 @@ TEST(MigrateAsync, AWriterFollowingRedirectsLosesNothingWhenTheLinkIsCutAndRetri
 // got back to the source, which imports it) while a writer keeps following the redirects. At the end every
 // key and every acknowledged increment is on the source, and SLOTSINFO says so on both servers.
 TEST(MigrateAsync, AMoveCancelledHalfwayReturnsEveryKeyToTheSource) {
-  ServerProcess a = start({"--cluster-mode", "yes"}), b = start({"--cluster-mode", "yes"});
+  ClusterPair pair;
+  ServerProcess &a = pair.a, &b = pair.b;
   ASSERT_GT(a.port(), 0);
   ASSERT_GT(b.port(), 0);
-  const std::string aaddr = "127.0.0.1:" + std::to_string(a.port()),
-                    baddr = "127.0.0.1:" + std::to_string(b.port());
-  Conn admin_a = connect(a.port()), admin_b = connect(b.port());
-  EXPECT_EQ(call(admin_a.get(), {"SLOTSSETSTATE", "0-1023", "owned", "-", "1"}), "+OK");
-  EXPECT_EQ(call(admin_b.get(), {"SLOTSSETSTATE", "0-1023", "not-owned", aaddr, "1"}), "+OK");
+  const std::string &aaddr = pair.aaddr, &baddr = pair.baddr;
+  Conn &admin_a = pair.admin_a, &admin_b = pair.admin_b;
+  EXPECT_EQ(pair.own_a, "+OK");
+  EXPECT_EQ(pair.disown_b, "+OK");
   const uint32_t slot = 321;
   const std::string ss = std::to_string(slot);
   const std::vector<std::string> keys = keys_in_slot(slot, "n", 40);
@@ -393,6 +393,35 @@ TEST(MigrateAsync, AMoveCancelledHalfwayReturnsEveryKeyToTheSource) {
   EXPECT_EQ(call(admin_a.get(), {"SLOTSINFO", ss, "1"}),
             "[[:" + ss + ", :" + std::to_string(keys.size() + quiet.size()) + "]]");
   EXPECT_EQ(call(admin_b.get(), {"SLOTSINFO", ss, "1"}), "[]");
+}
+
+// The caller of a batch goes away mid-move (its connection closed while the target stalls): the batch goes
+// on, a second client's FENCE waits for it and gets its result, and the keys end on the target.
+TEST(MigrateAsync, ABatchOutlivesItsCallerAndFenceWaitsForIt) {
+  ServerProcess a = start(), b = start();
+  Conn ca = connect(a.port()), cb = connect(b.port()), fence = connect(a.port());
+  const std::string bport = std::to_string(b.port());
+  fill(ca.get(), "list", "big", 3000);
+  EXPECT_EQ(call(ca.get(), {"SET", "warm", "1"}), "+OK");
+  EXPECT_EQ(call(ca.get(), {"SLOTSMGRTONE-ASYNC", "127.0.0.1", bport, "1000", "0", "0", "warm"}), ":1");
+  const std::string digest_big = digest(ca.get(), "big");
+  EXPECT_EQ(call(cb.get(), {"CLIENT", "PAUSE", "300", "ALL"}), "+OK");
+  {
+    Conn caller = connect(a.port());
+    ASSERT_EQ(
+        redisAppendCommand(caller.get(), "SLOTSMGRTONE-ASYNC 127.0.0.1 %s 5000 10 1000 big", bport.c_str()),
+        REDIS_OK);
+    int done = 0;
+    while (!done) {
+      ASSERT_EQ(redisBufferWrite(caller.get(), &done), REDIS_OK);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }  // the caller disconnects with its batch running
+  EXPECT_EQ(call(fence.get(), {"SLOTSMGRT-ASYNC-FENCE"}), ":1");
+  EXPECT_EQ(call(ca.get(), {"EXISTS", "big"}), ":0");
+  EXPECT_EQ(digest(cb.get(), "big"), digest_big);
+  EXPECT_EQ(call(ca.get(), {"SLOTSMGRT-ASYNC-STATUS"}), "(nil)");
+  EXPECT_EQ(call(ca.get(), {"PING"}), "+PONG");
 }
 
 }  // namespace

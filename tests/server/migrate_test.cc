@@ -109,14 +109,14 @@ TEST(MigrateSync, AFailedMoveKeepsTheKey) {
 // A writer keeps incrementing counters of one slot while that slot moves from A to B, following the
 // servers' redirects as the proxy will: every acknowledged increment is on B at the end.
 TEST(MigrateSync, AWriterFollowingRedirectsLosesNothingWhileTheSlotMoves) {
-  ServerProcess a = start({"--cluster-mode", "yes"}), b = start({"--cluster-mode", "yes"});
+  ClusterPair pair;
+  ServerProcess &a = pair.a, &b = pair.b;
   ASSERT_GT(a.port(), 0);
   ASSERT_GT(b.port(), 0);
-  const std::string aaddr = "127.0.0.1:" + std::to_string(a.port()),
-                    baddr = "127.0.0.1:" + std::to_string(b.port());
-  Conn admin_a = connect(a.port()), admin_b = connect(b.port());
-  EXPECT_EQ(call(admin_a.get(), {"SLOTSSETSTATE", "0-1023", "owned", "-", "1"}), "+OK");
-  EXPECT_EQ(call(admin_b.get(), {"SLOTSSETSTATE", "0-1023", "not-owned", aaddr, "1"}), "+OK");
+  const std::string &aaddr = pair.aaddr, &baddr = pair.baddr;
+  Conn &admin_a = pair.admin_a, &admin_b = pair.admin_b;
+  EXPECT_EQ(pair.own_a, "+OK");
+  EXPECT_EQ(pair.disown_b, "+OK");
   const uint32_t slot = 500;
   const std::vector<std::string> keys = keys_in_slot(slot, "c", 40);
 
