@@ -1,18 +1,15 @@
 #!/usr/bin/env python3
-"""The client side of migrate.sh: key generation, loading, the mover, the latency probe, the checks, the report.
+"""The client side of migrate.sh: key generation, loading, the mover, the checks, the report (the latency
+probe is bench/server/probe.cc: its latencies are the figures, so it runs without an interpreter's pauses).
 
 Everything talks RESP over plain sockets (no redis-py, no hiredis). Times are time.monotonic_ns(), which is
-CLOCK_MONOTONIC and so comparable between the probe and the mover (two processes).
+CLOCK_MONOTONIC, as the probe's are, and so comparable between the probe and the mover (two processes).
 
 Subcommands (PORT: a port on 127.0.0.1):
   gen-keys N SLOT VALUE_BYTES    RESP for `redis-cli --pipe`: SET of N keys that all hash to SLOT
   gen-hash SLOT FIELDS           RESP: one hash (in SLOT) of FIELDS fields f<i> -> v<i>, 1000 fields per HSET
   gen-probe SLOT COUNT           RESP: COUNT probe keys of slots other than SLOT (100-byte values)
   slot-key SLOT                  the first key gen-keys writes (to check the slot against SLOTSHASHKEY)
-  probe PORT SLOT COUNT RATE OUT READY
-                                 GET and SET, alternately, on the probe keys at RATE requests per second until
-                                 SIGTERM; writes `due_ns latency_ns op error` lines to OUT, touches READY
-                                 once connected
   move KIND SRC DST SLOT WHAT OUT
                                  moves WHAT (keys:N or hash:FIELDS) from SRC to DST; KIND is codis-async
                                  (SLOTSMGRTTAGSLOT-ASYNC), codis-sync (SLOTSMGRTTAGSLOT) or redis (MIGRATE ...
@@ -25,15 +22,14 @@ Subcommands (PORT: a port on 127.0.0.1):
 
 The probe is open loop: request k is sent at its due time start + k/RATE whether or not earlier replies came
 back (pipelined on one connection), and its latency runs from that due time to its reply. A server that
-stalls for 3 s delays every request due in those 3 s, and all of them count (no coordinated omission). Mover parameters come from the environment: NUMKEYS, MAXBULKS, MAXBYTES and
+stalls for 3 s delays every request due in those 3 s, and all of them count (no coordinated omission).
+Mover parameters come from the environment: NUMKEYS, MAXBULKS, MAXBYTES and
 TIMEOUT_MS (see migrate.sh).
 """
 import math
 import os
-import signal
 import socket
 import sys
-import threading
 import time
 import zlib
 
@@ -176,63 +172,6 @@ def gen_hash(slot, fields):
 
 def gen_probe(slot, count):
     write_chunks(resp(b"SET", k, value_of(i, 100)) for i, k in enumerate(probe_keys(slot, count)))
-
-
-def probe(port, slot, count, rate, out, ready):
-    """Open loop: a sender thread writes request k at its due time start + k/rate, whether or not the replies
-    to the earlier ones came back (they queue in the socket, as requests of many clients would queue at a
-    stalled server); the main thread reads the replies in order and records each one's latency from its due
-    time. On SIGTERM the sender stops and sends a PING; the replies are read up to the PING's."""
-    keys = probe_keys(slot, count)
-    conn = Conn(port)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    interval = 1e9 / rate
-    value = b"p" * 100
-    dues, total = [], []
-
-    def sender():
-        start = time.monotonic_ns()
-        k = 0
-        while not stop.is_set():
-            due = start + int(k * interval)
-            now = time.monotonic_ns()
-            if now < due:
-                time.sleep((due - now) / 1e9)
-            key = keys[k % len(keys)]
-            dues.append(due)
-            try:
-                conn.sock.sendall(resp(b"GET", key) if k % 2 == 0 else resp(b"SET", key, value))
-            except OSError:
-                return  # the server is gone: the reader sees it too
-            k += 1
-        total.append(k)
-        try:
-            conn.sock.sendall(resp(b"PING"))
-        except OSError:
-            pass
-
-    thread = threading.Thread(target=sender, daemon=True)
-    thread.start()
-    open(ready, "w").close()
-    samples = []
-    i = 0
-    while True:
-        try:
-            r = conn.read()
-        except OSError:  # ConnectionError included: the server is gone (a failed run being torn down)
-            sys.stderr.write("probe: the connection to the source closed\n")
-            break
-        done = time.monotonic_ns()
-        if total and i == total[0]:
-            break  # the PING: every request has its reply
-        samples.append("%d %d %s %d\n" % (dues[i], done - dues[i], "get" if i % 2 == 0 else "set",
-                                          isinstance(r, ReplyError) or r is None))
-        i += 1
-    thread.join(timeout=1)
-    with open(out, "w") as f:
-        f.writelines(samples)
 
 
 def parse_what(what):
@@ -418,8 +357,6 @@ def main():
         gen_probe(int(args[0]), int(args[1]))
     elif cmd == "slot-key":
         print(next(slot_keys(1, int(args[0]))).decode())
-    elif cmd == "probe":
-        probe(int(args[0]), int(args[1]), int(args[2]), float(args[3]), args[4], args[5])
     elif cmd == "move":
         try:
             move(args[0], int(args[1]), int(args[2]), int(args[3]), args[4], args[5])

@@ -6,14 +6,15 @@
 #         answers [moved, 0]; redis: MIGRATE 127.0.0.1 B "" 0 timeout KEYS k1..kN, N = BENCH_NUMKEYS per call.
 #   hash: ONE hash of BENCH_BIG_FIELDS (5,000,000) fields f<i> -> v<i>, same commands (redis's MIGRATE sends
 #         it in one piece and blocks the source meanwhile: that is the comparison).
-# Meanwhile a probe client (migrate.py probe) sends GET and SET, alternately, on keys of other slots of A at
-# BENCH_PROBE_RATE requests/s on one connection, open loop (pipelined: each request is sent when due, replies
-# or not), and a request's latency runs from the time it was due, so a stalled server counts for every request
-# it held up. Figures: moved units per second, the probe's p50, p99 and max during the move (its p99 in the
-# second before, "idle p99", and its max in the second after, "after max"), codis/redis ratios. After each move
-# A must hold the probe keys only and B everything moved, with the same values (a sample; HLEN for the hash)
-# and no TTL. Each run starts fresh servers; A is pinned to BENCH_SOURCE_CPU, B to BENCH_TARGET_CPU, the
-# mover and the probe to BENCH_CLIENT_CPU (on a 2-core machine the probe shares a core with B).
+# Meanwhile a probe client (bench/server/probe.cc, compiled here with g++) sends GET and SET, alternately, on
+# keys of other slots of A at BENCH_PROBE_RATE requests/s on one connection, open loop (pipelined: each request
+# is sent when due, replies or not), and a request's latency runs from the time it was due, so a stalled server
+# counts for every request it held up. Figures: moved units per second, the probe's p50, p99 and max during the
+# move (its p99 in the second before, "idle p99", and its max in the second after, "after max"), codis/redis
+# ratios. After each move A must hold the probe keys only and B everything moved, with the same values (a
+# sample; HLEN for the hash) and no TTL. Each run starts fresh servers; A is pinned to BENCH_SOURCE_CPU, B to
+# BENCH_TARGET_CPU, the mover and the probe to BENCH_CLIENT_CPU (on a 2-core machine the probe shares a core
+# with B).
 # Targets (codis): keys >= 200,000 keys/s; probe p99 < 2 ms during both moves.
 #
 # Usage: bench/server/migrate.sh [quick]        (ci/bench.sh migrate [quick] builds codis-server first)
@@ -82,6 +83,7 @@ fi
 
 WORK=$(mktemp -d /tmp/bench-migrate-XXXXXX)
 PIDS=()  # every process started here, killed on exit
+PROBE=$WORK/probe
 # shellcheck disable=SC2317  # called by the trap
 cleanup() {
   local pid
@@ -94,6 +96,9 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+${CXX_FOR_PROBE:-g++} -std=c++20 -O2 -pthread bench/server/probe.cc -o "$PROBE" ||
+  { echo "migrate: could not compile bench/server/probe.cc (apt-get install g++)" >&2; exit 2; }
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
@@ -173,7 +178,7 @@ run_test() {
 
   rm -f "$WORK/ready"
   # The probe shares its core with B; a higher priority (when allowed) keeps B's work out of its figures.
-  nice -n "$PROBE_NICE" taskset -c "$CLIENT_CPU" python3 "$PY" probe "$src" "$SLOT" "$PROBE_KEYS" "$PROBE_RATE" "$WORK/probe.out" \
+  nice -n "$PROBE_NICE" taskset -c "$CLIENT_CPU" "$PROBE" "$src" "$SLOT" "$PROBE_KEYS" "$PROBE_RATE" "$WORK/probe.out" \
     "$WORK/ready" &
   probe=$!
   PIDS+=("$probe")
