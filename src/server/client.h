@@ -14,9 +14,13 @@ namespace codis::cmd {
 struct CommandSpec;
 }
 
+namespace codis::resp {
+class IoBuf;
+}
+
 namespace codis::server {
 
-class IoBuf;
+using resp::IoBuf;
 
 struct QueuedCommand {
   std::vector<std::string> argv;

@@ -1,6 +1,6 @@
 #include "server/client_memory.h"
 
-#include "server/iobuf.h"
+#include "resp/io_buf.h"
 
 namespace codis::server {
 

@@ -2,13 +2,14 @@
 
 #include <algorithm>
 
+#include "cmd/errors.h"
 #include "cmd/table.h"
+#include "resp/io_buf.h"
 #include "resp/request_parser.h"
 #include "rt/combinators.h"
 #include "rt/event.h"
 #include "rt/sleep.h"
 #include "server/errors.h"
-#include "server/iobuf.h"
 #include "server/lfu.h"
 #include "server/monitor.h"
 
@@ -232,43 +233,6 @@ void Server::touch_watched_db(int db) {
 
 namespace {
 
-// What C's "%.Ns" prints of an argument: up to the first NUL, at most n bytes.
-std::string_view c_prefix(std::string_view s, size_t n) {
-  return s.substr(0, std::min(n, s.find('\0')));
-}
-
-// Redis's rejectCommandFormat turns CR and LF into spaces, keeping the error one line.
-std::string one_line(std::string s) {
-  for (auto& ch : s) {
-    if (ch == '\r' || ch == '\n') {
-      ch = ' ';
-    }
-  }
-  return s;
-}
-
-// Redis: "unknown command '%.128s', with args beginning with: " then each argument as "'%.*s' " cut to
-// what is left of 128 characters, stopping once 128 are used.
-std::string unknown_command(std::span<const std::string_view> argv) {
-  std::string args;
-  for (size_t i = 1; i < argv.size() && args.size() < 128; ++i) {
-    const size_t room = 128 - args.size();
-    args += "'";
-    args += c_prefix(argv[i], room);
-    args += "' ";
-  }
-  return one_line("ERR unknown command '" + std::string(c_prefix(argv[0], 128)) +
-                  "', with args beginning with: " + args);
-}
-
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) {
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
-
 bool allowed_in_multi(std::string_view name) {
   return name == "exec" || name == "discard" || name == "multi" || name == "watch" || name == "quit" ||
          name == "reset";
@@ -362,7 +326,7 @@ void Server::dispatch_command(Client& c, std::span<const std::string_view> argv,
     stats_.count_error(msg);
   };
   if (spec == nullptr) {
-    reject(unknown_command(argv));
+    reject(cmd::unknown_command_error(argv));
     return;
   }
   if (spec->is_container()) {
@@ -371,13 +335,12 @@ void Server::dispatch_command(Client& c, std::span<const std::string_view> argv,
     if (!runs_alone) {
       if (argv.size() < 2) {
         resolved = spec;
-        reject("ERR wrong number of arguments for '" + std::string(spec->name) + "' command");
+        reject(cmd::arity_error(*spec));
         return;
       }
       const cmd::CommandSpec* sub = cmd::lookup_subcommand(*spec, argv[1]);
       if (sub == nullptr) {
-        reject(one_line("ERR unknown subcommand '" + std::string(c_prefix(argv[1], 128)) + "'. Try " +
-                        upper(spec->name) + " HELP."));
+        reject(cmd::unknown_subcommand_error(*spec, argv[1]));
         return;
       }
       spec = sub;
@@ -385,12 +348,12 @@ void Server::dispatch_command(Client& c, std::span<const std::string_view> argv,
   }
   Handler h = registry_.find(spec);
   if (h == nullptr) {
-    reject(unknown_command(argv));
+    reject(cmd::unknown_command_error(argv));
     return;
   }
   resolved = spec;
   if (!cmd::check_arity(*spec, argv.size())) {
-    reject("ERR wrong number of arguments for '" + std::string(spec->name) + "' command");
+    reject(cmd::arity_error(*spec));
     return;
   }
   if (c.monitor && (spec->has(cmd::flag::kReadonly) || spec->has(cmd::flag::kWrite) ||

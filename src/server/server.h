@@ -28,12 +28,13 @@
 #include "server/stats.h"
 
 namespace codis::resp {
+class IoBuf;
 class RequestParser;
-}
+}  // namespace codis::resp
 
 namespace codis::server {
 
-class IoBuf;
+using resp::IoBuf;
 
 class Server {
  public:

@@ -7,7 +7,7 @@
 #include <span>
 #include <string_view>
 
-namespace codis::server {
+namespace codis::resp {
 
 class IoBuf {
  public:
@@ -49,4 +49,4 @@ class IoBuf {
   size_t cap_ = 0, len_ = 0, start_ = 0;
 };
 
-}  // namespace codis::server
+}  // namespace codis::resp
