@@ -22,7 +22,7 @@ std::atomic<int> started{0};
 }  // namespace
 
 ServerProcess::ServerProcess(std::string binary, std::vector<std::string> extra,
-                             std::optional<std::pair<rlim_t, rlim_t>> nofile) {
+                             std::optional<std::pair<rlim_t, rlim_t>> nofile, Kind kind) {
   // Logs go to a file (kept for post-mortems) so stdout carries only the port line.
   log_ = ::testing::TempDir() + "codis-server-test-" + std::to_string(getpid()) + "-" +
          std::to_string(++started) + ".log";
@@ -43,6 +43,9 @@ ServerProcess::ServerProcess(std::string binary, std::vector<std::string> extra,
       }
     }
     std::vector<std::string> args = {binary, "--port", "0", "--logfile", log_};
+    if (kind == Kind::kProxy) {
+      args = {binary, "--listen", "127.0.0.1:0", "--logfile", log_};
+    }
     args.insert(args.end(), extra.begin(), extra.end());
     std::vector<char*> argv;
     for (auto& a : args) {
@@ -56,7 +59,8 @@ ServerProcess::ServerProcess(std::string binary, std::vector<std::string> extra,
   out_ = out[0];
   // Read stdout until the port line (log lines may come first), for at most 10 seconds.
   std::string buf;
-  const std::string marker = "codis-server listening on ";
+  const std::string marker =
+      kind == Kind::kProxy ? "codis-proxy listening on " : "codis-server listening on ";
   for (int waited = 0; waited < 10000 && port_ == 0;) {
     pollfd p{out_, POLLIN, 0};
     if (poll(&p, 1, 100) <= 0) {

@@ -1,6 +1,6 @@
-// The real codis-server binary as a child process for integration tests: started with --port 0 (the port is
-// read from its stdout) and a log file, optionally under a given RLIMIT_NOFILE, and killed by PID when the
-// object is destroyed (PR_SET_PDEATHSIG kills it too if the test binary dies first).
+// The real codis-server (or codis-proxy) binary as a child process for integration tests: started on port 0
+// (the port is read from its stdout) with a log file, optionally under a given RLIMIT_NOFILE, and killed by
+// PID when the object is destroyed (PR_SET_PDEATHSIG kills it too if the test binary dies first).
 #pragma once
 
 #include <sys/resource.h>
@@ -15,10 +15,12 @@ namespace codis::server::testing {
 
 class ServerProcess {
  public:
+  enum class Kind { kServer, kProxy };
   // `binary` is the codis-server to run; `extra` its arguments after --port 0 --logfile FILE; `nofile` the
-  // soft and hard RLIMIT_NOFILE set in the child before exec.
+  // soft and hard RLIMIT_NOFILE set in the child before exec. A codis-proxy (kProxy) gets
+  // --listen 127.0.0.1:0 --logfile FILE before `extra` instead.
   ServerProcess(std::string binary, std::vector<std::string> extra = {},
-                std::optional<std::pair<rlim_t, rlim_t>> nofile = std::nullopt);
+                std::optional<std::pair<rlim_t, rlim_t>> nofile = std::nullopt, Kind kind = Kind::kServer);
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;

@@ -1,0 +1,189 @@
+#include "proxy/backend.h"
+
+#include <algorithm>
+
+#include "resp/reply_parser.h"
+#include "rt/combinators.h"
+#include "rt/sleep.h"
+
+namespace codis::proxy {
+
+namespace {
+
+constexpr std::string_view kAsking = "*1\r\n$6\r\nASKING\r\n";
+constexpr size_t kReadChunk = 16 * 1024;
+
+std::string multibulk(std::initializer_list<std::string_view> args) {
+  std::string out = "*" + std::to_string(args.size()) + "\r\n";
+  for (std::string_view a : args) {
+    out += "$" + std::to_string(a.size()) + "\r\n";
+    out.append(a);
+    out += "\r\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+Backend::Backend(rt::Env& env, rt::Endpoint addr, Options o, ReplyFn on_reply, FailFn on_fail)
+    : env_(env),
+      addr_(std::move(addr)),
+      opts_(std::move(o)),
+      on_reply_(std::move(on_reply)),
+      on_fail_(std::move(on_fail)),
+      out_ready_(env.exec) {}
+
+void Backend::send(const JobPtr& job, size_t call, bool asking) {
+  if (down_) {
+    on_fail_(job, call, false, last_error_);
+    return;
+  }
+  if (asking) {
+    out_.append(kAsking);
+  }
+  out_.append(job->calls[call].wire);
+  queue_.push_back(Entry{job, call, asking});
+  out_ready_.set();
+}
+
+void Backend::fail_all(const std::string& why) {
+  std::deque<Entry> q;
+  q.swap(queue_);
+  const size_t written = written_;
+  written_ = 0;
+  out_.clear();
+  out_ready_.reset();
+  for (size_t i = 0; i < q.size(); ++i) {
+    on_fail_(q[i].job, q[i].call, i < written, why);
+  }
+}
+
+rt::Task<rt::Result<void>> Backend::authenticate(rt::Stream& s) {
+  if (opts_.password.empty()) {
+    co_return rt::ok();
+  }
+  const std::string auth = multibulk({"AUTH", opts_.password});
+  if (auto w = co_await rt::write_all(s, auth); !w.ok()) {
+    co_return w.error();
+  }
+  resp::IoBuf in;
+  resp::ReplyScanner scanner;
+  for (;;) {
+    auto n = co_await s.read(in.tail(512));
+    if (!n.ok() || *n == 0) {
+      last_error_ = "backend " + addr_.to_string() + " closed the connection during AUTH";
+      co_return rt::Errc::kConnReset;
+    }
+    in.commit(*n);
+    resp::ParseResult r = scanner.scan(in.data());
+    if (r.error()) {
+      last_error_ = "backend " + addr_.to_string() + " sent a malformed reply to AUTH";
+      co_return rt::Errc::kIoError;
+    }
+    if (r.ok()) {
+      std::string_view reply = in.data().substr(0, r.consumed);
+      if (reply != "+OK\r\n") {
+        // -WRONGPASS..., -ERR AUTH <password> called without any password configured...
+        last_error_ = "backend " + addr_.to_string() +
+                      " refused the proxy's password: " + std::string(reply.substr(1, reply.size() - 3));
+        co_return rt::Errc::kInvalidArgument;
+      }
+      co_return rt::ok();
+    }
+  }
+}
+
+rt::Task<void> Backend::writer(rt::Stream& s) {
+  std::string sending;
+  for (;;) {
+    while (out_.empty()) {
+      out_ready_.reset();
+      co_await out_ready_.wait();
+    }
+    sending.swap(out_);
+    out_.clear();
+    written_ = queue_.size();  // from here on their outcome is unknown if the connection breaks
+    if (!(co_await rt::write_all(s, sending)).ok()) {
+      co_return;
+    }
+    sending.clear();
+    if (sending.capacity() > 1024 * 1024) {
+      std::string().swap(sending);
+    }
+  }
+}
+
+rt::Task<void> Backend::reader(rt::Stream& s) {
+  resp::IoBuf in;
+  resp::ReplyScanner scanner;
+  for (;;) {
+    in.shrink_if_idle(1024 * 1024);
+    auto n = co_await s.read(in.tail(std::max(kReadChunk, std::min<size_t>(scanner.want(), 64 << 20))));
+    if (!n.ok() || *n == 0) {
+      last_error_ = "backend " + addr_.to_string() + " closed the connection";
+      co_return;
+    }
+    in.commit(*n);
+    for (;;) {
+      resp::ParseResult r = scanner.scan(in.data());
+      if (r.error()) {
+        last_error_ = "backend " + addr_.to_string() + " sent a malformed reply";
+        co_return;
+      }
+      if (!r.ok()) {
+        break;
+      }
+      const std::string_view reply = in.data().substr(0, r.consumed);
+      if (queue_.empty()) {
+        last_error_ = "backend " + addr_.to_string() + " sent a reply nobody asked for";
+        co_return;
+      }
+      Entry& front = queue_.front();
+      if (front.asking) {
+        front.asking = false;  // ASKING's own +OK (or error: the command's reply will say what matters)
+      } else {
+        Entry e = std::move(front);
+        queue_.pop_front();
+        if (written_ > 0) {
+          --written_;
+        }
+        on_reply_(e.job, e.call, reply);
+      }
+      in.consume(r.consumed);
+    }
+  }
+}
+
+rt::Task<void> Backend::run() {
+  rt::Duration backoff = opts_.min_backoff;
+  for (;;) {
+    auto s = co_await env_.net.connect(addr_, opts_.connect_timeout);
+    if (s.ok()) {
+      auto a = co_await authenticate(**s);
+      if (a.ok()) {
+        ++connects_;
+        connected_ = true;
+        down_ = false;
+        backoff = opts_.min_backoff;
+        if (!out_.empty()) {
+          out_ready_.set();
+        }
+        co_await rt::when_any(env_.exec, reader(**s), writer(**s));
+        connected_ = false;
+        (*s)->close();
+        fail_all(last_error_.empty() ? "backend " + addr_.to_string() + " connection lost" : last_error_);
+        continue;  // one immediate attempt; backoff only when that fails
+      }
+    } else {
+      last_error_ =
+          "backend " + addr_.to_string() + " is unreachable: " + std::string(rt::errc_name(s.error()));
+    }
+    // Unreachable or refusing: calls fail at once (unsent) until the next attempt.
+    down_ = true;
+    fail_all(last_error_);
+    co_await rt::sleep_for(env_.exec, backoff);
+    backoff = std::min(backoff * 2, opts_.max_backoff);
+  }
+}
+
+}  // namespace codis::proxy

@@ -1,0 +1,136 @@
+// codis-proxy: `codis-proxy --slots routing.json [--listen 127.0.0.1:19000] [--threads N] ...`.
+// One event loop per thread, each with its own Proxy listening on the same port (SO_REUSEPORT).
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include <cxxopts.hpp>
+
+#include "proxy/proxy.h"
+#include "rt/asio/fd_limit.h"
+#include "rt/asio/runtime.h"
+#include "rt/scope.h"
+
+namespace {
+
+int fail(const std::string& message) {
+  std::cerr << "codis-proxy: " << message << "\n";
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  cxxopts::Options options("codis-proxy", "codis-cpp's proxy: many codis-servers look like one Redis");
+  // clang-format off
+  options.add_options()
+      ("listen", "address clients connect to (port 0: any free port, printed)",
+       cxxopts::value<std::string>()->default_value("127.0.0.1:19000"))
+      ("slots", "routing file (JSON: epoch, groups, slots)", cxxopts::value<std::string>())
+      ("threads", "event loops (0: one per core)", cxxopts::value<size_t>()->default_value("0"))
+      ("password", "password clients must AUTH with", cxxopts::value<std::string>()->default_value(""))
+      ("backend-password", "password the proxy AUTHs to servers with",
+       cxxopts::value<std::string>()->default_value(""))
+      ("redirect-timeout-ms", "how long MOVED/ASK/TRYAGAIN are followed before the client gets the error",
+       cxxopts::value<int64_t>()->default_value("5000"))
+      ("max-pipeline", "commands per client awaiting their reply before the proxy stops reading it",
+       cxxopts::value<size_t>()->default_value("65536"))
+      ("max-pipeline-bytes", "request bytes per client awaiting their reply before the proxy stops reading it",
+       cxxopts::value<size_t>()->default_value("67108864"))
+      ("timeout", "close clients idle this many seconds (0: never)", cxxopts::value<int64_t>()->default_value("0"))
+      ("maxclients", "most clients at once", cxxopts::value<int64_t>()->default_value("10000"))
+      ("loglevel", "debug, verbose, notice or warning", cxxopts::value<std::string>()->default_value("notice"))
+      ("logfile", "log file (empty: stderr)", cxxopts::value<std::string>()->default_value(""))
+      ("version", "print the version")
+      ("h,help", "this help");
+  // clang-format on
+  cxxopts::ParseResult opts;
+  try {
+    opts = options.parse(argc, argv);
+  } catch (const cxxopts::exceptions::exception& e) {
+    return fail(std::string(e.what()) + " (see --help)");
+  }
+  if (opts.count("help") != 0) {
+    std::cout << options.help() << "\n";
+    return 0;
+  }
+  if (opts.count("version") != 0) {
+    std::cout << "codis-proxy (codis-cpp)\n";
+    return 0;
+  }
+  if (opts.count("slots") == 0) {
+    return fail("--slots FILE is required (the routing table; see docs/proxy.md)");
+  }
+  const std::string slots_path = opts["slots"].as<std::string>();
+  std::ifstream f(slots_path);
+  if (!f) {
+    return fail("cannot open the routing file '" + slots_path + "'");
+  }
+  std::stringstream text;
+  text << f.rdbuf();
+  auto parsed = codis::proxy::RoutingTable::parse(text.str());
+  if (auto* e = std::get_if<codis::proxy::RoutingTable::ParseError>(&parsed)) {
+    return fail(slots_path + ": " + e->message);
+  }
+  auto table = std::get<0>(parsed);
+  auto listen_at = codis::rt::Endpoint::parse(opts["listen"].as<std::string>());
+  if (!listen_at.ok()) {
+    return fail("--listen must be host:port");
+  }
+
+  codis::proxy::ProxyConfig config;
+  config.password = opts["password"].as<std::string>();
+  config.backend_password = opts["backend-password"].as<std::string>();
+  config.redirect_timeout =
+      std::chrono::milliseconds(std::max<int64_t>(0, opts["redirect-timeout-ms"].as<int64_t>()));
+  config.max_pipeline = std::max<size_t>(1, opts["max-pipeline"].as<size_t>());
+  config.max_pipeline_bytes = std::max<size_t>(1, opts["max-pipeline-bytes"].as<size_t>());
+  config.idle_timeout_s = std::max<int64_t>(0, opts["timeout"].as<int64_t>());
+
+  codis::rt::asio::AsioOptions o;
+  size_t threads = opts["threads"].as<size_t>();
+  o.loops = threads != 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
+  o.log_file = opts["logfile"].as<std::string>();
+  const std::string level = opts["loglevel"].as<std::string>();
+  o.log_level = level == "debug"     ? codis::rt::LogLevel::kDebug
+                : level == "verbose" ? codis::rt::LogLevel::kVerbose
+                : level == "warning" ? codis::rt::LogLevel::kWarning
+                                     : codis::rt::LogLevel::kNotice;
+  codis::rt::asio::AsioRuntime rt(o);
+  rt.stop_on_signals();
+  const auto fit = codis::rt::asio::fit_open_files_limit(opts["maxclients"].as<int64_t>(), rt.env().log);
+  if (fit.too_low) {
+    return 1;
+  }
+  // Every loop's share of the clients (the kernel spreads connections about evenly).
+  config.maxclients =
+      static_cast<size_t>(std::max<int64_t>(1, fit.maxclients / static_cast<int64_t>(o.loops)));
+
+  std::vector<std::unique_ptr<codis::proxy::Proxy>> proxies;
+  std::vector<std::unique_ptr<codis::rt::Scope>> scopes;
+  codis::rt::Endpoint at = *listen_at;
+  for (size_t i = 0; i < rt.loops(); ++i) {
+    auto l = rt.env(i).net.listen_shared(at);
+    if (!l.ok()) {
+      return fail("cannot listen on " + at.to_string() + ": " + std::string(codis::rt::errc_name(l.error())));
+    }
+    at = (*l)->local();  // port 0: every later loop shares the port the first one got
+    proxies.push_back(std::make_unique<codis::proxy::Proxy>(rt.env(i), config, table));
+    scopes.push_back(std::make_unique<codis::rt::Scope>(rt.env(i).exec));
+    scopes.back()->spawn(proxies.back()->serve(std::move(*l)));
+  }
+  rt.env().log.notice("codis-proxy listening on " + at.to_string() + " with " + std::to_string(rt.loops()) +
+                      " loops, " + std::to_string(table->served_slots()) + " slots served by " +
+                      std::to_string(table->groups().size()) + " groups (epoch " +
+                      std::to_string(table->epoch()) + ")");
+  std::printf("codis-proxy listening on %s\n", at.to_string().c_str());
+  std::fflush(stdout);
+  rt.run();
+  scopes.clear();
+  proxies.clear();
+  return 0;
+}

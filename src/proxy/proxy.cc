@@ -1,0 +1,237 @@
+#include "proxy/proxy.h"
+
+#include <charconv>
+
+#include "proxy/merge.h"
+#include "proxy/session.h"
+#include "rt/sleep.h"
+
+namespace codis::proxy {
+
+namespace {
+
+// A redirect or retry error of docs/slots.md: "-MOVED <slot> <addr> <epoch>", "-ASK <slot> <addr> <epoch>",
+// "-TRYAGAIN <slot> <addr> <epoch> <text>".
+struct Redirect {
+  enum Kind { kNone, kMoved, kAsk, kTryAgain } kind = kNone;
+  int32_t slot = -1;
+  std::string addr;
+};
+
+Redirect parse_redirect(std::string_view reply) {
+  Redirect r;
+  if (reply.starts_with("-MOVED ")) {
+    r.kind = Redirect::kMoved;
+    reply.remove_prefix(7);
+  } else if (reply.starts_with("-ASK ")) {
+    r.kind = Redirect::kAsk;
+    reply.remove_prefix(5);
+  } else if (reply.starts_with("-TRYAGAIN")) {
+    r.kind = Redirect::kTryAgain;
+    return r;
+  } else {
+    return r;
+  }
+  if (reply.ends_with("\r\n")) {
+    reply.remove_suffix(2);
+  }
+  const size_t sp = reply.find(' ');
+  if (sp == std::string_view::npos) {
+    r.kind = Redirect::kNone;
+    return r;
+  }
+  int32_t slot = -1;
+  auto [p, ec] = std::from_chars(reply.data(), reply.data() + sp, slot);
+  reply.remove_prefix(sp + 1);
+  const size_t sp2 = reply.find(' ');
+  r.addr = std::string(reply.substr(0, sp2));
+  if (ec != std::errc() || slot < 0 || slot >= static_cast<int32_t>(cmd::kSlots) || r.addr.empty()) {
+    r.kind = Redirect::kNone;
+  }
+  r.slot = slot;
+  return r;
+}
+
+}  // namespace
+
+Proxy::Proxy(rt::Env& env, ProxyConfig config, std::shared_ptr<const RoutingTable> table)
+    : env_(env), config_(std::move(config)), table_(std::move(table)), scope_(env.exec) {}
+
+Proxy::~Proxy() = default;
+
+void Proxy::set_table(std::shared_ptr<const RoutingTable> t) {
+  table_ = std::move(t);
+  moved_.clear();
+}
+
+rt::Task<void> Proxy::serve(rt::ListenerPtr listener) {
+  for (;;) {
+    auto s = co_await listener->accept();
+    if (!s.ok()) {
+      if (s.error() == rt::Errc::kCancelled) {
+        co_return;
+      }
+      co_await rt::sleep_for(env_.exec, std::chrono::milliseconds(10));  // out of descriptors: retry soon
+      continue;
+    }
+    if (stats_.sessions_open >= config_.maxclients) {
+      scope_.spawn([](rt::StreamPtr st) -> rt::Task<void> {
+        co_await rt::write_all(*st, "-ERR max number of clients reached\r\n");
+        st->close();
+      }(std::move(*s)));
+      continue;
+    }
+    scope_.spawn(session(std::move(*s)));
+  }
+}
+
+rt::Task<void> Proxy::session(rt::StreamPtr s) {
+  ++stats_.sessions_total;
+  ++stats_.sessions_open;
+  {
+    Session session(*this, std::move(s), stats_.sessions_total);
+    co_await session.run();
+  }
+  --stats_.sessions_open;
+}
+
+Backend& Proxy::backend(const rt::Endpoint& addr) {
+  const std::string key = addr.to_string();
+  auto it = backends_.find(key);
+  if (it != backends_.end()) {
+    return *it->second;
+  }
+  Backend::Options o;
+  o.password = config_.backend_password;
+  auto b = std::make_unique<Backend>(
+      env_, addr, o, [this](const JobPtr& j, size_t c, std::string_view r) { on_reply(j, c, r); },
+      [this](const JobPtr& j, size_t c, bool sent, const std::string& why) { on_fail(j, c, sent, why); });
+  Backend& ref = *b;
+  backends_.emplace(key, std::move(b));
+  scope_.spawn(ref.run());
+  return ref;
+}
+
+void Proxy::start(const JobPtr& job) {
+  for (size_t i = 0; i < job->calls.size(); ++i) {
+    if (!job->calls[i].done) {
+      dispatch(job, i);
+    }
+  }
+}
+
+void Proxy::dispatch(const JobPtr& job, size_t i) {
+  Call& c = job->calls[i];
+  const rt::Endpoint* to = nullptr;
+  if (c.slot >= 0) {
+    auto m = moved_.find(static_cast<uint32_t>(c.slot));
+    to = m != moved_.end() ? &m->second : table_->master_of(static_cast<uint32_t>(c.slot));
+    if (to == nullptr) {
+      call_done(job, i, "-ERR slot " + std::to_string(c.slot) + " is not served\r\n");
+      return;
+    }
+  } else if (c.group > 0) {
+    const Group* g = table_->group(c.group);
+    if (g == nullptr) {
+      call_done(job, i, "-ERR codis-proxy: group " + std::to_string(c.group) + " is gone\r\n");
+      return;
+    }
+    to = &g->master;
+  } else {
+    const auto& groups = table_->groups();
+    if (groups.empty()) {
+      call_done(job, i, "-ERR codis-proxy: no groups are configured\r\n");
+      return;
+    }
+    auto it = groups.begin();
+    std::advance(it, static_cast<long>(next_any_++ % groups.size()));
+    to = &it->second.master;
+  }
+  backend(*to).send(job, i, false);
+}
+
+void Proxy::on_reply(const JobPtr& job, size_t i, std::string_view reply) {
+  if (!reply.empty() && reply[0] == '-' && follow(job, i, reply)) {
+    return;
+  }
+  call_done(job, i, std::string(reply));
+}
+
+bool Proxy::follow(const JobPtr& job, size_t i, std::string_view reply) {
+  const Redirect r = parse_redirect(reply);
+  if (r.kind == Redirect::kNone) {
+    return false;
+  }
+  Call& c = job->calls[i];
+  if (env_.clock.mono() - job->started > config_.redirect_timeout) {
+    return false;  // the server's own error goes to the client: the move did not settle in time
+  }
+  ++c.redirects;
+  switch (r.kind) {
+    case Redirect::kMoved:
+    case Redirect::kAsk: {
+      auto addr = rt::Endpoint::parse(r.addr);
+      if (!addr.ok()) {
+        return false;
+      }
+      ++stats_.redirects;
+      if (r.kind == Redirect::kMoved) {
+        moved_[static_cast<uint32_t>(r.slot)] = *addr;
+      }
+      backend(*addr).send(job, i, r.kind == Redirect::kAsk);
+      return true;
+    }
+    case Redirect::kTryAgain: {
+      ++stats_.retries;
+      // 1, 2, 4 ... ms, at most 50 ms between tries: a batch in flight usually ends within milliseconds.
+      const int shift = std::min(c.redirects - 1, 6);
+      const auto delay =
+          std::min<rt::Duration>(std::chrono::milliseconds(1) * (1 << shift), std::chrono::milliseconds(50));
+      scope_.spawn(retry_later(job, i, delay));
+      return true;
+    }
+    case Redirect::kNone:
+      break;
+  }
+  return false;
+}
+
+rt::Task<void> Proxy::retry_later(JobPtr job, size_t i, rt::Duration delay) {
+  co_await rt::sleep_for(env_.exec, delay);
+  dispatch(job, i);
+}
+
+void Proxy::on_fail(const JobPtr& job, size_t i, bool sent, const std::string& why) {
+  Call& c = job->calls[i];
+  if (sent && job->readonly && !c.retried) {
+    c.retried = true;  // a read has no effect to repeat: one more try, on a fresh connection
+    dispatch(job, i);
+    return;
+  }
+  if (sent) {
+    call_done(job, i, "-ERR backend connection lost, outcome unknown (" + why + ")\r\n");
+  } else {
+    call_done(job, i, "-ERR " + why + ", command not sent (safe to retry)\r\n");
+  }
+}
+
+void Proxy::call_done(const JobPtr& job, size_t i, std::string reply) {
+  Call& c = job->calls[i];
+  if (c.done) {
+    return;
+  }
+  if (!reply.empty() && reply[0] == '-') {
+    ++stats_.errors;
+  }
+  c.reply = std::move(reply);
+  c.done = true;
+  if (--job->calls_left == 0) {
+    if (job->calls.size() == 1 && job->merge == cmd::Merge::kNone) {
+      job->finish(std::move(job->calls[0].reply));
+    } else {
+      job->finish(merge_replies(*job));
+    }
+  }
+}
+
+}  // namespace codis::proxy

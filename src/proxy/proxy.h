@@ -1,0 +1,83 @@
+// codis-proxy on one event loop: its sessions, its backend connections (one per server address), the
+// routing table, and the following of the servers' redirect and retry errors (docs/slots.md) so that
+// clients never see them. Loops share nothing: each has its own Proxy, listening on the same port.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "proxy/backend.h"
+#include "proxy/job.h"
+#include "proxy/routing_table.h"
+#include "rt/env.h"
+#include "rt/scope.h"
+
+namespace codis::proxy {
+
+struct ProxyConfig {
+  std::string password;          // clients must AUTH with it (empty: no password)
+  std::string backend_password;  // the proxy's AUTH to every server
+  // Redirects (MOVED/ASK) and retries (TRYAGAIN) are followed for this long; then the client gets an error.
+  rt::Duration redirect_timeout = std::chrono::seconds(5);
+  // A client with this many commands whose replies are not written yet, or this many bytes of their
+  // requests, stops being read until they drain (backpressure; Codis disconnects such a client instead). A
+  // client that writes its whole pipeline before reading any reply must stay under both.
+  size_t max_pipeline = 65536;
+  size_t max_pipeline_bytes = 64 << 20;
+  int64_t idle_timeout_s = 0;  // 0: never close idle clients
+  size_t maxclients = 10000;
+};
+
+struct ProxyStats {
+  uint64_t sessions_total = 0;
+  uint64_t sessions_open = 0;
+  uint64_t commands = 0;
+  uint64_t errors = 0;
+  uint64_t redirects = 0;  // MOVED and ASK followed
+  uint64_t retries = 0;    // TRYAGAIN waited out
+};
+
+class Proxy {
+ public:
+  Proxy(rt::Env& env, ProxyConfig config, std::shared_ptr<const RoutingTable> table);
+  ~Proxy();
+  Proxy(const Proxy&) = delete;
+  Proxy& operator=(const Proxy&) = delete;
+
+  // Accepts clients until cancelled.
+  rt::Task<void> serve(rt::ListenerPtr listener);
+  void set_table(std::shared_ptr<const RoutingTable> t);
+  const RoutingTable& table() const { return *table_; }
+  const ProxyConfig& config() const { return config_; }
+  ProxyStats& stats() { return stats_; }
+  rt::Env& env() { return env_; }
+
+  // Sends every call of a job that is not done yet (a session calls it once per routed command).
+  void start(const JobPtr& job);
+
+ private:
+  rt::Task<void> session(rt::StreamPtr s);
+  void dispatch(const JobPtr& job, size_t call);
+  Backend& backend(const rt::Endpoint& addr);
+  void on_reply(const JobPtr& job, size_t call, std::string_view reply);
+  void on_fail(const JobPtr& job, size_t call, bool sent, const std::string& why);
+  // A redirect or retry error: follows it (true) or, past the deadline, leaves it to be the reply (false).
+  bool follow(const JobPtr& job, size_t call, std::string_view reply);
+  void call_done(const JobPtr& job, size_t call, std::string reply);
+  rt::Task<void> retry_later(JobPtr job, size_t call, rt::Duration delay);
+
+  rt::Env& env_;
+  ProxyConfig config_;
+  std::shared_ptr<const RoutingTable> table_;
+  // Slots whose owner a MOVED named, until the next table: where their calls go meanwhile.
+  std::map<uint32_t, rt::Endpoint> moved_;
+  std::map<std::string, std::unique_ptr<Backend>> backends_;  // by "host:port"
+  size_t next_any_ = 0;
+  ProxyStats stats_;
+  rt::Scope scope_;  // last: destroyed first, while everything its tasks use is still there
+};
+
+}  // namespace codis::proxy

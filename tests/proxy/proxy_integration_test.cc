@@ -1,0 +1,325 @@
+// codis-proxy in front of real codis-server processes: it answers like one Redis, keeps pipelined replies
+// in order, hides the servers' redirects while a slot moves (no acknowledged write lost, redis-benchmark
+// writing through it the whole time), and gives clear errors for garbage and for a backend that dies.
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cmd/slot.h"
+#include "tests/proxy/proxy_cluster.h"
+
+namespace codis::proxy::testing {
+namespace {
+
+using server::testing::dial_loopback;
+using server::testing::render_reply;
+
+std::vector<std::string> words(const std::string& line) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < line.size()) {
+    const size_t j = line.find(' ', i);
+    out.push_back(line.substr(i, j == std::string::npos ? std::string::npos : j - i));
+    if (j == std::string::npos) {
+      break;
+    }
+    i = j + 1;
+  }
+  return out;
+}
+
+// A key of `slot` with the given prefix.
+std::string key_in_slot(uint32_t slot, const std::string& prefix) {
+  for (int i = 0;; ++i) {
+    std::string k = prefix + std::to_string(i);
+    if (cmd::slot_of(k) == slot) {
+      return k;
+    }
+  }
+}
+
+// Every command here gets the same reply through a proxy over three servers as from one server alone.
+TEST(ProxyIntegration, AnswersLikeOneServer) {
+  ProxyCluster cluster(3);
+  ASSERT_TRUE(cluster.up());
+  ServerProcess alone(CODIS_SERVER_BIN);
+  ASSERT_GT(alone.port(), 0);
+  Conn p = connect(cluster.port());
+  Conn s = connect(alone.port());
+  const char* script[] = {"PING",
+                          "PING hello",
+                          "ECHO x",
+                          "SELECT 0",
+                          "SET a 1",
+                          "GET a",
+                          "GET nope",
+                          "MSET k1 v1 k2 v2 k3 v3 {t}x 1 {t}y 2",
+                          "MGET k1 k2 nope k3 {t}x {t}y k1",
+                          "DEL k1 nope k2",
+                          "EXISTS k1 k3 k3 {t}x",
+                          "TOUCH k3 k1 {t}y",
+                          "UNLINK k3 {t}x",
+                          "INCR c",
+                          "INCRBY c 5",
+                          "APPEND a xyz",
+                          "STRLEN a",
+                          "LPUSH l a b c",
+                          "LRANGE l 0 -1",
+                          "HSET h f v g w",
+                          "HGETALL h",
+                          "SADD s x y",
+                          "SCARD s",
+                          "ZADD z 1 a 2 b",
+                          "ZRANGE z 0 -1 WITHSCORES",
+                          "EXPIRE a 100",
+                          "TTL a",
+                          "TYPE l",
+                          "GET l",
+                          "RENAME {t}y {t}z",
+                          "GET {t}z",
+                          "SET n 10 NX",
+                          "SET n 11 XX GET",
+                          "DBSIZE",
+                          "FOO bar",
+                          "GET",
+                          "MSET a",
+                          "MSET a b c",
+                          "MGET",
+                          "DEL",
+                          "EXISTS nope",
+                          "SLOTSHASHKEY a b {t}x",
+                          "COMMAND COUNT",
+                          "OBJECT ENCODING c",
+                          "HINCRBY h f 1",
+                          "INCR a",
+                          "GETRANGE a 0 1",
+                          "DBSIZE",
+                          "FLUSHALL",
+                          "DBSIZE",
+                          "MGET k1 k2"};
+  for (const char* line : script) {
+    const auto argv = words(line);
+    EXPECT_EQ(call(p.get(), argv), call(s.get(), argv)) << line;
+  }
+}
+
+// 30,000 commands over many slots in one pipeline: every reply comes back, in order, with the right value.
+TEST(ProxyIntegration, PipelinedRepliesComeBackInOrder) {
+  ProxyCluster cluster(3);
+  ASSERT_TRUE(cluster.up());
+  Conn c = connect(cluster.port());
+  constexpr int kN = 10000;
+  for (int i = 0; i < kN; ++i) {
+    const std::string k = "key:" + std::to_string(i), v = "v" + std::to_string(i);
+    redisAppendCommand(c.get(), "SET %s %s", k.c_str(), v.c_str());
+  }
+  for (int i = 0; i < kN; ++i) {
+    const std::string k = "key:" + std::to_string(i), k2 = "key:" + std::to_string((i * 7919) % kN);
+    if (i % 2 == 0) {
+      redisAppendCommand(c.get(), "GET %s", k.c_str());
+    } else {
+      redisAppendCommand(c.get(), "MGET %s nope %s", k.c_str(), k2.c_str());
+    }
+  }
+  for (int i = 0; i < kN; ++i) {
+    redisAppendCommand(c.get(), "DEL key:%d", i);
+  }
+  for (int i = 0; i < 3 * kN; ++i) {
+    redisReply* r = nullptr;
+    ASSERT_EQ(redisGetReply(c.get(), reinterpret_cast<void**>(&r)), REDIS_OK) << i;
+    const std::string got = render_reply(r);
+    freeReplyObject(r);
+    std::string want;
+    if (i < kN) {
+      want = "+OK";
+    } else if (i < 2 * kN) {
+      const int j = i - kN;
+      want = j % 2 == 0 ? "'v" + std::to_string(j) + "'"
+                        : "['v" + std::to_string(j) + "', (nil), 'v" + std::to_string((j * 7919) % kN) + "']";
+    } else {
+      want = ":1";
+    }
+    ASSERT_EQ(got, want) << "reply " << i;
+  }
+  EXPECT_EQ(call(c.get(), {"DBSIZE"}), ":0");
+}
+
+// Garbage gets Redis's protocol error and that connection is closed; unknown and refused commands get an
+// error naming them and the connection goes on; other clients never notice.
+TEST(ProxyIntegration, BadInputGetsClearErrors) {
+  ProxyCluster cluster(2);
+  ASSERT_TRUE(cluster.up());
+  Conn other = connect(cluster.port());
+  EXPECT_EQ(call(other.get(), {"SET", "x", "1"}), "+OK");
+  Conn c = connect(cluster.port());
+  EXPECT_EQ(call(c.get(), {"NOSUCH", "a"}), "-ERR unknown command 'NOSUCH', with args beginning with: 'a' ");
+  EXPECT_EQ(call(c.get(), {"MULTI"}).rfind("-ERR command 'multi' is not supported by codis-proxy: ", 0), 0u);
+  EXPECT_EQ(call(c.get(), {"SELECT", "1"}), "-ERR invalid DB index, codis-proxy serves DB 0 only");
+  EXPECT_EQ(call(c.get(), {"SUNION", "a", "b"}), "-CROSSSLOT Keys in request don't hash to the same slot");
+  EXPECT_EQ(call(c.get(), {"GET", "x"}), "'1'");
+
+  const int fd = dial_loopback(cluster.port());
+  ASSERT_GE(fd, 0);
+  const std::string garbage = "*2\r\n$3\r\nGET\r\n$1\r\nx\r\n*x\r\n";
+  ASSERT_EQ(write(fd, garbage.data(), garbage.size()), static_cast<ssize_t>(garbage.size()));
+  std::string got;
+  char buf[512];
+  for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;) {
+    got.append(buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  EXPECT_EQ(got, "$1\r\n1\r\n-ERR Protocol error: invalid multibulk length\r\n");
+  EXPECT_EQ(call(other.get(), {"GET", "x"}), "'1'");
+}
+
+// A backend that dies: commands for its slots get an error saying so at once, the others are served on the
+// same connection, and when it comes back (a new server on the same port is not possible here, so we only
+// check the failure side) nothing else is disturbed.
+TEST(ProxyIntegration, ADeadBackendFailsOnlyItsSlots) {
+  ProxyCluster cluster(2);
+  ASSERT_TRUE(cluster.up());
+  Conn c = connect(cluster.port());
+  const std::string k1 = key_in_slot(10, "a"), k2 = key_in_slot(1000, "b");  // group 1 and group 2
+  EXPECT_EQ(call(c.get(), {"SET", k1, "1"}), "+OK");
+  EXPECT_EQ(call(c.get(), {"SET", k2, "2"}), "+OK");
+  cluster.servers[0].reset();  // SIGKILL
+  for (int i = 0; i < 20; ++i) {
+    const std::string r = call(c.get(), {"GET", k1});
+    ASSERT_EQ(r[0], '-') << r;
+    EXPECT_NE(r.find("backend"), std::string::npos) << r;
+    EXPECT_EQ(call(c.get(), {"GET", k2}), "'2'");
+  }
+  const std::string mixed = call(c.get(), {"MGET", k2, k1});
+  EXPECT_EQ(mixed[0], '-') << mixed;
+  EXPECT_EQ(call(c.get(), {"MGET", k2, k2}), "['2', '2']");
+}
+
+// Slot S moves from A to B with the server commands while writers pipeline INCRs through the proxy (whose
+// routing file still says A) and redis-benchmark SETs keys of S through it: nobody sees a redirect or an
+// error, and every acknowledged increment is on B.
+TEST(ProxyIntegration, ASlotMovesUnderLoadWithoutALostWrite) {
+  ProxyCluster cluster(2, /*cluster_mode=*/true, /*all_on_first=*/true);
+  ASSERT_TRUE(cluster.up());
+  const std::string aaddr = cluster.addr(0), baddr = cluster.addr(1);
+  Conn admin_a = connect(cluster.servers[0]->port());
+  Conn admin_b = connect(cluster.servers[1]->port());
+  ASSERT_EQ(call(admin_a.get(), {"SLOTSSETSTATE", "0-1023", "owned", "-", "1"}), "+OK");
+  ASSERT_EQ(call(admin_b.get(), {"SLOTSSETSTATE", "0-1023", "not-owned", aaddr, "1"}), "+OK");
+  const uint32_t slot = 321;
+  const std::string ss = std::to_string(slot);
+
+  // Something to move before the writers start: 3000 keys of the slot.
+  Conn loader = connect(cluster.port());
+  int preloaded = 0;
+  for (int i = 0; preloaded < 3000; ++i) {
+    const std::string k = "pre:" + std::to_string(i);
+    if (cmd::slot_of(k) == slot) {
+      redisAppendCommand(loader.get(), "SET %s x", k.c_str());
+      ++preloaded;
+    }
+  }
+  for (int i = 0; i < preloaded; ++i) {
+    redisReply* r = nullptr;
+    ASSERT_EQ(redisGetReply(loader.get(), reinterpret_cast<void**>(&r)), REDIS_OK);
+    freeReplyObject(r);
+  }
+
+  constexpr int kWriters = 3;
+  std::atomic<bool> stop{false};
+  std::vector<std::map<std::string, int64_t>> acked(kWriters);
+  std::vector<std::string> errors(kWriters);
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      Conn c = connect(cluster.port());
+      std::vector<std::string> keys;
+      for (int i = 0; keys.size() < 40; ++i) {
+        std::string k = "w" + std::to_string(w) + ":" + std::to_string(i);
+        if (cmd::slot_of(k) == slot || keys.size() % 4 == 0) {
+          keys.push_back(k);  // mostly keys of the moving slot, some of others
+        }
+      }
+      while (!stop) {
+        for (const auto& k : keys) {
+          redisAppendCommand(c.get(), "INCR %s", k.c_str());
+        }
+        for (const auto& k : keys) {
+          redisReply* r = nullptr;
+          if (redisGetReply(c.get(), reinterpret_cast<void**>(&r)) != REDIS_OK) {
+            errors[w] = "connection lost";
+            return;
+          }
+          if (r->type != REDIS_REPLY_INTEGER) {
+            errors[w] = k + ": " + render_reply(r);
+            freeReplyObject(r);
+            return;
+          }
+          acked[w][k] = r->integer;
+          freeReplyObject(r);
+        }
+      }
+    });
+  }
+  // redis-benchmark writes keys of the slot through the proxy the whole time (it exits 1 at the first error
+  // reply).
+  const std::string tag = "{" + key_in_slot(slot, "bt") + "}";
+  const std::string bench = "redis-benchmark -p " + std::to_string(cluster.port()) +
+                            " -c 8 -P 4 -n 200000 -r 100000 -q SET '" + tag +
+                            ":__rand_int__' v >/dev/null 2>&1";
+  const bool have_bench = std::system("command -v redis-benchmark >/dev/null 2>&1") == 0;
+  std::thread bencher;
+  std::atomic<int> bench_rc{0};
+  if (have_bench) {
+    bencher = std::thread([&] { bench_rc = std::system(bench.c_str()); });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+
+  ASSERT_EQ(call(admin_b.get(), {"SLOTSSETSTATE", ss, "importing", aaddr, "2"}), "+OK");
+  ASSERT_EQ(call(admin_a.get(), {"SLOTSSETSTATE", ss, "migrating", baddr, "2"}), "+OK");
+  int64_t moved = 0;
+  for (int rounds = 0;; ++rounds) {
+    ASSERT_LT(rounds, 10000);
+    const std::string r =
+        call(admin_a.get(), {"SLOTSMGRTTAGSLOT-ASYNC", "127.0.0.1",
+                             std::to_string(cluster.servers[1]->port()), "3000", "100", "65536", ss, "50"});
+    ASSERT_EQ(r[0], '[') << r;
+    moved += std::stoll(r.substr(2));
+    if (r.ends_with(", :0]")) {
+      break;
+    }
+  }
+  EXPECT_GT(moved, 0);
+  ASSERT_EQ(call(admin_b.get(), {"SLOTSSETSTATE", ss, "owned", "-", "3"}), "+OK");
+  ASSERT_EQ(call(admin_a.get(), {"SLOTSSETSTATE", ss, "not-owned", baddr, "3"}), "+OK");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // writes now follow MOVED to B
+  stop = true;
+  for (auto& t : writers) {
+    t.join();
+  }
+  if (bencher.joinable()) {
+    bencher.join();
+    EXPECT_EQ(bench_rc, 0) << "redis-benchmark saw an error through the proxy: " << bench;
+  }
+  for (int w = 0; w < kWriters; ++w) {
+    EXPECT_EQ(errors[w], "") << "writer " << w;
+    EXPECT_FALSE(acked[w].empty());
+    for (const auto& [k, v] : acked[w]) {
+      Conn& owner = cmd::slot_of(k) == slot ? admin_b : admin_a;
+      EXPECT_EQ(call(owner.get(), {"GET", k}), "'" + std::to_string(v) + "'") << k;
+    }
+  }
+  EXPECT_EQ(call(admin_a.get(), {"SLOTSINFO", ss, "1"}), "[]");
+  Conn c = connect(cluster.port());
+  EXPECT_EQ(call(c.get(), {"GET", key_in_slot(slot, "pre:")}), "'x'");
+}
+
+}  // namespace
+}  // namespace codis::proxy::testing
