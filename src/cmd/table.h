@@ -21,10 +21,10 @@
 //     merged with c->policy.merge; when (argc - c->first_key) % c->key_step != 0 (MSET k v k2) reply the
 //     arity error as Redis would. kAllGroups: every group's master, merged. kAnyGroup: any one group.
 //   kSlotArgument: argv[1] is the slot. kProxyLocal: answered by the proxy. kRefused: "ERR command
-//     '<name>' is not allowed through the proxy: <reason>".
+//     '<name>' is not supported by codis-proxy: <reason>".
 //   Read-only commands (kReadonly, not kWrite) without policy.master_only may be served by replicas.
-//   XREAD/XREADGROUP are single-slot; their BLOCK option would stall a shared backend connection, so the
-//   proxy refuses BLOCK itself (the table cannot say "blocking only with this option").
+//   Blocking commands (kBlocking) wait on a connection of the client's own. XREAD/XREADGROUP are
+//   single-slot and block only with BLOCK, which the table cannot say: the proxy looks for BLOCK itself.
 //
 // COMMAND, COMMAND INFO/DOCS/LIST/COUNT and the fuzzers walk all_commands() and each one's subcommands;
 // the key specs' keywords (STORE, STREAMS, KEYS...) are useful fuzzing vocabulary too.

@@ -38,11 +38,17 @@ void Backend::send(const JobPtr& job, size_t call, bool asking) {
     on_fail_(job, call, false, last_error_);
     return;
   }
+  const uint64_t need = job->calls[call].need_connection;
+  if (need != 0 && need != connection_for_send()) {
+    on_fail_(job, call, false,
+             "the backend connection that ran WATCH was lost, so the transaction was not run");
+    return;
+  }
   if (asking) {
     out_.append(kAsking);
   }
   out_.append(job->calls[call].wire);
-  queue_.push_back(Entry{job, call, asking});
+  queue_.push_back(Entry{job, call, asking, job->calls[call].extra_replies, {}});
   out_ready_.set();
 }
 
@@ -59,10 +65,15 @@ void Backend::fail_all(const std::string& why) {
 }
 
 rt::Task<rt::Result<void>> Backend::authenticate(rt::Stream& s) {
-  if (opts_.password.empty()) {
+  std::string auth;
+  if (opts_.protocol == 3) {
+    auth = opts_.password.empty() ? multibulk({"HELLO", "3"})
+                                  : multibulk({"HELLO", "3", "AUTH", "default", opts_.password});
+  } else if (!opts_.password.empty()) {
+    auth = multibulk({"AUTH", opts_.password});
+  } else {
     co_return rt::ok();
   }
-  const std::string auth = multibulk({"AUTH", opts_.password});
   if (auto w = co_await rt::write_all(s, auth); !w.ok()) {
     co_return w.error();
   }
@@ -82,7 +93,7 @@ rt::Task<rt::Result<void>> Backend::authenticate(rt::Stream& s) {
     }
     if (r.ok()) {
       std::string_view reply = in.data().substr(0, r.consumed);
-      if (reply != "+OK\r\n") {
+      if (reply[0] == '-' || (opts_.protocol == 2 && reply != "+OK\r\n")) {
         // -WRONGPASS..., -ERR AUTH <password> called without any password configured...
         last_error_ = "backend " + addr_.to_string() +
                       " refused the proxy's password: " + std::string(reply.substr(1, reply.size() - 3));
@@ -141,13 +152,19 @@ rt::Task<void> Backend::reader(rt::Stream& s) {
       Entry& front = queue_.front();
       if (front.asking) {
         front.asking = false;  // ASKING's own +OK (or error: the command's reply will say what matters)
+      } else if (front.extra > 0) {
+        --front.extra;
+        if (front.redirect.empty() &&
+            (reply.starts_with("-MOVED ") || reply.starts_with("-ASK ") || reply.starts_with("-TRYAGAIN"))) {
+          front.redirect = std::string(reply);
+        }
       } else {
         Entry e = std::move(front);
         queue_.pop_front();
         if (written_ > 0) {
           --written_;
         }
-        on_reply_(e.job, e.call, reply);
+        on_reply_(e.job, e.call, e.redirect.empty() ? reply : std::string_view(e.redirect));
       }
       in.consume(r.consumed);
     }

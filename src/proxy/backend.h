@@ -23,6 +23,7 @@ class Backend {
  public:
   struct Options {
     std::string password;  // sent with AUTH on every new connection when not empty
+    int protocol = 2;      // 3: the connection starts with HELLO 3 (for RESP3 clients)
     rt::Duration connect_timeout = std::chrono::seconds(1);
     rt::Duration min_backoff = std::chrono::milliseconds(10);
     rt::Duration max_backoff = std::chrono::seconds(1);
@@ -43,6 +44,9 @@ class Backend {
   // Runs until cancelled.
   rt::Task<void> run();
 
+  // The number of the connection a call sent now would go out on (the current one, or the next one while
+  // connecting); a call with Call::need_connection set to another number fails unsent.
+  uint64_t connection_for_send() const { return connected_ ? connects_ : connects_ + 1; }
   const rt::Endpoint& addr() const { return addr_; }
   bool connected() const { return connected_; }
   bool down() const { return down_; }
@@ -54,7 +58,11 @@ class Backend {
   struct Entry {
     JobPtr job;
     size_t call;
-    bool asking;  // its first reply is ASKING's, swallowed
+    bool asking;     // its first reply is ASKING's, swallowed
+    uint32_t extra;  // replies to swallow before the call's own (Call::extra_replies)
+    // A redirect or retry error among the swallowed replies (a queued command of a transaction refused):
+    // it becomes the call's reply, as the server discarded the transaction.
+    std::string redirect;
   };
   rt::Task<rt::Result<void>> authenticate(rt::Stream& s);
   rt::Task<void> reader(rt::Stream& s);

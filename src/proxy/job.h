@@ -4,12 +4,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "cmd/policy.h"
 #include "rt/event.h"
+#include "rt/net.h"
 #include "rt/time.h"
 
 namespace codis::proxy {
@@ -25,6 +27,23 @@ struct Call {
   bool done = false;
   int redirects = 0;     // MOVED/ASK/TRYAGAIN followed so far
   bool retried = false;  // a read sent again after its connection broke (once at most)
+  // Replies the wire gets before the one that answers the call (a transaction sent as MULTI, its commands
+  // and EXEC: MULTI's +OK and the +QUEUED ones).
+  uint32_t extra_replies = 0;
+  // Non-zero: the call must go out on this connection of its backend (Backend::connection_for_send), the
+  // one that ran the client's WATCH; on any other it fails unsent.
+  uint64_t need_connection = 0;
+};
+
+class Backend;
+
+// Where a session's calls go when they must not share a connection with other clients (a blocking command,
+// a transaction under WATCH): the session's own connection to the server that serves them.
+class PinnedRoute {
+ public:
+  virtual ~PinnedRoute() = default;
+  // The session's own connection to `addr` (made on demand, kept until the session ends).
+  virtual Backend& to(const rt::Endpoint& addr) = 0;
 };
 
 struct Job {
@@ -34,11 +53,17 @@ struct Job {
   uint32_t keys = 0;  // split commands: how many keys the client sent
   std::string reply;  // the client's reply, once done
   bool done = false;
-  bool close_after = false;     // QUIT: close once this reply is written
-  bool readonly = false;        // a read: may be sent again once if its connection breaks
-  size_t request_bytes = 0;     // what the client sent for it (the session's backpressure counts it)
-  rt::MonoTime started{};       // redirects and retries give up at started + the redirect deadline
-  rt::Event* notify = nullptr;  // the session's writer, woken when the job is done (null once it left)
+  bool close_after = false;      // QUIT: close once this reply is written
+  bool readonly = false;         // a read: may be sent again once if its connection breaks
+  size_t request_bytes = 0;      // what the client sent for it (the session's backpressure counts it)
+  rt::MonoTime started{};        // redirects and retries give up at started + the redirect deadline
+  rt::Event* notify = nullptr;   // the session's writer, woken when the job is done (null once it left)
+  int protocol = 2;              // the client's RESP version: its calls go over backends speaking it
+  bool pinned = false;           // its calls go over the session's own connection (pin), never a shared one
+  bool follow_redirects = true;  // false under WATCH: a redirect fails the call instead (not run)
+  PinnedRoute* pin = nullptr;    // the session's connections (null once the session left)
+  // Replaces merge_replies for the commands the session fans out itself (KEYS, SCAN, RANDOMKEY).
+  std::function<std::string(const Job&)> merge_fn;
 
   void finish(std::string r) {
     reply = std::move(r);

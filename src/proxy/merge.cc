@@ -9,8 +9,7 @@ namespace codis::proxy {
 
 namespace {
 
-// The raw elements of an array reply; false when the reply is not a well-formed array of n elements.
-bool split_array(std::string_view reply, std::vector<std::string_view>& out) {
+bool split_array_impl(std::string_view reply, std::vector<std::string_view>& out) {
   if (reply.empty() || reply[0] != '*') {
     return false;
   }
@@ -50,6 +49,29 @@ std::string protocol_error(std::string_view what) {
 
 }  // namespace
 
+bool split_array(std::string_view reply, std::vector<std::string_view>& out) {
+  return split_array_impl(reply, out);
+}
+
+std::string concat_arrays(const Job& job) {
+  std::vector<std::string_view> all, elems;
+  for (const Call& c : job.calls) {
+    if (!c.reply.empty() && c.reply[0] == '-') {
+      return c.reply;
+    }
+    elems.clear();
+    if (!split_array_impl(c.reply, elems)) {
+      return protocol_error("a command every group runs");
+    }
+    all.insert(all.end(), elems.begin(), elems.end());
+  }
+  std::string out = "*" + std::to_string(all.size()) + "\r\n";
+  for (std::string_view e : all) {
+    out.append(e);
+  }
+  return out;
+}
+
 std::string merge_replies(const Job& job) {
   for (const Call& c : job.calls) {
     if (!c.reply.empty() && (c.reply[0] == '-' || c.reply[0] == '!')) {
@@ -64,7 +86,7 @@ std::string merge_replies(const Job& job) {
       std::vector<std::string_view> elems;
       for (const Call& c : job.calls) {
         elems.clear();
-        if (!split_array(c.reply, elems) || elems.size() != c.key_positions.size()) {
+        if (!split_array_impl(c.reply, elems) || elems.size() != c.key_positions.size()) {
           return protocol_error("a split read");
         }
         for (size_t i = 0; i < elems.size(); ++i) {
@@ -104,13 +126,13 @@ std::string merge_replies(const Job& job) {
       return job.calls.empty() ? std::string() : job.calls.front().reply;
     case cmd::Merge::kAndArrays: {
       std::vector<std::string_view> first, elems;
-      if (job.calls.empty() || !split_array(job.calls.front().reply, first)) {
+      if (job.calls.empty() || !split_array_impl(job.calls.front().reply, first)) {
         return protocol_error("SCRIPT EXISTS");
       }
       std::vector<bool> all(first.size(), true);
       for (const Call& c : job.calls) {
         elems.clear();
-        if (!split_array(c.reply, elems) || elems.size() != all.size()) {
+        if (!split_array_impl(c.reply, elems) || elems.size() != all.size()) {
           return protocol_error("SCRIPT EXISTS");
         }
         for (size_t i = 0; i < elems.size(); ++i) {

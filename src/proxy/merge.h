@@ -3,6 +3,8 @@
 #pragma once
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "proxy/job.h"
 
@@ -11,5 +13,11 @@ namespace codis::proxy {
 // The client's reply for a job whose calls are all done. A call that failed (an error reply) makes the
 // whole reply that error, the first one in call order, as the command would fail on one server.
 std::string merge_replies(const Job& job);
+
+// KEYS over every group: the groups' arrays as one (the first error instead, if any).
+std::string concat_arrays(const Job& job);
+
+// The raw elements of an array reply; false when `reply` is not one well-formed array.
+bool split_array(std::string_view reply, std::vector<std::string_view>& out);
 
 }  // namespace codis::proxy

@@ -55,7 +55,11 @@ Redirect parse_redirect(std::string_view reply) {
 }  // namespace
 
 Proxy::Proxy(rt::Env& env, ProxyConfig config, std::shared_ptr<const RoutingTable> table)
-    : env_(env), config_(std::move(config)), table_(std::move(table)), scope_(env.exec) {}
+    : env_(env),
+      config_(std::move(config)),
+      table_(std::move(table)),
+      started_(env.clock.mono()),
+      scope_(env.exec) {}
 
 Proxy::~Proxy() = default;
 
@@ -95,21 +99,38 @@ rt::Task<void> Proxy::session(rt::StreamPtr s) {
   --stats_.sessions_open;
 }
 
-Backend& Proxy::backend(const rt::Endpoint& addr) {
-  const std::string key = addr.to_string();
+std::unique_ptr<Backend> Proxy::make_backend(const rt::Endpoint& addr, int protocol) {
+  Backend::Options o;
+  o.password = config_.backend_password;
+  o.protocol = protocol;
+  return std::make_unique<Backend>(
+      env_, addr, o, [this](const JobPtr& j, size_t c, std::string_view r) { on_reply(j, c, r); },
+      [this](const JobPtr& j, size_t c, bool sent, const std::string& why) { on_fail(j, c, sent, why); });
+}
+
+Backend& Proxy::backend(const rt::Endpoint& addr, int protocol) {
+  const std::string key = addr.to_string() + (protocol == 3 ? "/3" : "");
   auto it = backends_.find(key);
   if (it != backends_.end()) {
     return *it->second;
   }
-  Backend::Options o;
-  o.password = config_.backend_password;
-  auto b = std::make_unique<Backend>(
-      env_, addr, o, [this](const JobPtr& j, size_t c, std::string_view r) { on_reply(j, c, r); },
-      [this](const JobPtr& j, size_t c, bool sent, const std::string& why) { on_fail(j, c, sent, why); });
+  auto b = make_backend(addr, protocol);
   Backend& ref = *b;
   backends_.emplace(key, std::move(b));
   scope_.spawn(ref.run());
   return ref;
+}
+
+Backend* Proxy::route_for(const JobPtr& job, const rt::Endpoint& addr) {
+  if (!job->pinned) {
+    return &backend(addr, job->protocol);
+  }
+  return job->pin != nullptr ? &job->pin->to(addr) : nullptr;
+}
+
+const rt::Endpoint* Proxy::owner_of(uint32_t slot) const {
+  auto m = moved_.find(slot);
+  return m != moved_.end() ? &m->second : table_->master_of(slot);
 }
 
 void Proxy::start(const JobPtr& job) {
@@ -124,8 +145,7 @@ void Proxy::dispatch(const JobPtr& job, size_t i) {
   Call& c = job->calls[i];
   const rt::Endpoint* to = nullptr;
   if (c.slot >= 0) {
-    auto m = moved_.find(static_cast<uint32_t>(c.slot));
-    to = m != moved_.end() ? &m->second : table_->master_of(static_cast<uint32_t>(c.slot));
+    to = owner_of(static_cast<uint32_t>(c.slot));
     if (to == nullptr) {
       call_done(job, i, "-ERR slot " + std::to_string(c.slot) + " is not served\r\n");
       return;
@@ -147,7 +167,12 @@ void Proxy::dispatch(const JobPtr& job, size_t i) {
     std::advance(it, static_cast<long>(next_any_++ % groups.size()));
     to = &it->second.master;
   }
-  backend(*to).send(job, i, false);
+  Backend* b = route_for(job, *to);
+  if (b == nullptr) {
+    call_done(job, i, "-ERR codis-proxy: the client left\r\n");
+    return;
+  }
+  b->send(job, i, false);
 }
 
 void Proxy::on_reply(const JobPtr& job, size_t i, std::string_view reply) {
@@ -166,6 +191,13 @@ bool Proxy::follow(const JobPtr& job, size_t i, std::string_view reply) {
   if (env_.clock.mono() - job->started > config_.redirect_timeout) {
     return false;  // the server's own error goes to the client: the move did not settle in time
   }
+  if (!job->follow_redirects) {
+    // WATCH holds this connection: the transaction cannot follow the slot elsewhere. It was not run.
+    call_done(job, i,
+              "-ERR codis-proxy: the slot moved while the transaction was watched; it was not run (WATCH "
+              "again)\r\n");
+    return true;
+  }
   ++c.redirects;
   switch (r.kind) {
     case Redirect::kMoved:
@@ -178,7 +210,11 @@ bool Proxy::follow(const JobPtr& job, size_t i, std::string_view reply) {
       if (r.kind == Redirect::kMoved) {
         moved_[static_cast<uint32_t>(r.slot)] = *addr;
       }
-      backend(*addr).send(job, i, r.kind == Redirect::kAsk);
+      Backend* b = route_for(job, *addr);
+      if (b == nullptr) {
+        return false;
+      }
+      b->send(job, i, r.kind == Redirect::kAsk);
       return true;
     }
     case Redirect::kTryAgain: {
@@ -226,7 +262,9 @@ void Proxy::call_done(const JobPtr& job, size_t i, std::string reply) {
   c.reply = std::move(reply);
   c.done = true;
   if (--job->calls_left == 0) {
-    if (job->calls.size() == 1 && job->merge == cmd::Merge::kNone) {
+    if (job->merge_fn) {
+      job->finish(job->merge_fn(*job));
+    } else if (job->calls.size() == 1 && job->merge == cmd::Merge::kNone) {
       job->finish(std::move(job->calls[0].reply));
     } else {
       job->finish(merge_replies(*job));

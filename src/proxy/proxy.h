@@ -53,15 +53,27 @@ class Proxy {
   const RoutingTable& table() const { return *table_; }
   const ProxyConfig& config() const { return config_; }
   ProxyStats& stats() { return stats_; }
+  const ProxyStats& stats() const { return stats_; }
   rt::Env& env() { return env_; }
+  rt::MonoTime started() const { return started_; }
 
   // Sends every call of a job that is not done yet (a session calls it once per routed command).
   void start(const JobPtr& job);
+  // A connection of the proxy's kind that the caller owns (a session's pinned connection); its run() must
+  // be spawned by the owner.
+  std::unique_ptr<Backend> make_backend(const rt::Endpoint& addr, int protocol);
+  // Where a slot's calls go now: a MOVED-learned owner or the table's; nullptr when the slot has no owner.
+  const rt::Endpoint* owner_of(uint32_t slot) const;
+  // The backend connections (health for INFO and the admin port).
+  const std::map<std::string, std::unique_ptr<Backend>>& backends() const { return backends_; }
 
  private:
   rt::Task<void> session(rt::StreamPtr s);
   void dispatch(const JobPtr& job, size_t call);
-  Backend& backend(const rt::Endpoint& addr);
+  Backend& backend(const rt::Endpoint& addr, int protocol);
+  // The connection a job's call goes over: the shared one, or the session's own; nullptr when the session
+  // that owned a pinned job is gone.
+  Backend* route_for(const JobPtr& job, const rt::Endpoint& addr);
   void on_reply(const JobPtr& job, size_t call, std::string_view reply);
   void on_fail(const JobPtr& job, size_t call, bool sent, const std::string& why);
   // A redirect or retry error: follows it (true) or, past the deadline, leaves it to be the reply (false).
@@ -74,9 +86,10 @@ class Proxy {
   std::shared_ptr<const RoutingTable> table_;
   // Slots whose owner a MOVED named, until the next table: where their calls go meanwhile.
   std::map<uint32_t, rt::Endpoint> moved_;
-  std::map<std::string, std::unique_ptr<Backend>> backends_;  // by "host:port"
+  std::map<std::string, std::unique_ptr<Backend>> backends_;  // by "host:port" (+ "/3" for RESP3)
   size_t next_any_ = 0;
   ProxyStats stats_;
+  rt::MonoTime started_;
   rt::Scope scope_;  // last: destroyed first, while everything its tasks use is still there
 };
 

@@ -1,42 +1,73 @@
 // One client of the proxy: reads its commands, routes each as soon as it is parsed, and writes the replies
 // back strictly in request order, in one write per batch of finished replies. A client that stops reading
-// its replies is stopped being read in turn (backpressure), never disconnected for it.
+// its replies is stopped being read in turn (backpressure), never disconnected for it. The session also
+// keeps what is the client's own: its name, RESP version, a transaction being queued, WATCH, and the
+// connections of its own that blocking commands and watched transactions need.
 #pragma once
 
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <map>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "cmd/spec.h"
 #include "proxy/job.h"
 #include "resp/io_buf.h"
 #include "rt/event.h"
 #include "rt/net.h"
+#include "rt/scope.h"
 #include "rt/task.h"
 
 namespace codis::proxy {
 
 class Proxy;
 
-class Session {
+class Session : public PinnedRoute {
  public:
   Session(Proxy& proxy, rt::StreamPtr stream, uint64_t id);
-  ~Session();
+  ~Session() override;
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
   // Serves the client until it leaves, a write fails or a QUIT's reply is out.
   rt::Task<void> run();
 
+  // PinnedRoute: this client's own connection to addr (one per server, kept until the client leaves).
+  Backend& to(const rt::Endpoint& addr) override;
+
  private:
+  struct Pinned {
+    std::unique_ptr<Backend> conn;
+    std::unique_ptr<rt::Scope> scope;  // runs conn; destroyed before it
+  };
   rt::Task<void> read_loop();
   rt::Task<void> write_loop();
   // Turns one parsed command into a job appended to jobs_ (done at once for local replies and errors).
   void handle(std::span<const std::string_view> argv);
   // Commands the proxy answers itself; false when argv is not one of them.
-  bool local(std::span<const std::string_view> argv, std::string_view name, Job& job);
+  bool local(std::span<const std::string_view> argv, const cmd::CommandSpec& spec, Job& job);
+  // MULTI ... EXEC: queued here, sent as one block to the slot's server at EXEC.
+  bool transaction(std::span<const std::string_view> argv, const cmd::CommandSpec& spec);
+  void queue_in_transaction(std::span<const std::string_view> argv, const cmd::CommandSpec& spec);
+  void exec();
+  void end_transaction();
+  // end_transaction, and UNWATCH on the server holding WATCHed keys; then `reply` to the client.
+  void end_transaction_and_unwatch(std::string reply);
+  void watch(std::span<const std::string_view> argv, const cmd::CommandSpec& spec);
+  // KEYS, SCAN, RANDOMKEY: every group asked, replies merged here.
+  void fan_out(std::span<const std::string_view> argv, std::string_view name);
+  std::string info(std::span<const std::string_view> argv) const;
+  std::string hello_reply() const;
   void push_done(std::string reply, bool close_after = false);
+  void push(JobPtr job);
+  // Starts a pushed job with `go` now or, behind a barrier (see pump), later.
+  void launch(const JobPtr& job, std::function<void()> go);
+  void pump();
   bool full() const;
 
   Proxy& proxy_;
@@ -44,12 +75,32 @@ class Session {
   uint64_t id_;
   std::string name_;  // CLIENT SETNAME
   bool authenticated_;
+  int protocol_ = 2;
   std::deque<JobPtr> jobs_;   // in request order; the front's reply is the next one written
   size_t pending_bytes_ = 0;  // request bytes of jobs_ (Job::request_bytes)
   rt::Event job_done_;        // a job finished (maybe the front)
   rt::Event room_;            // the writer drained some jobs
   bool input_closed_ = false;
   bool stop_reading_ = false;  // after QUIT or a protocol error
+
+  // MULTI state: the queued commands' requests, their slot (-1: none keyed yet), and why EXEC must fail.
+  bool in_multi_ = false;
+  std::vector<std::string> tx_;
+  int32_t tx_slot_ = -1;
+  bool tx_failed_ = false;
+  // WATCH: the server holding the watch (over pins_), its slot, and which connection to it ran the WATCH.
+  bool watching_ = false;
+  int32_t watch_slot_ = -1;
+  rt::Endpoint watch_addr_;
+  uint64_t watch_connection_ = 0;
+  std::map<std::string, Pinned> pins_;
+  // Commands waiting to start behind a barrier (a command on the client's own connection), in order.
+  struct Held {
+    JobPtr job;
+    std::function<void()> go;
+  };
+  std::deque<Held> held_;
+  JobPtr barrier_;  // the running barrier command
 };
 
 }  // namespace codis::proxy

@@ -81,7 +81,7 @@ inline constexpr CommandSpec kGenericCommands[] = {
                         .flags = flag::kReadonly,
                         .acl = acl::kKeyspace | acl::kDangerous,
                         .tips = tip::kNondeterministicOutputOrder | tip::kRequestAllShards,
-                        .policy = make::refused(reasons::kNoKeys)}),
+                        .policy = make::kProxyLocal}),
     make::make_command(
         {.name = "migrate",
          .group = "generic",
@@ -158,7 +158,7 @@ inline constexpr CommandSpec kGenericCommands[] = {
                         .flags = flag::kReadonly,
                         .acl = acl::kKeyspace,
                         .tips = tip::kNondeterministicOutput | tip::kRequestAllShards,
-                        .policy = make::refused(reasons::kNoRandomKey)}),
+                        .policy = make::kProxyLocal}),
     make::make_command({.name = "rename",
                         .group = "generic",
                         .summary = "Rename a key",
@@ -194,7 +194,7 @@ inline constexpr CommandSpec kGenericCommands[] = {
                         .flags = flag::kReadonly,
                         .acl = acl::kKeyspace,
                         .tips = tip::kNondeterministicOutput | tip::kRequestSpecial,
-                        .policy = make::refused(reasons::kNoScan)}),
+                        .policy = make::master_only(make::kProxyLocal)}),
     make::make_command(
         {.name = "sort",
          .group = "generic",

@@ -1,10 +1,12 @@
 // Why codis-proxy refuses a command: the texts the proxy shows after "command 'x' is not allowed".
 //
-// Codis's refusal list (pkg/proxy/mapper.go, codis.md 2.3) is kept where its reason still holds: KEYS,
-// SCAN, RANDOMKEY, MOVE, MIGRATE, RESTORE-ASKING, blocking list pops, pub/sub, transactions, WAIT, server
-// administration (BGSAVE, CONFIG, DEBUG, SLOWLOG, LATENCY, MONITOR, SHUTDOWN, replication...), Redis
-// Cluster commands, SCRIPT KILL and the slot/migration commands. Where codis-cpp can do better, the table
-// says so instead of refusing:
+// Codis's refusal list (pkg/proxy/mapper.go, codis.md 2.3) is kept where its reason still holds: MOVE,
+// MIGRATE, RESTORE-ASKING, pub/sub, WAIT, server administration (BGSAVE, CONFIG, DEBUG, SLOWLOG, LATENCY,
+// MONITOR, SHUTDOWN, replication...), Redis Cluster commands, SCRIPT KILL and the slot/migration commands.
+// Where codis-cpp can do better, the table says so instead of refusing:
+//  - KEYS, SCAN (a composite cursor walks the groups in turn) and RANDOMKEY are answered by the proxy over
+//    every group; MULTI/EXEC/DISCARD/WATCH/UNWATCH run on one server when every key shares a slot;
+//  - blocking pops are single-slot and wait on a connection of the client's own;
 //  - OBJECT, RENAME, RENAMENX, RESTORE, BITOP, MSETNX (and the newer COPY, LMOVE, LCS, ...) are
 //    single-slot: the proxy checks that every key hashes to one slot, which Codis never checked;
 //  - SCRIPT LOAD/EXISTS/FLUSH and FUNCTION LOAD/DELETE/FLUSH/RESTORE fan out to every group, so EVALSHA
@@ -23,21 +25,13 @@
 namespace codis::cmd::table::reasons {
 
 inline constexpr std::string_view kNoPubSub = "pub/sub is not supported by the proxy";
-inline constexpr std::string_view kNoTransactions =
-    "transactions are not supported by the proxy (their keys may live in different groups)";
 inline constexpr std::string_view kNoBlocking =
-    "blocking commands are not supported by the proxy (they would stall a backend connection shared by "
-    "many clients)";
+    "WAIT counts the replicas of one server, which means nothing for a client of the whole cluster";
 inline constexpr std::string_view kServerAdmin =
     "server administration: send it to a server directly (or use codis-config)";
 inline constexpr std::string_view kNotRedisCluster =
     "Redis Cluster command: codis-cpp is not a Redis Cluster";
 inline constexpr std::string_view kDbZeroOnly = "the proxy serves database 0 only";
-inline constexpr std::string_view kNoKeys =
-    "KEYS would walk every key of every group, blocking each; use SCAN on each server";
-inline constexpr std::string_view kNoScan =
-    "a SCAN cursor cannot span groups; use SLOTSSCAN per slot or SCAN on each server";
-inline constexpr std::string_view kNoRandomKey = "RANDOMKEY cannot be random across groups";
 inline constexpr std::string_view kNoMigrate =
     "MIGRATE moves keys behind the cluster's back; move slots with codis-config instead";
 inline constexpr std::string_view kOneServer =

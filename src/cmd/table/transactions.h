@@ -16,14 +16,14 @@ inline constexpr CommandSpec kTransactionsCommands[] = {
          .arity = 1,
          .flags = flag::kNoscript | flag::kLoading | flag::kStale | flag::kFast | flag::kAllowBusy,
          .acl = acl::kTransaction,
-         .policy = make::refused(reasons::kNoTransactions)}),
+         .policy = make::kProxyLocal}),
     make::make_command({.name = "exec",
                         .group = "transactions",
                         .summary = "Execute all commands issued after MULTI",
                         .arity = 1,
                         .flags = flag::kNoscript | flag::kLoading | flag::kStale | flag::kSkipSlowlog,
                         .acl = acl::kTransaction,
-                        .policy = make::refused(reasons::kNoTransactions)}),
+                        .policy = make::kProxyLocal}),
     make::make_command(
         {.name = "multi",
          .group = "transactions",
@@ -31,7 +31,7 @@ inline constexpr CommandSpec kTransactionsCommands[] = {
          .arity = 1,
          .flags = flag::kNoscript | flag::kLoading | flag::kStale | flag::kFast | flag::kAllowBusy,
          .acl = acl::kTransaction,
-         .policy = make::refused(reasons::kNoTransactions)}),
+         .policy = make::kProxyLocal}),
     make::make_command(
         {.name = "unwatch",
          .group = "transactions",
@@ -39,7 +39,7 @@ inline constexpr CommandSpec kTransactionsCommands[] = {
          .arity = 1,
          .flags = flag::kNoscript | flag::kLoading | flag::kStale | flag::kFast | flag::kAllowBusy,
          .acl = acl::kTransaction,
-         .policy = make::refused(reasons::kNoTransactions)}),
+         .policy = make::kProxyLocal}),
     make::make_command(
         {.name = "watch",
          .group = "transactions",
@@ -48,7 +48,7 @@ inline constexpr CommandSpec kTransactionsCommands[] = {
          .flags = flag::kNoscript | flag::kLoading | flag::kStale | flag::kFast | flag::kAllowBusy,
          .acl = acl::kTransaction,
          .keys = make::keys(make::range(kf::kRO, 1, -1)),
-         .policy = make::refused(reasons::kNoTransactions)}),
+         .policy = make::kProxyLocal}),
 };
 
 }  // namespace codis::cmd::table

@@ -1,0 +1,219 @@
+// The commands codis-proxy answers itself, for the client's own session: PING, ECHO, QUIT, SELECT, AUTH,
+// HELLO, CLIENT SETNAME/GETNAME/ID/INFO/LIST, SLOTSHASHKEY and INFO.
+#include "cmd/slot.h"
+#include "cmd/table.h"
+#include "proxy/backend.h"
+#include "proxy/proxy.h"
+#include "proxy/session.h"
+
+namespace codis::proxy {
+
+namespace {
+
+constexpr std::string_view kRedisVersion = "7.0.15";  // what codis-server reports; the proxy speaks the same
+
+std::string error(std::string_view text) {
+  return "-" + std::string(text) + "\r\n";
+}
+
+std::string bulk(std::string_view s) {
+  return "$" + std::to_string(s.size()) + "\r\n" + std::string(s) + "\r\n";
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string Session::hello_reply() const {
+  // server, version, proto, id, mode, role, modules: a map in RESP3, a flat array in RESP2.
+  std::string r = protocol_ == 3 ? "%7\r\n" : "*14\r\n";
+  r += bulk("server") + bulk("redis");
+  r += bulk("version") + bulk(kRedisVersion);
+  r += bulk("proto") + ":" + std::to_string(protocol_) + "\r\n";
+  r += bulk("id") + ":" + std::to_string(id_) + "\r\n";
+  r += bulk("mode") + bulk("standalone");
+  r += bulk("role") + bulk("master");
+  r += bulk("modules") + "*0\r\n";
+  return r;
+}
+
+std::string Session::info(std::span<const std::string_view> argv) const {
+  const ProxyStats& st = proxy_.stats();
+  const RoutingTable& t = proxy_.table();
+  const int64_t uptime =
+      std::chrono::duration_cast<std::chrono::seconds>(proxy_.env().clock.mono() - proxy_.started()).count();
+  std::map<std::string, std::string> sections;
+  sections["server"] =
+      "# Server\r\nredis_version:" + std::string(kRedisVersion) +
+      "\r\ncodis_proxy:codis-cpp\r\nredis_mode:proxy\r\nuptime_in_seconds:" + std::to_string(uptime) + "\r\n";
+  sections["clients"] = "# Clients\r\nconnected_clients:" + std::to_string(st.sessions_open) + "\r\n";
+  sections["stats"] = "# Stats\r\ntotal_connections_received:" + std::to_string(st.sessions_total) +
+                      "\r\ntotal_commands_processed:" + std::to_string(st.commands) +
+                      "\r\ntotal_error_replies:" + std::to_string(st.errors) +
+                      "\r\nredirects_followed:" + std::to_string(st.redirects) +
+                      "\r\ntryagain_retries:" + std::to_string(st.retries) + "\r\n";
+  std::string cluster = "# Cluster\r\nrouting_epoch:" + std::to_string(t.epoch()) +
+                        "\r\nslots_served:" + std::to_string(t.served_slots()) +
+                        "\r\ngroups:" + std::to_string(t.groups().size()) + "\r\n";
+  std::map<int, int> slots_per_group;
+  for (uint32_t s = 0; s < cmd::kSlots; ++s) {
+    ++slots_per_group[t.owner(s)];
+  }
+  for (const auto& [id, g] : t.groups()) {
+    const std::string addr = g.master.to_string();
+    auto b = proxy_.backends().find(addr);
+    const std::string health = b == proxy_.backends().end() ? "idle"
+                               : b->second->connected()     ? "up"
+                               : b->second->down()          ? "down"
+                                                            : "connecting";
+    cluster += "group_" + std::to_string(id) + ":master=" + addr +
+               ",slots=" + std::to_string(slots_per_group[id]) + ",backend=" + health + "\r\n";
+  }
+  sections["cluster"] = cluster;
+  std::string out;
+  const bool all = argv.size() < 2;
+  for (const char* name : {"server", "clients", "stats", "cluster"}) {
+    bool wanted = all;
+    for (size_t i = 1; i < argv.size(); ++i) {
+      const std::string a = lower(argv[i]);
+      wanted = wanted || a == name || a == "all" || a == "everything" || a == "default";
+    }
+    if (wanted) {
+      out += (out.empty() ? "" : "\r\n") + sections[name];
+    }
+  }
+  if (protocol_ == 3) {
+    return "=" + std::to_string(out.size() + 4) + "\r\ntxt:" + out + "\r\n";
+  }
+  return bulk(out);
+}
+
+bool Session::local(std::span<const std::string_view> argv, const cmd::CommandSpec& spec, Job& job) {
+  auto reply = [&job](std::string r, bool close = false) {
+    job.close_after = close;
+    job.finish(std::move(r));
+    return true;
+  };
+  const std::string_view name = spec.name;
+  if (name == "ping") {
+    return reply(argv.size() == 2 ? bulk(argv[1]) : "+PONG\r\n");
+  }
+  if (name == "echo") {
+    return reply(bulk(argv[1]));
+  }
+  if (name == "quit") {
+    return reply("+OK\r\n", true);
+  }
+  if (name == "select") {
+    if (argv[1] != "0") {
+      return reply(error("ERR invalid DB index, codis-proxy serves DB 0 only"));
+    }
+    return reply("+OK\r\n");
+  }
+  if (name == "auth") {
+    if (argv.size() > 3) {
+      return reply(error("ERR syntax error"));
+    }
+    if (proxy_.config().password.empty()) {
+      return reply(
+          error("ERR AUTH <password> called without any password configured for the default user. "
+                "Are you sure your configuration is correct?"));
+    }
+    if ((argv.size() == 3 && argv[1] != "default") || argv.back() != proxy_.config().password) {
+      return reply(error("WRONGPASS invalid username-password pair or user is disabled."));
+    }
+    authenticated_ = true;
+    return reply("+OK\r\n");
+  }
+  if (name == "hello") {
+    int proto = protocol_;
+    size_t i = 1;
+    if (argv.size() >= 2) {
+      const std::string_view v = argv[1];
+      if (v != "2" && v != "3") {
+        const bool number = !v.empty() && v.find_first_not_of("0123456789") == std::string_view::npos;
+        return reply(error(number ? "NOPROTO unsupported protocol version"
+                                  : "ERR Protocol version is not an integer or out of range"));
+      }
+      proto = v[0] - '0';
+      i = 2;
+    }
+    std::string setname;
+    bool auth_given = false;
+    for (; i < argv.size(); ++i) {
+      const std::string opt = lower(argv[i]);
+      if (opt == "auth" && i + 2 < argv.size()) {
+        if (proxy_.config().password.empty() || argv[i + 1] != "default" ||
+            argv[i + 2] != proxy_.config().password) {
+          return reply(
+              error(proxy_.config().password.empty()
+                        ? "ERR AUTH <password> called without any password configured for the default "
+                          "user. Are you sure your configuration is correct?"
+                        : "WRONGPASS invalid username-password pair or user is disabled."));
+        }
+        auth_given = true;
+        i += 2;
+      } else if (opt == "setname" && i + 1 < argv.size()) {
+        setname = std::string(argv[++i]);
+      } else {
+        return reply(error("ERR Syntax error in HELLO option '" + std::string(argv[i]) + "'"));
+      }
+    }
+    if (!authenticated_ && !auth_given) {
+      return reply(
+          error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO "
+                "<proto> AUTH <user> <pass> option can be used to authenticate the client and select "
+                "the RESP protocol version at the same time"));
+    }
+    authenticated_ = authenticated_ || auth_given;
+    protocol_ = proto;
+    if (!setname.empty()) {
+      name_ = setname;
+    }
+    return reply(hello_reply());
+  }
+  if (name == "client|setname") {
+    for (char ch : argv[2]) {
+      if (ch < '!' || ch > '~') {
+        return reply(error("ERR Client names cannot contain spaces, newlines or special characters."));
+      }
+    }
+    name_ = std::string(argv[2]);
+    return reply("+OK\r\n");
+  }
+  if (name == "client|getname") {
+    return reply(!name_.empty() ? bulk(name_) : protocol_ == 3 ? "_\r\n" : "$-1\r\n");
+  }
+  if (name == "client|id") {
+    return reply(":" + std::to_string(id_) + "\r\n");
+  }
+  if (name == "client|info" || name == "client|list") {
+    // The proxy's view of this client (a list of only this one: sessions of other loops are not visible).
+    const std::string line = "id=" + std::to_string(id_) + " addr=" + stream_->peer().to_string() +
+                             " laddr=" + stream_->local().to_string() + " name=" + name_ +
+                             " db=0 multi=" + (in_multi_ ? std::to_string(tx_.size()) : std::string("-1")) +
+                             " watch=" + (watching_ ? "1" : "0") + " resp=" + std::to_string(protocol_) +
+                             "\n";
+    return reply(protocol_ == 3 ? "=" + std::to_string(line.size() + 4) + "\r\ntxt:" + line + "\r\n"
+                                : bulk(line));
+  }
+  if (name == "slotshashkey") {
+    std::string r = "*" + std::to_string(argv.size() - 1) + "\r\n";
+    for (size_t k = 1; k < argv.size(); ++k) {
+      r += ":" + std::to_string(cmd::slot_of(argv[k])) + "\r\n";
+    }
+    return reply(r);
+  }
+  if (name == "info") {
+    return reply(info(argv));
+  }
+  return false;
+}
+
+}  // namespace codis::proxy
