@@ -47,6 +47,12 @@ int32_t slot_of_keys(const cmd::CommandSpec& spec, std::span<const std::string_v
   return slot;
 }
 
+bool allowed_while_subscribed(std::string_view name) {
+  return name == "subscribe" || name == "psubscribe" || name == "ssubscribe" || name == "unsubscribe" ||
+         name == "punsubscribe" || name == "sunsubscribe" || name == "ping" || name == "quit" ||
+         name == "reset";
+}
+
 bool is_transaction_command(std::string_view name) {
   return name == "exec" || name == "discard" || name == "multi" || name == "watch" || name == "quit" ||
          name == "reset";
@@ -71,6 +77,7 @@ Session::~Session() {
   for (auto& [addr, p] : pins_) {
     p.scope.reset();  // stops the connection's task before the connection goes
   }
+  drop_subscriptions();
 }
 
 Backend& Session::to(const rt::Endpoint& addr) {
@@ -181,6 +188,10 @@ rt::Task<void> Session::write_loop() {
     if (popped > 0) {
       room_.set();
     }
+    if (!pushes_.empty()) {
+      out.append(pushes_);  // published messages, between whole replies
+      pushes_.clear();
+    }
     if (!out.empty()) {
       if (!(co_await rt::write_all(*stream_, out)).ok()) {
         co_return;
@@ -193,7 +204,7 @@ rt::Task<void> Session::write_loop() {
     if (close || (input_closed_ && jobs_.empty())) {
       co_return;
     }
-    if (!jobs_.empty() && jobs_.front()->done) {
+    if ((!jobs_.empty() && jobs_.front()->done) || !pushes_.empty()) {
       continue;
     }
     job_done_.reset();
@@ -229,11 +240,23 @@ void Session::handle(std::span<const std::string_view> argv) {
     push_done(error("NOAUTH Authentication required."));
     return;
   }
+  if (protocol_ == 2 && subscriptions() + shards_.size() > 0 && !allowed_while_subscribed(name)) {
+    push_done(
+        error("ERR Can't execute '" + std::string(name) +
+              "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"));
+    return;
+  }
+  if (protocol_ == 2 && name == "ping" && subscriptions() + shards_.size() > 0) {
+    push_done("*2\r\n$4\r\npong\r\n" +
+              (argv.size() > 1 ? "$" + std::to_string(argv[1].size()) + "\r\n" + std::string(argv[1]) + "\r\n"
+                               : std::string("$0\r\n\r\n")));
+    return;
+  }
   if (in_multi_ && !is_transaction_command(name)) {
     queue_in_transaction(argv, *spec);
     return;
   }
-  if (transaction(argv, *spec)) {
+  if (transaction(argv, *spec) || pubsub(argv, name)) {
     return;
   }
   auto job = std::make_shared<Job>();
@@ -336,6 +359,7 @@ bool Session::transaction(std::span<const std::string_view> argv, const cmd::Com
   }
   if (name == "reset") {
     // Back to a fresh connection's state.
+    drop_subscriptions();
     protocol_ = 2;
     name_.clear();
     authenticated_ = proxy_.config().password.empty();

@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -17,6 +18,7 @@
 
 #include "cmd/spec.h"
 #include "proxy/job.h"
+#include "proxy/subscriber.h"
 #include "resp/io_buf.h"
 #include "rt/event.h"
 #include "rt/net.h"
@@ -62,6 +64,12 @@ class Session : public PinnedRoute {
   // KEYS, SCAN, RANDOMKEY: every group asked, replies merged here.
   void fan_out(std::span<const std::string_view> argv, std::string_view name);
   std::string info(std::span<const std::string_view> argv) const;
+  // (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE, (S)PUBLISH, PUBSUB ...: false when argv is none of them.
+  bool pubsub(std::span<const std::string_view> argv, std::string_view name);
+  Subscriber& subscriber(const rt::Endpoint& addr);
+  std::string confirmation(std::string_view kind, const std::string* name, size_t count) const;
+  size_t subscriptions() const;  // channels and patterns (shard channels count apart, as in Redis)
+  void drop_subscriptions();
   std::string hello_reply() const;
   void push_done(std::string reply, bool close_after = false);
   void push(JobPtr job);
@@ -101,6 +109,16 @@ class Session : public PinnedRoute {
   };
   std::deque<Held> held_;
   JobPtr barrier_;  // the running barrier command
+
+  // Pub/sub: channel -> the server it is subscribed on, patterns (on every group), and the connections.
+  struct SubConn {
+    std::unique_ptr<Subscriber> sub;
+    std::unique_ptr<rt::Scope> scope;  // runs sub; destroyed before it
+  };
+  std::map<std::string, rt::Endpoint> channels_, shards_;
+  std::set<std::string> patterns_;
+  std::map<std::string, SubConn> subscribers_;
+  std::string pushes_;  // messages to write after the replies ready now
 };
 
 }  // namespace codis::proxy

@@ -131,11 +131,11 @@ TEST(Policy, Representative) {
   EXPECT_EQ(lookup("dbsize")->policy.merge, Merge::kSum);
   EXPECT_EQ(lookup("flushall")->policy.merge, Merge::kAllOk);
   for (auto n : {"ping", "echo", "quit", "select", "auth", "hello", "command", "slotsmapping", "keys", "scan",
-                 "randomkey", "multi", "exec", "watch"}) {
+                 "randomkey", "multi", "exec", "watch", "subscribe", "publish"}) {
     EXPECT_EQ(route(n), Route::kProxyLocal) << n;
   }
   EXPECT_EQ(route("blpop"), Route::kSingleSlot);  // on a connection of the client's own
-  for (auto n : {"move", "migrate", "subscribe", "wait", "config", "cluster", "slotsmgrttagslot", "slotsdel",
+  for (auto n : {"move", "migrate", "wait", "config", "cluster", "slotsmgrttagslot", "slotsdel",
                  "swapdb", "monitor", "shutdown"}) {
     EXPECT_EQ(route(n), Route::kRefused) << n;
     EXPECT_FALSE(lookup(n)->policy.reason.empty()) << n;

@@ -322,9 +322,9 @@ TEST(ProxyIntegration, BadInputGetsClearErrors) {
   EXPECT_EQ(call(other.get(), {"SET", "x", "1"}), "+OK");
   Conn c = connect(cluster.port());
   EXPECT_EQ(call(c.get(), {"NOSUCH", "a"}), "-ERR unknown command 'NOSUCH', with args beginning with: 'a' ");
-  EXPECT_EQ(call(c.get(), {"SUBSCRIBE", "ch"})
-                .rfind("-ERR command 'subscribe' is not supported by codis-proxy: ", 0),
-            0u);
+  EXPECT_EQ(
+      call(c.get(), {"MOVE", "a", "1"}).rfind("-ERR command 'move' is not supported by codis-proxy: ", 0),
+      0u);
   EXPECT_EQ(call(c.get(), {"SELECT", "1"}), "-ERR invalid DB index, codis-proxy serves DB 0 only");
   EXPECT_EQ(call(c.get(), {"SUNION", "a", "b"}), "-CROSSSLOT Keys in request don't hash to the same slot");
   EXPECT_EQ(call(c.get(), {"GET", "x"}), "'1'");
@@ -482,6 +482,57 @@ TEST(ProxyIntegration, ASlotMovesUnderLoadWithoutALostWrite) {
   EXPECT_EQ(call(admin_a.get(), {"SLOTSINFO", ss, "1"}), "[]");
   Conn c = connect(cluster.port());
   EXPECT_EQ(call(c.get(), {"GET", key_in_slot(slot, "pre:")}), "'x'");
+}
+
+// A PUBLISH through one proxy reaches subscribers through another, patterns included, each message once;
+// a subscribed RESP2 client may only (un)subscribe, PING, QUIT or RESET.
+TEST(ProxyIntegration, PubSubSpansProxiesAndGroups) {
+  ProxyCluster cluster(3);
+  ASSERT_TRUE(cluster.up());
+  ServerProcess second(CODIS_PROXY_BIN, {"--slots", cluster.slots_file, "--threads", "1"}, std::nullopt,
+                       ServerProcess::Kind::kProxy);
+  ASSERT_GT(second.port(), 0);
+  Conn sub = connect(cluster.port());
+  Conn psub = connect(second.port());
+  Conn pub = connect(second.port());
+  auto next = [](redisContext* c) {
+    redisReply* r = nullptr;
+    if (redisGetReply(c, reinterpret_cast<void**>(&r)) != REDIS_OK) {
+      return std::string("<no reply>");
+    }
+    std::string out = render_reply(r);
+    freeReplyObject(r);
+    return out;
+  };
+  EXPECT_EQ(call(sub.get(), {"SUBSCRIBE", "news", "sports", "weather"}), "['subscribe', 'news', :1]");
+  EXPECT_EQ(next(sub.get()), "['subscribe', 'sports', :2]");
+  EXPECT_EQ(next(sub.get()), "['subscribe', 'weather', :3]");
+  EXPECT_EQ(call(psub.get(), {"PSUBSCRIBE", "n*", "s*"}), "['psubscribe', 'n*', :1]");
+  EXPECT_EQ(next(psub.get()), "['psubscribe', 's*', :2]");
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the servers have the subscriptions
+
+  EXPECT_EQ(call(pub.get(), {"PUBLISH", "news", "hello"}), ":2");   // sub and the n* pattern
+  EXPECT_EQ(call(pub.get(), {"PUBLISH", "sports", "goal"}), ":2");  // sub and s*
+  EXPECT_EQ(call(pub.get(), {"PUBLISH", "nobody", "x"}), ":1");     // n* only
+  EXPECT_EQ(next(sub.get()), "['message', 'news', 'hello']");
+  EXPECT_EQ(next(sub.get()), "['message', 'sports', 'goal']");
+  EXPECT_EQ(next(psub.get()), "['pmessage', 'n*', 'news', 'hello']");
+  EXPECT_EQ(next(psub.get()), "['pmessage', 's*', 'sports', 'goal']");
+  EXPECT_EQ(next(psub.get()), "['pmessage', 'n*', 'nobody', 'x']");
+
+  EXPECT_EQ(
+      call(sub.get(), {"GET", "k"}),
+      "-ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in "
+      "this context");
+  EXPECT_EQ(call(sub.get(), {"PING"}), "['pong', '']");
+  EXPECT_EQ(call(sub.get(), {"UNSUBSCRIBE", "news"}), "['unsubscribe', 'news', :2]");
+  EXPECT_EQ(call(pub.get(), {"PUBLISH", "news", "again"}), ":1");  // the pattern only
+  EXPECT_EQ(call(pub.get(), {"PUBSUB", "NUMSUB", "news", "sports"}), "['news', :0, 'sports', :1]");
+  EXPECT_EQ(call(pub.get(), {"PUBSUB", "NUMPAT"}), ":2");
+  EXPECT_EQ(call(sub.get(), {"UNSUBSCRIBE"}), "['unsubscribe', 'sports', :1]");
+  EXPECT_EQ(next(sub.get()), "['unsubscribe', 'weather', :0]");
+  EXPECT_EQ(call(sub.get(), {"SET", "k", "v"}), "+OK");  // out of subscribe mode
+  EXPECT_EQ(next(psub.get()), "['pmessage', 'n*', 'news', 'again']");
 }
 
 }  // namespace

@@ -1,12 +1,14 @@
 // Why codis-proxy refuses a command: the texts the proxy shows after "command 'x' is not allowed".
 //
 // Codis's refusal list (pkg/proxy/mapper.go, codis.md 2.3) is kept where its reason still holds: MOVE,
-// MIGRATE, RESTORE-ASKING, pub/sub, WAIT, server administration (BGSAVE, CONFIG, DEBUG, SLOWLOG, LATENCY,
+// MIGRATE, RESTORE-ASKING, WAIT, server administration (BGSAVE, CONFIG, DEBUG, SLOWLOG, LATENCY,
 // MONITOR, SHUTDOWN, replication...), Redis Cluster commands, SCRIPT KILL and the slot/migration commands.
 // Where codis-cpp can do better, the table says so instead of refusing:
 //  - KEYS, SCAN (a composite cursor walks the groups in turn) and RANDOMKEY are answered by the proxy over
 //    every group; MULTI/EXEC/DISCARD/WATCH/UNWATCH run on one server when every key shares a slot;
 //  - blocking pops are single-slot and wait on a connection of the client's own;
+//  - pub/sub spans the cluster: a channel lives on the group of its slot (PUBLISH goes there, SUBSCRIBE
+//    too), patterns are subscribed on every group;
 //  - OBJECT, RENAME, RENAMENX, RESTORE, BITOP, MSETNX (and the newer COPY, LMOVE, LCS, ...) are
 //    single-slot: the proxy checks that every key hashes to one slot, which Codis never checked;
 //  - SCRIPT LOAD/EXISTS/FLUSH and FUNCTION LOAD/DELETE/FLUSH/RESTORE fan out to every group, so EVALSHA
@@ -15,16 +17,14 @@
 //  - CLIENT ID/GETNAME/SETNAME/INFO/LIST/REPLY/NO-EVICT describe the client's session with the proxy;
 //  - PING, ECHO, INFO and SLOTSHASHKEY are answered by the proxy (Codis forwarded PING and INFO to a
 //    random backend, so PING failed whenever some slot was offline).
-// And two that Codis forwarded are refused: ROLE (a random server's role means nothing to a client) and
-// PUBSUB (pub/sub is refused as a whole); SLOTSINFO, which Codis's proxy took as "SLOTSINFO <addr>",
-// belongs to the servers.
+// And one that Codis forwarded is refused: ROLE (a random server's role means nothing to a client).
+// SLOTSINFO, which Codis's proxy took as "SLOTSINFO <addr>", belongs to the servers.
 #pragma once
 
 #include <string_view>
 
 namespace codis::cmd::table::reasons {
 
-inline constexpr std::string_view kNoPubSub = "pub/sub is not supported by the proxy";
 inline constexpr std::string_view kNoBlocking =
     "WAIT counts the replicas of one server, which means nothing for a client of the whole cluster";
 inline constexpr std::string_view kServerAdmin =

@@ -1,0 +1,213 @@
+// Pub/sub across the cluster, for one client: a channel lives on the group that owns its slot (PUBLISH,
+// SPUBLISH, SUBSCRIBE and SSUBSCRIBE all go there, through any proxy), a pattern is subscribed on every
+// group (a message is published on one group only, so each pattern subscriber gets it once). The client's
+// subscriptions ride connections of its own (subscriber.h); the confirmations, with the client's counts,
+// are the proxy's.
+#include "cmd/ascii.h"
+#include "cmd/slot.h"
+#include "proxy/merge.h"
+#include "proxy/proxy.h"
+#include "proxy/router.h"
+#include "proxy/session.h"
+
+namespace codis::proxy {
+
+namespace {
+
+std::string bulk(std::string_view s) {
+  return "$" + std::to_string(s.size()) + "\r\n" + std::string(s) + "\r\n";
+}
+
+}  // namespace
+
+size_t Session::subscriptions() const {
+  return channels_.size() + patterns_.size();
+}
+
+std::string Session::confirmation(std::string_view kind, const std::string* name, size_t count) const {
+  std::string f = protocol_ == 3 ? ">3\r\n" : "*3\r\n";
+  f += bulk(kind);
+  f += name != nullptr ? bulk(*name) : (protocol_ == 3 ? "_\r\n" : "$-1\r\n");
+  f += ":" + std::to_string(count) + "\r\n";
+  return f;
+}
+
+Subscriber& Session::subscriber(const rt::Endpoint& addr) {
+  const std::string key = addr.to_string();
+  auto it = subscribers_.find(key);
+  if (it == subscribers_.end()) {
+    SubConn sc;
+    sc.sub = std::make_unique<Subscriber>(proxy_.env(), addr, proxy_.config().backend_password, protocol_,
+                                          [this](std::string_view frame) {
+                                            pushes_.append(frame);
+                                            job_done_.set();  // wakes the writer
+                                          });
+    sc.scope = std::make_unique<rt::Scope>(proxy_.env().exec);
+    sc.scope->spawn(sc.sub->run());
+    it = subscribers_.emplace(key, std::move(sc)).first;
+  }
+  return *it->second.sub;
+}
+
+void Session::drop_subscriptions() {
+  for (auto& [addr, sc] : subscribers_) {
+    sc.scope.reset();  // stops its task before the connection goes
+  }
+  subscribers_.clear();
+  channels_.clear();
+  patterns_.clear();
+  shards_.clear();
+}
+
+bool Session::pubsub(std::span<const std::string_view> argv, std::string_view name) {
+  const RoutingTable& table = proxy_.table();
+  auto owner = [&](std::string_view channel) { return proxy_.owner_of(cmd::slot_of(channel)); };
+  if (name == "subscribe" || name == "ssubscribe") {
+    const bool shard = name == "ssubscribe";
+    if (shard) {
+      for (size_t i = 2; i < argv.size(); ++i) {
+        if (cmd::slot_of(argv[i]) != cmd::slot_of(argv[1])) {
+          push_done("-CROSSSLOT Keys in request don't hash to the same slot\r\n");
+          return true;
+        }
+      }
+    }
+    std::string reply;
+    for (size_t i = 1; i < argv.size(); ++i) {
+      const std::string ch(argv[i]);
+      const rt::Endpoint* at = owner(ch);
+      if (at == nullptr) {
+        reply += "-ERR slot " + std::to_string(cmd::slot_of(ch)) + " is not served\r\n";
+        continue;
+      }
+      auto& set = shard ? shards_ : channels_;
+      if (set.emplace(ch, *at).second) {
+        subscriber(*at).subscribe(shard ? Subscriber::Kind::kShard : Subscriber::Kind::kChannel, ch);
+      }
+      reply += confirmation(name, &ch, shard ? shards_.size() : subscriptions());
+    }
+    push_done(std::move(reply));
+    return true;
+  }
+  if (name == "psubscribe") {
+    std::string reply;
+    for (size_t i = 1; i < argv.size(); ++i) {
+      const std::string pat(argv[i]);
+      if (patterns_.insert(pat).second) {
+        for (const auto& [id, g] : table.groups()) {
+          subscriber(g.master).subscribe(Subscriber::Kind::kPattern, pat);
+        }
+      }
+      reply += confirmation(name, &pat, subscriptions());
+    }
+    push_done(std::move(reply));
+    return true;
+  }
+  if (name == "unsubscribe" || name == "sunsubscribe" || name == "punsubscribe") {
+    const bool pattern = name == "punsubscribe", shard = name == "sunsubscribe";
+    std::vector<std::string> names;
+    if (argv.size() > 1) {
+      names.assign(argv.begin() + 1, argv.end());
+    } else if (pattern) {
+      names.assign(patterns_.begin(), patterns_.end());
+    } else {
+      for (const auto& [ch, at] : shard ? shards_ : channels_) {
+        names.push_back(ch);
+      }
+    }
+    std::string reply;
+    for (const std::string& n : names) {
+      if (pattern) {
+        if (patterns_.erase(n) > 0) {
+          for (auto& [addr, sc] : subscribers_) {
+            sc.sub->unsubscribe(Subscriber::Kind::kPattern, n);
+          }
+        }
+      } else {
+        auto& set = shard ? shards_ : channels_;
+        auto it = set.find(n);
+        if (it != set.end()) {
+          subscriber(it->second)
+              .unsubscribe(shard ? Subscriber::Kind::kShard : Subscriber::Kind::kChannel, n);
+          set.erase(it);
+        }
+      }
+      reply += confirmation(name, &n, shard ? shards_.size() : subscriptions());
+    }
+    if (names.empty()) {
+      reply = confirmation(name, nullptr, shard ? shards_.size() : subscriptions());
+    }
+    push_done(std::move(reply));
+    return true;
+  }
+  if (name == "publish" || name == "spublish") {
+    // The channel's slot decides the group, as for a key: every subscriber of it is there.
+    auto job = std::make_shared<Job>();
+    job->calls.resize(1);
+    job->calls[0].wire = encode_request(argv);
+    job->calls[0].slot = static_cast<int32_t>(cmd::slot_of(argv[1]));
+    job->calls_left = 1;
+    job->started = proxy_.env().clock.mono();
+    job->protocol = protocol_;
+    push(job);
+    launch(job, [this, job] { proxy_.start(job); });
+    return true;
+  }
+  if (name == "pubsub|channels" || name == "pubsub|shardchannels" || name == "pubsub|numsub" ||
+      name == "pubsub|shardnumsub" || name == "pubsub|numpat") {
+    auto job = std::make_shared<Job>();
+    const std::string wire = encode_request(argv);
+    for (const auto& [id, g] : table.groups()) {
+      Call c;
+      c.wire = wire;
+      c.group = id;
+      job->calls.push_back(std::move(c));
+      if (name == "pubsub|numpat") {
+        break;  // every group holds every pattern: one answers for all
+      }
+    }
+    if (job->calls.empty()) {
+      push_done("-ERR codis-proxy: no groups are configured\r\n");
+      return true;
+    }
+    if (name == "pubsub|channels" || name == "pubsub|shardchannels") {
+      job->merge_fn = concat_arrays;
+    } else if (name != "pubsub|numpat") {
+      // [channel, count, ...] from each group, summed per channel in the client's order.
+      job->merge_fn = [](const Job& j) -> std::string {
+        std::vector<int64_t> sums;
+        std::vector<std::string_view> first, elems;
+        for (const Call& c : j.calls) {
+          if (!c.reply.empty() && c.reply[0] == '-') {
+            return c.reply;
+          }
+          elems.clear();
+          if (!split_array(c.reply, elems) || elems.size() % 2 != 0) {
+            return "-ERR codis-proxy: unexpected PUBSUB reply from a backend\r\n";
+          }
+          if (first.empty()) {
+            first = elems;
+            sums.assign(elems.size() / 2, 0);
+          }
+          for (size_t i = 1; i < elems.size() && i / 2 < sums.size(); i += 2) {
+            sums[i / 2] += std::strtoll(std::string(elems[i].substr(1)).c_str(), nullptr, 10);
+          }
+        }
+        std::string out = "*" + std::to_string(first.size()) + "\r\n";
+        for (size_t i = 0; i < sums.size(); ++i) {
+          out += std::string(first[2 * i]) + ":" + std::to_string(sums[i]) + "\r\n";
+        }
+        return out;
+      };
+    }
+    job->calls_left = job->calls.size();
+    job->started = proxy_.env().clock.mono();
+    job->protocol = protocol_;
+    push(job);
+    launch(job, [this, job] { proxy_.start(job); });
+    return true;
+  }
+  return false;
+}
+
+}  // namespace codis::proxy
