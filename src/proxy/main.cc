@@ -2,6 +2,8 @@
 // One event loop per thread, each with its own Proxy listening on the same port (SO_REUSEPORT).
 #include <unistd.h>
 
+#include <csignal>
+
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -127,6 +129,24 @@ int main(int argc, char** argv) {
                       " loops, " + std::to_string(table->served_slots()) + " slots served by " +
                       std::to_string(table->groups().size()) + " groups (epoch " +
                       std::to_string(table->epoch()) + ")");
+  // SIGHUP: read the routing file again; every loop takes the new table (a bad file keeps the old one).
+  rt.on_signal(SIGHUP, [&rt, &proxies, slots_path] {
+    std::ifstream in(slots_path);
+    std::stringstream txt;
+    txt << in.rdbuf();
+    auto next = codis::proxy::RoutingTable::parse(txt.str());
+    if (auto* e = std::get_if<codis::proxy::RoutingTable::ParseError>(&next)) {
+      rt.env().log.warning("SIGHUP: " + slots_path + " not reloaded, the old table stays: " + e->message);
+      return;
+    }
+    auto t = std::get<0>(next);
+    rt.env().log.notice("SIGHUP: " + slots_path + " reloaded: epoch " + std::to_string(t->epoch()) + ", " +
+                        std::to_string(t->served_slots()) + " slots served by " +
+                        std::to_string(t->groups().size()) + " groups");
+    for (size_t i = 0; i < proxies.size(); ++i) {
+      rt.post(i, [p = proxies[i].get(), t] { p->set_table(t); });
+    }
+  });
   std::printf("codis-proxy listening on %s\n", at.to_string().c_str());
   std::fflush(stdout);
   rt.run();

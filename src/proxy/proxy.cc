@@ -80,7 +80,7 @@ rt::Task<void> Proxy::serve(rt::ListenerPtr listener) {
     }
     if (stats_.sessions_open >= config_.maxclients) {
       scope_.spawn([](rt::StreamPtr st) -> rt::Task<void> {
-        co_await rt::write_all(*st, "-ERR max number of clients reached\r\n");
+        (void)co_await rt::write_all(*st, "-ERR max number of clients reached\r\n");
         st->close();
       }(std::move(*s)));
       continue;

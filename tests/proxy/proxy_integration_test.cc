@@ -1,6 +1,7 @@
 // codis-proxy in front of real codis-server processes: it answers like one Redis, keeps pipelined replies
 // in order, hides the servers' redirects while a slot moves (no acknowledged write lost, redis-benchmark
 // writing through it the whole time), and gives clear errors for garbage and for a backend that dies.
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -533,6 +534,38 @@ TEST(ProxyIntegration, PubSubSpansProxiesAndGroups) {
   EXPECT_EQ(next(sub.get()), "['unsubscribe', 'weather', :0]");
   EXPECT_EQ(call(sub.get(), {"SET", "k", "v"}), "+OK");  // out of subscribe mode
   EXPECT_EQ(next(psub.get()), "['pmessage', 'n*', 'news', 'again']");
+}
+
+// SIGHUP makes the proxy read its routing file again; a broken file leaves the table it has.
+TEST(ProxyIntegration, SighupReloadsTheRoutingFile) {
+  ProxyCluster cluster(2, false, /*all_on_first=*/true);
+  ASSERT_TRUE(cluster.up());
+  Conn c = connect(cluster.port());
+  Conn s1 = connect(cluster.servers[0]->port());
+  Conn s2 = connect(cluster.servers[1]->port());
+  EXPECT_EQ(call(c.get(), {"SET", "k1", "a"}), "+OK");
+  EXPECT_EQ(call(s1.get(), {"GET", "k1"}), "'a'");
+
+  std::ofstream(cluster.slots_file) << "{not json";
+  ASSERT_EQ(kill(cluster.proxy->pid(), SIGHUP), 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(call(c.get(), {"SET", "k2", "b"}), "+OK");
+  EXPECT_EQ(call(s1.get(), {"GET", "k2"}), "'b'");  // the old table
+
+  std::ofstream(cluster.slots_file) << "{\"epoch\": 2, \"groups\": [{\"id\": 2, \"master\": \"" +
+                                           cluster.addr(1) +
+                                           "\"}], \"slots\": [{\"range\": [0, 1023], \"group\": 2}]}";
+  ASSERT_EQ(kill(cluster.proxy->pid(), SIGHUP), 0);
+  bool moved = false;
+  for (int i = 0; i < 100 && !moved; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    EXPECT_EQ(call(c.get(), {"SET", "k3", std::to_string(i)}), "+OK");
+    moved = call(s2.get(), {"EXISTS", "k3"}) == ":1";
+  }
+  EXPECT_TRUE(moved);
+  const std::string info = call(c.get(), {"INFO", "cluster"});
+  EXPECT_NE(info.find("routing_epoch:2"), std::string::npos) << info;
+  EXPECT_TRUE(cluster.proxy->alive());
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <random>
 #include <thread>
 
@@ -30,6 +31,7 @@ struct AsioRuntime::Impl {
   // racing with the start of a run is never lost.
   std::atomic<bool> stop_requested{false};
   std::unique_ptr<boost::asio::signal_set> signals;  // declared after loops: destroyed before them
+  std::map<int, Callback> handlers;                  // signals that run a callback instead of stopping
 };
 
 void AsioRuntime::Impl::run_loops() {
@@ -65,8 +67,13 @@ void AsioRuntime::Impl::arm_signals() {
     if (ec) {
       return;  // the signal_set is being destroyed
     }
-    loops[0]->log.notice("received signal " + std::to_string(sig) + ", stopping");
-    stop();
+    if (auto h = handlers.find(sig); h != handlers.end()) {
+      loops[0]->log.notice("received signal " + std::to_string(sig));
+      h->second();
+    } else {
+      loops[0]->log.notice("received signal " + std::to_string(sig) + ", stopping");
+      stop();
+    }
     arm_signals();  // stay armed for the next run
   });
 }
@@ -118,15 +125,24 @@ std::vector<int> AsioRuntime::default_signals() {
 }
 
 void AsioRuntime::stop_on_signals(std::vector<int> sigs) {
-  if (impl_->signals) {
-    return;
+  if (!impl_->signals) {
+    impl_->signals = std::make_unique<boost::asio::signal_set>(impl_->loops[0]->io);
+    impl_->arm_signals();
   }
-  impl_->signals = std::make_unique<boost::asio::signal_set>(impl_->loops[0]->io);
   for (int s : sigs) {
     boost::system::error_code ec;
-    impl_->signals->add(s, ec);
+    impl_->signals->add(s, ec);  // adding one twice is harmless
   }
-  impl_->arm_signals();
+}
+
+void AsioRuntime::on_signal(int sig, Callback fn) {
+  if (!impl_->signals) {
+    impl_->signals = std::make_unique<boost::asio::signal_set>(impl_->loops[0]->io);
+    impl_->arm_signals();
+  }
+  boost::system::error_code ec;
+  impl_->signals->add(sig, ec);
+  impl_->handlers[sig] = std::move(fn);
 }
 
 void AsioRuntime::post(size_t loop, Callback fn) {

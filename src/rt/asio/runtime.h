@@ -69,6 +69,9 @@ class AsioRuntime {
   // signals). Call it from the owning thread before run().
   void stop_on_signals(std::vector<int> signals = default_signals());
   static std::vector<int> default_signals();
+  // Runs fn on loop 0 each time `sig` arrives instead of stopping (SIGHUP: reload a file). Call it from the
+  // owning thread before run(); it arms the signal handling of stop_on_signals() if that was not called.
+  void on_signal(int sig, Callback fn);
 
   // Thread-safe: runs fn on the given loop's thread, after the events already queued there.
   void post(size_t loop, Callback fn);
