@@ -356,7 +356,9 @@ TEST(Router, SlotArgument) {
   EXPECT_EQ(route_line("SLOTSSCAN 1023 0")->calls[0].slot, 1023);
   EXPECT_EQ(route_line("SLOTSSCAN 01023 0")->calls[0].slot, 1023);
   // Not a slot: any group replies the command's own error.
-  for (std::string_view bad : {"1024", "-1", "x", "''", "99999", "123456", "+5", "5 "}) {
+  for (std::string_view bad :
+       {"1024", "-1", "x", "''", "99999", "123456", "+5", "5 ", "99999999999999999999999",
+        "5\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff"}) {
     SCOPED_TRACE(bad);
     std::vector<std::string> args = {"SLOTSSCAN", std::string(bad == "''" ? "" : bad), "0"};
     JobPtr j = route_args(args, *three_groups());
