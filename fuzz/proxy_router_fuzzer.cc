@@ -20,8 +20,8 @@
 //  - all-group commands: one call per group of the table, in group order; slot-argument: slot in -1..1023;
 //  - merge_replies returns one well-formed RESP reply (resp::ReplyScanner consumes it exactly); an error
 //    reply of some call makes it the first such error in call order; when every call answered what its
-//    merge expects, MGET's merge equals the client-order array, sums the exact sum (or an error when it
-//    would not fit in 64 bits), all-OK +OK.
+//    merge expects, MGET's merge equals the client-order array, sums the exact sum (or an error when the
+//    running sum in call order leaves int64), all-OK +OK.
 // CODIS_FUZZ_TRACE=1 prints each command, its calls and the merged reply.
 #include <algorithm>
 #include <cstdint>
@@ -237,9 +237,14 @@ void answer_and_merge(proxy::Job& job, Reader& in) {
       break;
     }
     case cmd::Merge::kSum: {
+      // Summed in call order: a running sum that leaves int64 (only bogus counts can) is an error.
       __int128 sum = 0;
-      for (const proxy::Call& c : job.calls) sum += std::stoll(c.reply.substr(1));
-      if (sum >= INT64_MIN && sum <= INT64_MAX) {
+      bool fits = true;
+      for (const proxy::Call& c : job.calls) {
+        sum += std::stoll(c.reply.substr(1));
+        fits = fits && sum >= INT64_MIN && sum <= INT64_MAX;
+      }
+      if (fits) {
         FUZZ_CHECK(merged == ":" + std::to_string(static_cast<int64_t>(sum)) + "\r\n");
       } else {
         FUZZ_CHECK(merged[0] == '-');
