@@ -36,7 +36,7 @@ bool split_array_impl(std::string_view reply, std::vector<std::string_view>& out
 }
 
 bool integer_of(std::string_view reply, int64_t& v) {
-  if (reply.size() < 4 || reply[0] != ':') {
+  if (reply.size() < 4 || reply[0] != ':' || !reply.ends_with("\r\n")) {
     return false;
   }
   auto [p, ec] = std::from_chars(reply.data() + 1, reply.data() + reply.size() - 2, v);
@@ -103,10 +103,9 @@ std::string merge_replies(const Job& job) {
       int64_t sum = 0;
       for (const Call& c : job.calls) {
         int64_t v = 0;
-        if (!integer_of(c.reply, v)) {
+        if (!integer_of(c.reply, v) || __builtin_add_overflow(sum, v, &sum)) {
           return protocol_error("a summed command");
         }
-        sum += v;
       }
       return ":" + std::to_string(sum) + "\r\n";
     }

@@ -136,9 +136,9 @@ JobPtr route(std::span<const std::string_view> argv, const cmd::CommandSpec& spe
         const std::string_view a = argv[1];
         int64_t v = 0;
         bool ok = !a.empty() && a.size() <= 5;
-        for (char ch : a) {
-          ok = ok && ch >= '0' && ch <= '9';
-          v = v * 10 + (ch - '0');
+        for (size_t i = 0; ok && i < a.size(); ++i) {
+          ok = a[i] >= '0' && a[i] <= '9';
+          v = v * 10 + (a[i] - '0');
         }
         slot = ok && v < cmd::kSlots ? v : -1;
       }
