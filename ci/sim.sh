@@ -28,7 +28,7 @@ done < sim/seeds/regressions.txt
 rm -f /tmp/codis-sim-reg.$$
 
 # The server scenarios beyond server_kv (sim/scenarios/server_*.cc).
-SERVER_SCENARIOS=(server_pubsub server_blocking server_tx server_expiry server_limits slot_migration)
+SERVER_SCENARIOS=(server_pubsub server_blocking server_tx server_expiry server_limits slot_migration proxy_migration)
 # Every scenario, for the commit-derived batch.
 ALL_SCENARIOS=(echo server_kv "${SERVER_SCENARIOS[@]}" disk_log)
 
@@ -74,6 +74,8 @@ must_catch slot_migration mgrt-skip-cleanup 1..10  # first caught at seed 5 (6 o
 must_catch slot_migration slot-skip-ownership-check 1..5  # first caught at seed 1 (200 of 1..200)
 must_catch slot_migration slot-accept-stale-epoch 1..10  # first caught at seed 4 (6 of 1..200: a late old step)
 must_catch slot_migration slot-importing-without-asking 1..5  # first caught at seed 1 (195 of 1..200)
+must_catch proxy_migration proxy-mget-order 1..5  # first caught at seed 1
+must_catch proxy_migration proxy-retry-writes 1..10  # first caught at seed 6 (a write applied twice)
 
 echo "== seeds 1..200"
 "$SIM" --scenario=echo --seeds=1..200
@@ -83,13 +85,15 @@ if "$SIM" --scenario=server_kv --seeds=1..50 --bug=kv-model-drops-append >/dev/n
 fi
 # Batches sized by measured speed on one core (seeds/min): pubsub ~120 (RESP3 and pattern subscribers cost
 # about a tenth more), limits ~440, tx ~900, blocking ~1600 (multi-key, BLMOVE and BZPOP* pops did not
-# slow it), slot_migration ~1150 (async batches, cancels and turned moves), disk_log ~2900, expiry ~8000; about 90 s in all.
+# slow it), slot_migration ~1150 (async batches, cancels and turned moves), proxy_migration ~530, disk_log ~2900,
+# expiry ~8000; about 110 s in all.
 "$SIM" --scenario=server_pubsub --seeds=1..60
 "$SIM" --scenario=server_blocking --seeds=1..200
 "$SIM" --scenario=server_tx --seeds=1..200
 "$SIM" --scenario=server_expiry --seeds=1..200
 "$SIM" --scenario=server_limits --seeds=1..100
 "$SIM" --scenario=slot_migration --seeds=1..300
+"$SIM" --scenario=proxy_migration --seeds=1..200
 "$SIM" --scenario=disk_log --seeds=1..400
 
 echo "== commit-derived seeds (${BUDGET}s)"

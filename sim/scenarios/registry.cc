@@ -64,6 +64,13 @@ const std::vector<ScenarioEntry>& scenarios() {
        make_slot_migration_scenario,
        {"mgrt-delete-before-ack", "mgrt-async-end-before-acks", "mgrt-skip-fence",
         "slot-skip-ownership-check", "slot-accept-stale-epoch", "slot-importing-without-asking"}},
+      {"proxy_migration",
+       "slot_migration with the writers pipelining INCRBY, GET and MGET through two codis-proxy processes "
+       "whose routing file still names the first server for every slot (they follow MOVED/ASK/TRYAGAIN); "
+       "proxies crash and restart; every reply belongs to its command and key, in order, no acknowledged "
+       "increment is lost, and no redirect reaches a client",
+       make_proxy_migration_scenario,
+       {"proxy-mget-order", "proxy-retry-writes"}},
       {"disk_log",
        "a durable append-only log (length, CRC-32, sequence number, payload; acknowledged after a successful "
        "sync; a failed write or sync rewrites it to a fresh file) under kill -9, power loss, failed writes "

@@ -16,5 +16,7 @@ std::unique_ptr<Scenario> make_server_tx_scenario(const ScenarioOptions& o);
 std::unique_ptr<Scenario> make_server_expiry_scenario(const ScenarioOptions& o);
 std::unique_ptr<Scenario> make_server_limits_scenario(const ScenarioOptions& o);
 std::unique_ptr<Scenario> make_slot_migration_scenario(const ScenarioOptions& o);
+// slot_migration with the writers going through two codis-proxy processes (stale routing file, crashable).
+std::unique_ptr<Scenario> make_proxy_migration_scenario(const ScenarioOptions& o);
 
 }  // namespace codis::sim

@@ -18,12 +18,20 @@
 // whole on its slot's owner only. Servers are paused but not crashed or powered off (their data does not
 // survive a restart yet): the chaos crashes and pauses the driver and the writers, pauses the servers, and
 // the network and clock faults hit everyone.
+//
+// proxy_migration is the same run with the writers going through two codis-proxy processes (crashable,
+// stateless, with a routing file that names a for every slot, so every move reaches them as redirects): each
+// writer pipelines INCRBY (each key its own prime step), GET and MGET over several slots to one proxy and
+// checks every reply against its own command and key, in order; a value of the wrong key is not a multiple
+// of the key's step, a write applied twice passes the count of INCRBYs sent, and no redirect may reach it.
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "cmd/slot.h"
+#include "proxy/proxy.h"
+#include "proxy/routing_table.h"
 #include "rt/sleep.h"
 #include "sim/scenarios/server_scenarios.h"
 #include "sim/workloads/server_proc.h"
@@ -56,12 +64,26 @@ struct Key {
   uint32_t slot = 0;
   std::set<int64_t> claimed;  // values acknowledged INCRs returned
   int64_t unknown = 0;        // INCRs sent whose outcome is unknown
+  // proxy_migration: the key grows by INCRBY step, a prime of its own, so a value read for another key
+  // (a reply routed or merged to the wrong key) is not a multiple of it; `sent` INCRBYs ever sent bound it.
+  int64_t step = 1;
+  int64_t sent = 0;
 };
+
+constexpr int kProxies = 2;
+constexpr uint16_t kProxyPort = 19000;
 
 class SlotMigrationScenario final : public ServerScenario {
  public:
-  explicit SlotMigrationScenario(const ScenarioOptions&) {
+  SlotMigrationScenario(const ScenarioOptions&, bool via_proxy) : via_proxy_(via_proxy) {
     make_keys();
+    if (via_proxy_) {
+      int64_t p = 101;
+      for (Key& k : keys_) {
+        k.step = p;
+        p = next_prime(p + 1);
+      }
+    }
     driver_ = add_worker("driver");
     for (int i = 0; i < kWriters; ++i) {
       add_worker("writer" + std::to_string(i));
@@ -82,6 +104,14 @@ class SlotMigrationScenario final : public ServerScenario {
     auto cluster = [](server::Config& c) { c.cluster_mode = true; };
     add_server_on(w, "a", slot, cluster);
     add_server_on(w, "b", b_, cluster);
+    if (via_proxy_) {
+      // Stateless proxies with a stale routing file (every slot on a): they follow the servers' redirects.
+      for (int i = 0; i < kProxies; ++i) {
+        Host& h = w.add_host("proxy" + std::to_string(i));
+        actors_.push_back(
+            &w.add_process(h, "proxy" + std::to_string(i), [this](rt::Env& env) { return run_proxy(env); }));
+      }
+    }
     Host& d = w.add_host("dashboard");
     actors_.push_back(&w.add_process(d, "driver", [this](rt::Env& env) { return driver(env); }));
     for (int i = 0; i < kWriters; ++i) {
@@ -156,12 +186,13 @@ class SlotMigrationScenario final : public ServerScenario {
         violation(k.name + " is still on " + kAddr[1 - o] + " after its slot settled on " + kAddr[o]);
       }
       const auto* e = server(o)->db(0).peek(k.name, 0);
-      const int64_t v = e == nullptr ? 0 : std::stoll(std::string(e->value.str()));
+      const int64_t raw = e == nullptr ? 0 : std::stoll(std::string(e->value.str()));
+      const int64_t v = raw / k.step;
       const auto claims = static_cast<int64_t>(k.claimed.size());
-      if (v < claims || v > claims + k.unknown) {
-        violation(k.name + " is " + std::to_string(v) + " on " + kAddr[o] + " at the end, but " +
-                  std::to_string(claims) + " INCRs were acknowledged and " + std::to_string(k.unknown) +
-                  " are unknown");
+      if (raw % k.step != 0 || v < claims || v > claims + k.unknown) {
+        violation(k.name + " is " + std::to_string(raw) + " (step " + std::to_string(k.step) + ") on " +
+                  kAddr[o] + " at the end, but " + std::to_string(claims) + " INCRs were acknowledged and " +
+                  std::to_string(k.unknown) + " are unknown");
       }
     }
   }
@@ -460,6 +491,10 @@ class SlotMigrationScenario final : public ServerScenario {
   // ---- the writers (proxies) ----
 
   Task<void> writer(rt::Env& env, int id) {
+    if (via_proxy_) {
+      co_await proxy_writer(env, id);
+      co_return;
+    }
     SlotClient cli({kAddr[0], kAddr[1]}, 0.1);
     const std::string who = "writer" + std::to_string(id);
     int& after = after_heal_[static_cast<size_t>(id)];
@@ -510,6 +545,154 @@ class SlotMigrationScenario final : public ServerScenario {
       co_await rt::sleep_for(env.exec, rt::microseconds(env.random.uniform(0, 3000)));
     }
     cli.close_all();
+    done(id + 1);
+  }
+
+  // ---- proxy_migration: the proxies and the writers that use them ----
+
+  static int64_t next_prime(int64_t n) {
+    for (;; ++n) {
+      bool prime = n > 1;
+      for (int64_t d = 2; d * d <= n && prime; ++d) {
+        prime = n % d != 0;
+      }
+      if (prime) {
+        return n;
+      }
+    }
+  }
+
+  Task<void> run_proxy(rt::Env& env) {
+    auto parsed = proxy::RoutingTable::parse("{\"epoch\": 1, \"groups\": [{\"id\": 1, \"master\": \"" +
+                                             kAddr[0] + "\"}, {\"id\": 2, \"master\": \"" + kAddr[1] +
+                                             "\"}], \"slots\": [{\"range\": [0, 1023], \"group\": 1}]}");
+    auto l = env.net.listen(rt::Endpoint("0.0.0.0", kProxyPort));
+    if (!l.ok() || parsed.index() != 0) {
+      violation("a proxy could not start");
+      co_return;
+    }
+    proxy::ProxyConfig config;
+    config.redirect_timeout = rt::seconds(2);
+    proxy::Proxy p(env, config, std::get<0>(parsed));
+    co_await p.serve(std::move(*l));
+  }
+
+  // What a pipelined command expects back.
+  struct Expect {
+    std::string cmd;             // INCRBY, GET, MGET
+    std::vector<Key*> keys;      // its keys, in order
+    std::vector<int64_t> floor;  // per key: the highest value acknowledged when it was sent
+  };
+
+  // Checks a value read for k (GET, or an element of MGET): a multiple of k's step, at least what was
+  // acknowledged before the read was sent, at most every INCRBY ever sent.
+  void check_read(const std::string& who, const std::string& what, const Key& k, int64_t floor,
+                  const resp::Value& v) {
+    if (!v.is_null() && v.kind != resp::Kind::kBulkString) {
+      violation(who + ": " + what + " read " + describe(v) + " for " + k.name);
+      return;
+    }
+    const int64_t got = v.is_null() ? 0 : std::stoll(v.str);
+    if (got % k.step != 0 || got > k.sent * k.step) {
+      violation(who + ": " + what + " read " + describe(v) + " for " + k.name + " (step " +
+                std::to_string(k.step) + ", " + std::to_string(k.sent) +
+                " INCRBYs sent): a reply for another key, or out of order");
+    } else if (got < floor) {
+      violation(who + ": " + what + " read " + describe(v) + " for " + k.name + " after " +
+                std::to_string(floor) + " was acknowledged");
+    }
+  }
+
+  // A writer pipelines 1..4 commands (INCRBY, GET, MGET over slots) to one proxy and checks every reply
+  // against its own command, in order. A proxy never shows a redirect: any error ends the batch as unknown.
+  Task<void> proxy_writer(rt::Env& env, int id) {
+    const std::string who = "writer" + std::to_string(id);
+    int& after = after_heal_[static_cast<size_t>(id)];
+    std::unique_ptr<RespClient> c;
+    while (!(healed() && after >= kOpsAfterHeal && worker_done(driver_))) {
+      if (!c) {
+        c = co_await connect_to(
+            env, rt::Endpoint("proxy" + std::to_string(env.random.uniform(0, kProxies - 1)), kProxyPort));
+        if (!c) {
+          continue;
+        }
+      }
+      std::vector<Expect> batch(static_cast<size_t>(env.random.uniform(1, 4)));
+      for (Expect& e : batch) {
+        const uint64_t r = env.random.uniform(0, 9);
+        e.cmd = r < 6 ? "INCRBY" : r < 8 ? "GET" : "MGET";
+        const size_t n = e.cmd == "MGET" ? env.random.uniform(2, 4) : 1;
+        std::vector<std::string> args = {e.cmd};
+        for (size_t i = 0; i < n; ++i) {
+          Key& k = keys_[env.random.uniform(0, keys_.size() - 1)];
+          e.keys.push_back(&k);
+          e.floor.push_back(k.claimed.empty() ? 0 : *k.claimed.rbegin());
+          args.push_back(k.name);
+        }
+        if (e.cmd == "INCRBY") {
+          args.push_back(std::to_string(e.keys[0]->step));
+          ++e.keys[0]->unknown;  // until the answer settles it
+          ++e.keys[0]->sent;
+        }
+        c->queue(args);
+      }
+      bool broken = !(co_await c->flush()).ok();
+      for (Expect& e : batch) {
+        rt::Result<resp::Value> r = rt::Errc::kConnReset;
+        if (!broken) {
+          r = co_await c->read(env, rt::seconds(3));
+        }
+        if (!r.ok() || (r->kind == resp::Kind::kError && e.cmd == "INCRBY")) {
+          // No answer, or the proxy could not say (backend lost, deadline): the outcome is unknown.
+          broken = broken || !r.ok();
+          continue;
+        }
+        const resp::Value& v = *r;
+        if (v.kind == resp::Kind::kError) {
+          const std::string_view text = v.str;
+          if (text.starts_with("MOVED") || text.starts_with("ASK") || text.starts_with("TRYAGAIN")) {
+            violation(who + ": the proxy showed a redirect: " + describe(v));
+          }
+          continue;
+        }
+        if (e.cmd == "INCRBY") {
+          Key& k = *e.keys[0];
+          --k.unknown;
+          if (v.kind != resp::Kind::kInteger || v.num % k.step != 0) {
+            violation(who + ": INCRBY " + k.name + " " + std::to_string(k.step) + " answered " + describe(v) +
+                      ": a reply for another key, or out of order");
+          } else if (!k.claimed.insert(v.num).second) {
+            violation(who + ": INCRBY " + k.name + " answered " + std::to_string(v.num) +
+                      ", which an earlier one already got: an acknowledged increment was lost");
+          } else if (v.num <= e.floor[0]) {
+            violation(who + ": INCRBY " + k.name + " answered " + std::to_string(v.num) + " after " +
+                      std::to_string(e.floor[0]) + " was acknowledged");
+          }
+        } else if (e.cmd == "GET") {
+          check_read(who, "GET", *e.keys[0], e.floor[0], v);
+        } else if (v.kind != resp::Kind::kArray || v.elems.size() != e.keys.size()) {
+          violation(who + ": MGET of " + std::to_string(e.keys.size()) + " keys answered " + describe(v));
+        } else {
+          for (size_t i = 0; i < e.keys.size(); ++i) {
+            check_read(who, "MGET", *e.keys[i], e.floor[i], v.elems[i]);
+          }
+        }
+        if (healed()) {
+          ++after;
+          progress(id + 1,
+                   std::to_string(after) + "/" + std::to_string(kOpsAfterHeal) + " operations since heal");
+        }
+      }
+      if (broken) {
+        c->close();
+        c.reset();
+        co_await rt::sleep_for(env.exec, rt::milliseconds(env.random.uniform(1, 50)));
+      }
+      co_await rt::sleep_for(env.exec, rt::microseconds(env.random.uniform(0, 3000)));
+    }
+    if (c) {
+      c->close();
+    }
     done(id + 1);
   }
 
@@ -569,6 +752,7 @@ class SlotMigrationScenario final : public ServerScenario {
     }
   }
 
+  bool via_proxy_ = false;
   ServerSlot b_;
   std::vector<Process*> actors_;
   std::vector<Key> keys_;
@@ -590,7 +774,11 @@ class SlotMigrationScenario final : public ServerScenario {
 }  // namespace
 
 std::unique_ptr<Scenario> make_slot_migration_scenario(const ScenarioOptions& o) {
-  return std::make_unique<SlotMigrationScenario>(o);
+  return std::make_unique<SlotMigrationScenario>(o, false);
+}
+
+std::unique_ptr<Scenario> make_proxy_migration_scenario(const ScenarioOptions& o) {
+  return std::make_unique<SlotMigrationScenario>(o, true);
 }
 
 }  // namespace codis::sim

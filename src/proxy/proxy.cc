@@ -47,6 +47,8 @@ Redirect parse_redirect(std::string_view reply) {
   r.addr = std::string(reply.substr(0, sp2));
   if (ec != std::errc() || slot < 0 || slot >= static_cast<int32_t>(cmd::kSlots) || r.addr.empty()) {
     r.kind = Redirect::kNone;
+  } else if (r.addr == "-") {
+    r.kind = Redirect::kTryAgain;  // no owner known yet (the slot is being set up): ask again shortly
   }
   r.slot = slot;
   return r;
@@ -59,6 +61,8 @@ Proxy::Proxy(rt::Env& env, ProxyConfig config, std::shared_ptr<const RoutingTabl
       config_(std::move(config)),
       table_(std::move(table)),
       started_(env.clock.mono()),
+      bug_mget_order_(env.exec.planted("proxy-mget-order")),
+      bug_retry_writes_(env.exec.planted("proxy-retry-writes")),
       scope_(env.exec) {}
 
 Proxy::~Proxy() = default;
@@ -134,6 +138,10 @@ const rt::Endpoint* Proxy::owner_of(uint32_t slot) const {
 }
 
 void Proxy::start(const JobPtr& job) {
+  if (bug_mget_order_ && job->merge == cmd::Merge::kConcat && job->calls.size() >= 2) {
+    // The planted bug proxy-mget-order (codis-sim --bug): two keys' replies trade places in the merge.
+    std::swap(job->calls[0].key_positions[0], job->calls[1].key_positions[0]);
+  }
   for (size_t i = 0; i < job->calls.size(); ++i) {
     if (!job->calls[i].done) {
       dispatch(job, i);
@@ -189,7 +197,17 @@ bool Proxy::follow(const JobPtr& job, size_t i, std::string_view reply) {
   }
   Call& c = job->calls[i];
   if (env_.clock.mono() - job->started > config_.redirect_timeout) {
-    return false;  // the server's own error goes to the client: the move did not settle in time
+    // The move did not settle in time. A redirect or retry error means the server did not run the
+    // command; the client hears that, in the proxy's words (it never sees the servers' redirects).
+    std::string_view said = reply.substr(1);
+    if (said.ends_with("\r\n")) {
+      said.remove_suffix(2);
+    }
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(config_.redirect_timeout).count();
+    call_done(job, i,
+              "-ERR codis-proxy: slot " + std::to_string(c.slot) + " did not settle within " + std::to_string(ms) +
+                  " ms; the command was not run (the server said: " + std::string(said) + ")\r\n");
+    return true;
   }
   if (!job->follow_redirects) {
     // WATCH holds this connection: the transaction cannot follow the slot elsewhere. It was not run.
@@ -239,7 +257,8 @@ rt::Task<void> Proxy::retry_later(JobPtr job, size_t i, rt::Duration delay) {
 
 void Proxy::on_fail(const JobPtr& job, size_t i, bool sent, const std::string& why) {
   Call& c = job->calls[i];
-  if (sent && job->readonly && !c.retried) {
+  // The planted bug proxy-retry-writes (codis-sim --bug) sends a write again too: it may run twice.
+  if (sent && (job->readonly || bug_retry_writes_) && !c.retried) {
     c.retried = true;  // a read has no effect to repeat: one more try, on a fresh connection
     dispatch(job, i);
     return;

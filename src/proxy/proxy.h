@@ -90,6 +90,8 @@ class Proxy {
   size_t next_any_ = 0;
   ProxyStats stats_;
   rt::MonoTime started_;
+  bool bug_mget_order_;  // planted bugs, simulator only
+  bool bug_retry_writes_;
   rt::Scope scope_;  // last: destroyed first, while everything its tasks use is still there
 };
 
