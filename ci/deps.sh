@@ -7,7 +7,7 @@ pkgs=(
   libboost1.81-dev libboost-json1.81-dev
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   libcxxopts-dev libabsl-dev libzookeeper-mt-dev libhiredis-dev
-  redis-server redis-tools
+  redis-server redis-tools nutcracker
 )
 missing=()
 for p in "${pkgs[@]}"; do
@@ -19,7 +19,10 @@ if ((${#missing[@]})); then
   $SUDO apt-get update -q
   $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
-# redis-server's package starts a daemon on 6379; tests never use it, so stop it to keep the machine quiet.
-if command -v systemctl >/dev/null 2>&1; then systemctl stop redis-server >/dev/null 2>&1 || true; fi
-if command -v service >/dev/null 2>&1; then service redis-server stop >/dev/null 2>&1 || true; fi
+# redis-server's package starts a daemon on 6379 (nutcracker's, when /etc/nutcracker/nutcracker.yml exists, one
+# on 22121); tests and benchmarks never use them, so stop them to keep the machine quiet.
+for daemon in redis-server nutcracker; do
+  if command -v systemctl >/dev/null 2>&1; then systemctl stop "$daemon" >/dev/null 2>&1 || true; fi
+  if command -v service >/dev/null 2>&1; then service "$daemon" stop >/dev/null 2>&1 || true; fi
+done
 echo "deps: ok"
