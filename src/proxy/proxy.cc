@@ -70,6 +70,13 @@ Proxy::~Proxy() = default;
 void Proxy::set_table(std::shared_ptr<const RoutingTable> t) {
   table_ = std::move(t);
   moved_.clear();
+  forget_slot_backends();
+}
+
+void Proxy::forget_slot_backends() {
+  for (auto& per_protocol : slot_backend_) {
+    per_protocol.fill(nullptr);
+  }
 }
 
 rt::Task<void> Proxy::serve(rt::ListenerPtr listener) {
@@ -152,6 +159,20 @@ void Proxy::start(const JobPtr& job) {
 void Proxy::dispatch(const JobPtr& job, size_t i) {
   Call& c = job->calls[i];
   const rt::Endpoint* to = nullptr;
+  if (c.slot >= 0 && !job->pinned) {
+    // The common case: the slot's connection, remembered until the table or a MOVED changes the slot.
+    Backend*& cached = slot_backend_[job->protocol == 3 ? 1 : 0][static_cast<size_t>(c.slot)];
+    if (cached == nullptr) {
+      const rt::Endpoint* owner = owner_of(static_cast<uint32_t>(c.slot));
+      if (owner == nullptr) {
+        call_done(job, i, "-ERR slot " + std::to_string(c.slot) + " is not served\r\n");
+        return;
+      }
+      cached = &backend(*owner, job->protocol);
+    }
+    cached->send(job, i, false);
+    return;
+  }
   if (c.slot >= 0) {
     to = owner_of(static_cast<uint32_t>(c.slot));
     if (to == nullptr) {
@@ -196,7 +217,11 @@ bool Proxy::follow(const JobPtr& job, size_t i, std::string_view reply) {
     return false;
   }
   Call& c = job->calls[i];
-  if (env_.clock.mono() - job->started > config_.redirect_timeout) {
+  const rt::MonoTime now = env_.clock.mono();
+  if (job->started == rt::MonoTime{}) {
+    job->started = now;  // the deadline runs from the first redirect (reading the clock per command costs)
+  }
+  if (now - job->started > config_.redirect_timeout) {
     // The move did not settle in time. A redirect or retry error means the server did not run the
     // command; the client hears that, in the proxy's words (it never sees the servers' redirects).
     std::string_view said = reply.substr(1);
@@ -205,8 +230,9 @@ bool Proxy::follow(const JobPtr& job, size_t i, std::string_view reply) {
     }
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(config_.redirect_timeout).count();
     call_done(job, i,
-              "-ERR codis-proxy: slot " + std::to_string(c.slot) + " did not settle within " + std::to_string(ms) +
-                  " ms; the command was not run (the server said: " + std::string(said) + ")\r\n");
+              "-ERR codis-proxy: slot " + std::to_string(c.slot) + " did not settle within " +
+                  std::to_string(ms) + " ms; the command was not run (the server said: " + std::string(said) +
+                  ")\r\n");
     return true;
   }
   if (!job->follow_redirects) {
@@ -227,6 +253,8 @@ bool Proxy::follow(const JobPtr& job, size_t i, std::string_view reply) {
       ++stats_.redirects;
       if (r.kind == Redirect::kMoved) {
         moved_[static_cast<uint32_t>(r.slot)] = *addr;
+        slot_backend_[0][static_cast<size_t>(r.slot)] = nullptr;
+        slot_backend_[1][static_cast<size_t>(r.slot)] = nullptr;
       }
       Backend* b = route_for(job, *addr);
       if (b == nullptr) {

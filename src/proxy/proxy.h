@@ -3,6 +3,7 @@
 // clients never see them. Loops share nothing: each has its own Proxy, listening on the same port.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -87,6 +88,9 @@ class Proxy {
   // Slots whose owner a MOVED named, until the next table: where their calls go meanwhile.
   std::map<uint32_t, rt::Endpoint> moved_;
   std::map<std::string, std::unique_ptr<Backend>> backends_;  // by "host:port" (+ "/3" for RESP3)
+  // Per RESP version and slot, the shared connection its calls go over (null: look it up again).
+  std::array<std::array<Backend*, cmd::kSlots>, 2> slot_backend_{};
+  void forget_slot_backends();
   size_t next_any_ = 0;
   ProxyStats stats_;
   rt::MonoTime started_;

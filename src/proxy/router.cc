@@ -23,17 +23,18 @@ JobPtr done(std::string reply) {
   return job;
 }
 
-JobPtr one_call(std::span<const std::string_view> argv, int32_t slot, int group) {
+JobPtr one_call(std::span<const std::string_view> argv, int32_t slot, int group, std::string_view raw) {
   auto job = std::make_shared<Job>();
   job->calls.resize(1);
-  job->calls[0].wire = encode_request(argv);
+  job->calls[0].wire = raw.empty() ? encode_request(argv) : std::string(raw);
   job->calls[0].slot = slot;
   job->calls[0].group = group;
   job->calls_left = 1;
   return job;
 }
 
-JobPtr single_slot(std::span<const std::string_view> argv, const cmd::CommandSpec& spec) {
+JobPtr single_slot(std::span<const std::string_view> argv, const cmd::CommandSpec& spec,
+                   std::string_view raw) {
   cmd::KeyList keys;
   const cmd::KeysError e = cmd::extract_keys(spec, argv, keys);
   if (e != cmd::KeysError::kNone) {
@@ -47,7 +48,7 @@ JobPtr single_slot(std::span<const std::string_view> argv, const cmd::CommandSpe
     }
     slot = s;
   }
-  return one_call(argv, slot, 0);
+  return one_call(argv, slot, 0, raw);
 }
 
 JobPtr split_by_key(std::span<const std::string_view> argv, const cmd::CommandSpec& spec) {
@@ -105,11 +106,11 @@ std::string encode_request(std::span<const std::string_view> argv) {
   return out;
 }
 
-JobPtr route(std::span<const std::string_view> argv, const cmd::CommandSpec& spec,
-             const RoutingTable& table) {
+JobPtr route(std::span<const std::string_view> argv, const cmd::CommandSpec& spec, const RoutingTable& table,
+             std::string_view raw) {
   switch (spec.policy.route) {
     case cmd::Route::kSingleSlot:
-      return single_slot(argv, spec);
+      return single_slot(argv, spec, raw);
     case cmd::Route::kSplitByKey:
       return split_by_key(argv, spec);
     case cmd::Route::kAllGroups: {
@@ -118,7 +119,7 @@ JobPtr route(std::span<const std::string_view> argv, const cmd::CommandSpec& spe
       }
       auto job = std::make_shared<Job>();
       job->merge = spec.policy.merge;
-      const std::string wire = encode_request(argv);
+      const std::string wire = raw.empty() ? encode_request(argv) : std::string(raw);
       for (const auto& [id, g] : table.groups()) {
         Call call;
         call.wire = wire;
@@ -129,7 +130,7 @@ JobPtr route(std::span<const std::string_view> argv, const cmd::CommandSpec& spe
       return job;
     }
     case cmd::Route::kAnyGroup:
-      return one_call(argv, -1, 0);
+      return one_call(argv, -1, 0, raw);
     case cmd::Route::kSlotArgument: {
       int64_t slot = -1;
       if (argv.size() >= 2) {
@@ -143,12 +144,12 @@ JobPtr route(std::span<const std::string_view> argv, const cmd::CommandSpec& spe
         slot = ok && v < cmd::kSlots ? v : -1;
       }
       // Not a slot number: any group replies the command's own error.
-      return one_call(argv, static_cast<int32_t>(slot), 0);
+      return one_call(argv, static_cast<int32_t>(slot), 0, raw);
     }
     case cmd::Route::kProxyLocal:
       // COMMAND and its subcommands: the servers' command table is the proxy's, so any group answers.
       if (spec.name == "command" || spec.name.starts_with("command|")) {
-        return one_call(argv, -1, 0);
+        return one_call(argv, -1, 0, raw);
       }
       break;
     case cmd::Route::kRefused:

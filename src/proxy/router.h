@@ -21,6 +21,9 @@ std::string encode_request(std::span<const std::string_view> argv);
 // that enforce ownership refuse a multi-key request spanning slots). When the command cannot be sent
 // (keys in several slots for a single-slot command, a malformed key list, no groups) the job comes back
 // done with the error reply.
-JobPtr route(std::span<const std::string_view> argv, const cmd::CommandSpec& spec, const RoutingTable& table);
+// `raw`, when not empty, is the client's request exactly as it came (a RESP multibulk): calls that send
+// the command unchanged copy it instead of encoding argv again.
+JobPtr route(std::span<const std::string_view> argv, const cmd::CommandSpec& spec, const RoutingTable& table,
+             std::string_view raw = {});
 
 }  // namespace codis::proxy

@@ -159,7 +159,9 @@ rt::Task<void> Session::read_loop() {
       if (!r.ok()) {
         break;
       }
-      handle(parser.args());
+      // The request's own bytes go to the backend when they are a multibulk (inline commands are encoded).
+      const std::string_view raw = in.data().substr(0, r.consumed);
+      handle(parser.args(), !raw.empty() && raw[0] == '*' ? raw : std::string_view());
       jobs_.back()->request_bytes = r.consumed;
       pending_bytes_ += r.consumed;
       in.consume(r.consumed);
@@ -213,7 +215,7 @@ rt::Task<void> Session::write_loop() {
   }
 }
 
-void Session::handle(std::span<const std::string_view> argv) {
+void Session::handle(std::span<const std::string_view> argv, std::string_view raw) {
   ++proxy_.stats().commands;
   const cmd::CommandSpec* spec = cmd::lookup(argv[0]);
   std::string err;
@@ -256,7 +258,7 @@ void Session::handle(std::span<const std::string_view> argv) {
     queue_in_transaction(argv, *spec);
     return;
   }
-  if (transaction(argv, *spec) || pubsub(argv, name)) {
+  if (transaction(argv, *spec) || (spec->group == "pubsub" && pubsub(argv, name))) {
     return;
   }
   auto job = std::make_shared<Job>();
@@ -276,9 +278,8 @@ void Session::handle(std::span<const std::string_view> argv) {
     push_done(error("ERR command '" + std::string(name) + "' is not supported by codis-proxy: " + why));
     return;
   }
-  job = route(argv, *spec, proxy_.table());
+  job = route(argv, *spec, proxy_.table(), raw);
   job->readonly = spec->has(cmd::flag::kReadonly) && !spec->has(cmd::flag::kWrite);
-  job->started = proxy_.env().clock.mono();
   job->protocol = protocol_;
   bool blocks = spec->has(cmd::flag::kBlocking);
   if (name == "xread" || name == "xreadgroup") {
@@ -293,11 +294,19 @@ void Session::handle(std::span<const std::string_view> argv) {
   }
   push(job);
   if (!job->done) {
-    launch(job, [this, job] { proxy_.start(job); });
+    launch_shared(job);
   }
 }
 
 // ---- the order in which a client's commands run ----
+
+void Session::launch_shared(const JobPtr& job) {
+  if (held_.empty() && barrier_ == nullptr && !job->pinned) {
+    proxy_.start(job);  // the common case: nothing to wait behind
+    return;
+  }
+  launch(job, [this, job] { proxy_.start(job); });
+}
 
 void Session::launch(const JobPtr& job, std::function<void()> go) {
   held_.push_back(Held{job, std::move(go)});
@@ -443,7 +452,6 @@ void Session::exec() {
   c.extra_replies = static_cast<uint32_t>(tx_.size() + 1);
   c.slot = tx_slot_;
   job->calls_left = 1;
-  job->started = proxy_.env().clock.mono();
   job->protocol = protocol_;
   const bool watched = watching_;
   const rt::Endpoint addr = watch_addr_;
@@ -459,7 +467,7 @@ void Session::exec() {
       to(addr).send(job, 0, false);
     });
   } else {
-    launch(job, [this, job] { proxy_.start(job); });
+    launch_shared(job);
   }
 }
 
@@ -523,7 +531,6 @@ void Session::watch(std::span<const std::string_view> argv, const cmd::CommandSp
   job->pinned = true;
   job->pin = this;
   job->follow_redirects = false;
-  job->started = proxy_.env().clock.mono();
   job->protocol = protocol_;
   const bool first = !watching_;
   watching_ = true;
@@ -549,7 +556,6 @@ void Session::fan_out(std::span<const std::string_view> argv, std::string_view n
     return;
   }
   auto job = std::make_shared<Job>();
-  job->started = proxy_.env().clock.mono();
   job->protocol = protocol_;
   job->readonly = true;
   if (name == "scan") {
@@ -629,7 +635,7 @@ void Session::fan_out(std::span<const std::string_view> argv, std::string_view n
   }
   job->calls_left = job->calls.size();
   push(job);
-  launch(job, [this, job] { proxy_.start(job); });
+  launch_shared(job);
 }
 
 }  // namespace codis::proxy

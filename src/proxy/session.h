@@ -50,7 +50,8 @@ class Session : public PinnedRoute {
   rt::Task<void> read_loop();
   rt::Task<void> write_loop();
   // Turns one parsed command into a job appended to jobs_ (done at once for local replies and errors).
-  void handle(std::span<const std::string_view> argv);
+  // raw: the request's bytes when they are a RESP multibulk (see route()).
+  void handle(std::span<const std::string_view> argv, std::string_view raw);
   // Commands the proxy answers itself; false when argv is not one of them.
   bool local(std::span<const std::string_view> argv, const cmd::CommandSpec& spec, Job& job);
   // MULTI ... EXEC: queued here, sent as one block to the slot's server at EXEC.
@@ -75,6 +76,8 @@ class Session : public PinnedRoute {
   void push(JobPtr job);
   // Starts a pushed job with `go` now or, behind a barrier (see pump), later.
   void launch(const JobPtr& job, std::function<void()> go);
+  // launch() with Proxy::start, without building a callback when nothing waits.
+  void launch_shared(const JobPtr& job);
   void pump();
   bool full() const;
 

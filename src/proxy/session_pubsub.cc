@@ -147,10 +147,9 @@ bool Session::pubsub(std::span<const std::string_view> argv, std::string_view na
     job->calls[0].wire = encode_request(argv);
     job->calls[0].slot = static_cast<int32_t>(cmd::slot_of(argv[1]));
     job->calls_left = 1;
-    job->started = proxy_.env().clock.mono();
     job->protocol = protocol_;
     push(job);
-    launch(job, [this, job] { proxy_.start(job); });
+    launch_shared(job);
     return true;
   }
   if (name == "pubsub|channels" || name == "pubsub|shardchannels" || name == "pubsub|numsub" ||
@@ -201,10 +200,9 @@ bool Session::pubsub(std::span<const std::string_view> argv, std::string_view na
       };
     }
     job->calls_left = job->calls.size();
-    job->started = proxy_.env().clock.mono();
     job->protocol = protocol_;
     push(job);
-    launch(job, [this, job] { proxy_.start(job); });
+    launch_shared(job);
     return true;
   }
   return false;
