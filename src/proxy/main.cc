@@ -125,6 +125,13 @@ int main(int argc, char** argv) {
     scopes.push_back(std::make_unique<codis::rt::Scope>(rt.env(i).exec));
     scopes.back()->spawn(proxies.back()->serve(std::move(*l)));
   }
+  std::vector<const codis::proxy::Proxy*> peers;
+  for (const auto& p : proxies) {
+    peers.push_back(p.get());
+  }
+  for (size_t i = 0; i < proxies.size(); ++i) {
+    proxies[i]->set_peers(peers, i);
+  }
   rt.env().log.notice("codis-proxy listening on " + at.to_string() + " with " + std::to_string(rt.loops()) +
                       " loops, " + std::to_string(table->served_slots()) + " slots served by " +
                       std::to_string(table->groups().size()) + " groups (epoch " +

@@ -73,6 +73,22 @@ void Proxy::set_table(std::shared_ptr<const RoutingTable> t) {
   forget_slot_backends();
 }
 
+void Proxy::set_peers(std::vector<const Proxy*> peers, size_t index) {
+  peers_ = std::move(peers);
+  index_ = index;
+}
+
+StatsSnapshot Proxy::totals() const {
+  StatsSnapshot t;
+  if (peers_.empty()) {
+    t.add(stats_);
+  }
+  for (const Proxy* p : peers_) {
+    t.add(p->stats_);
+  }
+  return t;
+}
+
 void Proxy::forget_slot_backends() {
   for (auto& per_protocol : slot_backend_) {
     per_protocol.fill(nullptr);
@@ -89,7 +105,7 @@ rt::Task<void> Proxy::serve(rt::ListenerPtr listener) {
       co_await rt::sleep_for(env_.exec, std::chrono::milliseconds(10));  // out of descriptors: retry soon
       continue;
     }
-    if (stats_.sessions_open >= config_.maxclients) {
+    if (stats_.sessions_opened.get() - stats_.sessions_closed.get() >= config_.maxclients) {
       scope_.spawn([](rt::StreamPtr st) -> rt::Task<void> {
         (void)co_await rt::write_all(*st, "-ERR max number of clients reached\r\n");
         st->close();
@@ -101,13 +117,13 @@ rt::Task<void> Proxy::serve(rt::ListenerPtr listener) {
 }
 
 rt::Task<void> Proxy::session(rt::StreamPtr s) {
-  ++stats_.sessions_total;
-  ++stats_.sessions_open;
+  const uint64_t id = 1 + index_ + stats_.sessions_opened.get() * std::max<size_t>(1, peers_.size());
+  stats_.sessions_opened.add();
   {
-    Session session(*this, std::move(s), stats_.sessions_total);
+    Session session(*this, std::move(s), id);
     co_await session.run();
   }
-  --stats_.sessions_open;
+  stats_.sessions_closed.add();
 }
 
 std::unique_ptr<Backend> Proxy::make_backend(const rt::Endpoint& addr, int protocol) {
@@ -250,7 +266,7 @@ bool Proxy::follow(const JobPtr& job, size_t i, std::string_view reply) {
       if (!addr.ok()) {
         return false;
       }
-      ++stats_.redirects;
+      stats_.redirects.add();
       if (r.kind == Redirect::kMoved) {
         moved_[static_cast<uint32_t>(r.slot)] = *addr;
         slot_backend_[0][static_cast<size_t>(r.slot)] = nullptr;
@@ -264,7 +280,7 @@ bool Proxy::follow(const JobPtr& job, size_t i, std::string_view reply) {
       return true;
     }
     case Redirect::kTryAgain: {
-      ++stats_.retries;
+      stats_.retries.add();
       // 1, 2, 4 ... ms, at most 50 ms between tries: a batch in flight usually ends within milliseconds.
       const int shift = std::min(c.redirects - 1, 6);
       const auto delay =
@@ -302,9 +318,6 @@ void Proxy::call_done(const JobPtr& job, size_t i, std::string reply) {
   Call& c = job->calls[i];
   if (c.done) {
     return;
-  }
-  if (!reply.empty() && reply[0] == '-') {
-    ++stats_.errors;
   }
   c.reply = std::move(reply);
   c.done = true;

@@ -13,6 +13,7 @@
 #include "proxy/backend.h"
 #include "proxy/job.h"
 #include "proxy/routing_table.h"
+#include "proxy/stats.h"
 #include "rt/env.h"
 #include "rt/scope.h"
 
@@ -32,15 +33,6 @@ struct ProxyConfig {
   size_t maxclients = 10000;
 };
 
-struct ProxyStats {
-  uint64_t sessions_total = 0;
-  uint64_t sessions_open = 0;
-  uint64_t commands = 0;
-  uint64_t errors = 0;
-  uint64_t redirects = 0;  // MOVED and ASK followed
-  uint64_t retries = 0;    // TRYAGAIN waited out
-};
-
 class Proxy {
  public:
   Proxy(rt::Env& env, ProxyConfig config, std::shared_ptr<const RoutingTable> table);
@@ -55,6 +47,10 @@ class Proxy {
   const ProxyConfig& config() const { return config_; }
   ProxyStats& stats() { return stats_; }
   const ProxyStats& stats() const { return stats_; }
+  // Every loop's Proxy (this one included), set by main before the loops run: INFO and the admin port sum
+  // their counters. Session ids are unique across them (loop index + n * loops).
+  void set_peers(std::vector<const Proxy*> peers, size_t index);
+  StatsSnapshot totals() const;
   rt::Env& env() { return env_; }
   rt::MonoTime started() const { return started_; }
 
@@ -93,6 +89,8 @@ class Proxy {
   void forget_slot_backends();
   size_t next_any_ = 0;
   ProxyStats stats_;
+  std::vector<const Proxy*> peers_;
+  size_t index_ = 0;
   rt::MonoTime started_;
   bool bug_mget_order_;  // planted bugs, simulator only
   bool bug_retry_writes_;

@@ -177,6 +177,9 @@ rt::Task<void> Session::write_loop() {
     size_t popped = 0;
     while (!jobs_.empty() && jobs_.front()->done) {
       JobPtr& j = jobs_.front();
+      if (!j->reply.empty() && j->reply[0] == '-') {
+        proxy_.stats().errors.add();
+      }
       out.append(j->reply);
       close = j->close_after;
       j->notify = nullptr;
@@ -216,7 +219,7 @@ rt::Task<void> Session::write_loop() {
 }
 
 void Session::handle(std::span<const std::string_view> argv, std::string_view raw) {
-  ++proxy_.stats().commands;
+  proxy_.stats().commands.add();
   const cmd::CommandSpec* spec = cmd::lookup(argv[0]);
   std::string err;
   if (spec == nullptr) {

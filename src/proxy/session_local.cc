@@ -44,7 +44,7 @@ std::string Session::hello_reply() const {
 }
 
 std::string Session::info(std::span<const std::string_view> argv) const {
-  const ProxyStats& st = proxy_.stats();
+  const StatsSnapshot st = proxy_.totals();
   const RoutingTable& t = proxy_.table();
   const int64_t uptime =
       std::chrono::duration_cast<std::chrono::seconds>(proxy_.env().clock.mono() - proxy_.started()).count();
@@ -53,7 +53,7 @@ std::string Session::info(std::span<const std::string_view> argv) const {
       "# Server\r\nredis_version:" + std::string(kRedisVersion) +
       "\r\ncodis_proxy:codis-cpp\r\nredis_mode:proxy\r\nuptime_in_seconds:" + std::to_string(uptime) + "\r\n";
   sections["clients"] = "# Clients\r\nconnected_clients:" + std::to_string(st.sessions_open) + "\r\n";
-  sections["stats"] = "# Stats\r\ntotal_connections_received:" + std::to_string(st.sessions_total) +
+  sections["stats"] = "# Stats\r\ntotal_connections_received:" + std::to_string(st.sessions_opened) +
                       "\r\ntotal_commands_processed:" + std::to_string(st.commands) +
                       "\r\ntotal_error_replies:" + std::to_string(st.errors) +
                       "\r\nredirects_followed:" + std::to_string(st.redirects) +

@@ -483,6 +483,11 @@ TEST(ProxyIntegration, ASlotMovesUnderLoadWithoutALostWrite) {
   EXPECT_EQ(call(admin_a.get(), {"SLOTSINFO", ss, "1"}), "[]");
   Conn c = connect(cluster.port());
   EXPECT_EQ(call(c.get(), {"GET", key_in_slot(slot, "pre:")}), "'x'");
+  // The writes did meet the servers' redirects (summed over the proxy's two loops), and hid them.
+  const std::string info = call(c.get(), {"INFO", "stats"});
+  const size_t at = info.find("redirects_followed:");
+  ASSERT_NE(at, std::string::npos) << info;
+  EXPECT_GT(std::stoll(info.substr(at + 19)), 0) << info;
 }
 
 // A PUBLISH through one proxy reaches subscribers through another, patterns included, each message once;
