@@ -23,10 +23,12 @@ using server::testing::ServerProcess;
 // on the first with `all_on_first`), and a proxy with `threads` loops in front.
 struct ProxyCluster {
   explicit ProxyCluster(int groups, bool cluster_mode = false, bool all_on_first = false, int threads = 2,
-                        std::vector<std::string> proxy_extra = {}) {
+                        std::vector<std::string> proxy_extra = {},
+                        std::vector<std::string> server_extra = {}) {
     for (int g = 0; g < groups; ++g) {
-      servers.push_back(std::make_unique<ServerProcess>(
-          CODIS_SERVER_BIN, std::vector<std::string>{"--cluster-mode", cluster_mode ? "yes" : "no"}));
+      std::vector<std::string> args = {"--cluster-mode", cluster_mode ? "yes" : "no"};
+      args.insert(args.end(), server_extra.begin(), server_extra.end());
+      servers.push_back(std::make_unique<ServerProcess>(CODIS_SERVER_BIN, args));
     }
     std::string json = "{\"epoch\": 1, \"groups\": [";
     for (int g = 0; g < groups; ++g) {

@@ -573,5 +573,39 @@ TEST(ProxyIntegration, SighupReloadsTheRoutingFile) {
   EXPECT_TRUE(cluster.proxy->alive());
 }
 
+// Clients AUTH to the proxy (AUTH or HELLO AUTH) with its password; the proxy AUTHs to password-protected
+// servers with its own; a wrong backend password is a clear error; idle clients are closed after --timeout.
+TEST(ProxyIntegration, PasswordsAndIdleTimeout) {
+  ProxyCluster cluster(2, false, false, 1,
+                       {"--password", "front", "--backend-password", "back", "--timeout", "1"},
+                       {"--requirepass", "back"});
+  ASSERT_TRUE(cluster.up());
+  Conn c = connect(cluster.port());
+  EXPECT_EQ(call(c.get(), {"GET", "k"}), "-NOAUTH Authentication required.");
+  EXPECT_EQ(call(c.get(), {"AUTH", "wrong"}),
+            "-WRONGPASS invalid username-password pair or user is disabled.");
+  EXPECT_EQ(call(c.get(), {"AUTH", "front"}), "+OK");
+  EXPECT_EQ(call(c.get(), {"MSET", "a", "1", "b", "2", "c", "3"}), "+OK");
+  EXPECT_EQ(call(c.get(), {"MGET", "a", "b", "c"}), "['1', '2', '3']");
+  Conn h = connect(cluster.port());
+  EXPECT_EQ(call(h.get(), {"HELLO", "2", "AUTH", "default", "front", "SETNAME", "me"})
+                .rfind("['server', 'redis'", 0),
+            0u);
+  EXPECT_EQ(call(h.get(), {"CLIENT", "GETNAME"}), "'me'");
+  EXPECT_EQ(call(h.get(), {"GET", "a"}), "'1'");
+
+  // Idle for more than a second: the proxy closes the connection.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1600));
+  EXPECT_EQ(call(c.get(), {"PING"}), "<no reply>");
+
+  // A proxy with the wrong backend password says so for every command.
+  ServerProcess wrong(CODIS_PROXY_BIN, {"--slots", cluster.slots_file, "--backend-password", "nope"},
+                      std::nullopt, ServerProcess::Kind::kProxy);
+  ASSERT_GT(wrong.port(), 0);
+  Conn w = connect(wrong.port());
+  const std::string r = call(w.get(), {"GET", "a"});
+  EXPECT_NE(r.find("refused the proxy's password"), std::string::npos) << r;
+}
+
 }  // namespace
 }  // namespace codis::proxy::testing
