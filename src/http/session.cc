@@ -25,6 +25,22 @@ struct Session::Impl {
   void answer();
   void refuse(int status, std::string_view why);
 
+  // Counts the sizes chunk headers declare against max_body. We keep the body limit ourselves because
+  // Beast 1.81 takes a chunk's size off its own limit before it has parsed the chunk's extensions, and
+  // again each time it retries a chunk header it needed more bytes for, so that header could be
+  // refused as too large where it is merely incomplete or malformed.
+  struct ChunkSizes {
+    void operator()(uint64_t size, boost::beast::string_view, boost::beast::error_code& ec) {
+      if (size > max_body - declared) {
+        ec = bhttp::error::body_limit;
+        return;
+      }
+      declared += size;
+    }
+    uint64_t max_body = 0;
+    uint64_t declared = 0;
+  };
+
   const Router& router;
   const Limits limits;
   std::optional<Parser> parser;  // the message being read; a Beast parser reads one message only
@@ -36,13 +52,19 @@ struct Session::Impl {
   uint64_t answered = 0;
   std::string out;
   Observer observer;
+  ChunkSizes chunk_sizes;  // the parser keeps a reference to it
 };
 
 void Session::Impl::start_message() {
   parser.emplace();
   parser->header_limit(static_cast<uint32_t>(std::min<size_t>(limits.max_header, UINT32_MAX)));
-  parser->body_limit(static_cast<uint64_t>(limits.max_body));
-  parser->eager(false);  // put() returns right after the header, so header_bytes is the header's size
+  parser->body_limit(boost::none);  // see ChunkSizes; accept_header checks a Content-Length
+  chunk_sizes.max_body = limits.max_body;
+  chunk_sizes.declared = 0;
+  parser->on_chunk_header(chunk_sizes);
+  // put() returns right after the header, so header_bytes is the header's size, and a Content-Length can
+  // be checked before the body is set up for it.
+  parser->eager(false);
   header_bytes = 0;
   body_bytes = 0;
   continue_sent = false;
@@ -66,6 +88,10 @@ bool Session::Impl::accept_header() {
   const auto& m = parser->get();
   if (m.version() >= 11 && m.find(bhttp::field::host) == m.end()) {
     refuse(400, "missing Host header");
+    return false;
+  }
+  if (const auto length = parser->content_length(); length && *length > limits.max_body) {
+    refuse(413, "request body too large");
     return false;
   }
   return true;
