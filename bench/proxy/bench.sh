@@ -187,7 +187,7 @@ EOF
     port=$(free_port)
     echo "{\"epoch\":1,\"groups\":[$groups],\"slots\":[$slots]}" >"$w-slots.json"
     start "b$b-codis-proxy" "$PROXY_CPU" "$port" "$PROXY" --slots "$w-slots.json" --listen "127.0.0.1:$port" \
-      --threads "$THREADS" --logfile "$w-codis-proxy.log"
+      --threads "$THREADS" --admin "" --logfile "$w-codis-proxy.log"
     PORT[codis]=$port
     PID[codis]=$STARTED
   fi

@@ -12,6 +12,8 @@
 
 #include <cxxopts.hpp>
 
+#include "http/server.h"
+#include "proxy/admin.h"
 #include "proxy/proxy.h"
 #include "rt/asio/fd_limit.h"
 #include "rt/asio/runtime.h"
@@ -47,6 +49,10 @@ int main(int argc, char** argv) {
       ("maxclients", "most clients at once", cxxopts::value<int64_t>()->default_value("10000"))
       ("loglevel", "debug, verbose, notice or warning", cxxopts::value<std::string>()->default_value("notice"))
       ("logfile", "log file (empty: stderr)", cxxopts::value<std::string>()->default_value(""))
+      ("admin", "admin HTTP address: status, routing table, /metrics (empty: none)",
+       cxxopts::value<std::string>()->default_value("127.0.0.1:11080"))
+      ("admin-token", "bearer token the admin port's PUT and POST need (empty: none)",
+       cxxopts::value<std::string>()->default_value(""))
       ("version", "print the version")
       ("h,help", "this help");
   // clang-format on
@@ -136,28 +142,66 @@ int main(int argc, char** argv) {
                       " loops, " + std::to_string(table->served_slots()) + " slots served by " +
                       std::to_string(table->groups().size()) + " groups (epoch " +
                       std::to_string(table->epoch()) + ")");
-  // SIGHUP: read the routing file again; every loop takes the new table (a bad file keeps the old one).
-  rt.on_signal(SIGHUP, [&rt, &proxies, slots_path] {
-    std::ifstream in(slots_path);
-    std::stringstream txt;
-    txt << in.rdbuf();
-    auto next = codis::proxy::RoutingTable::parse(txt.str());
-    if (auto* e = std::get_if<codis::proxy::RoutingTable::ParseError>(&next)) {
-      rt.env().log.warning("SIGHUP: " + slots_path + " not reloaded, the old table stays: " + e->message);
-      return;
-    }
-    auto t = std::get<0>(next);
-    rt.env().log.notice("SIGHUP: " + slots_path + " reloaded: epoch " + std::to_string(t->epoch()) + ", " +
-                        std::to_string(t->served_slots()) + " slots served by " +
-                        std::to_string(t->groups().size()) + " groups");
+  // A new table for every loop (each takes it on its own thread).
+  auto apply = [&rt, &proxies](std::shared_ptr<const codis::proxy::RoutingTable> t) {
     for (size_t i = 0; i < proxies.size(); ++i) {
       rt.post(i, [p = proxies[i].get(), t] { p->set_table(t); });
     }
-  });
+  };
+  auto set_table = [&rt, &apply](std::string_view text, const std::string& from) -> std::string {
+    auto next = codis::proxy::RoutingTable::parse(text);
+    if (auto* e = std::get_if<codis::proxy::RoutingTable::ParseError>(&next)) {
+      rt.env().log.warning(from + " not applied, the old table stays: " + e->message);
+      return e->message;
+    }
+    auto t = std::get<0>(next);
+    rt.env().log.notice(from + " applied: epoch " + std::to_string(t->epoch()) + ", " +
+                        std::to_string(t->served_slots()) + " slots served by " +
+                        std::to_string(t->groups().size()) + " groups");
+    apply(t);
+    return "";
+  };
+  auto reload = [&set_table, slots_path]() -> std::string {
+    std::ifstream in(slots_path);
+    if (!in) {
+      return "cannot open the routing file '" + slots_path + "'";
+    }
+    std::stringstream txt;
+    txt << in.rdbuf();
+    return set_table(txt.str(), "the routing file " + slots_path);
+  };
+  // SIGHUP: read the routing file again (a bad file keeps the old table).
+  rt.on_signal(SIGHUP, [reload] { (void)reload(); });
+
+  // The admin port, served by loop 0.
+  codis::http::Router admin_router;
+  codis::rt::ListenerPtr admin_listener;
+  const std::string admin_at = opts["admin"].as<std::string>();
+  if (!admin_at.empty()) {
+    auto a = codis::rt::Endpoint::parse(admin_at);
+    if (!a.ok()) {
+      return fail("--admin must be host:port");
+    }
+    auto l = rt.env(0).net.listen(*a);
+    if (!l.ok()) {
+      return fail("cannot listen on " + admin_at +
+                  " (--admin): " + std::string(codis::rt::errc_name(l.error())));
+    }
+    admin_listener = std::move(*l);
+    codis::proxy::AdminHooks hooks;
+    hooks.reload = reload;
+    hooks.set_table = [&set_table](std::string_view json) { return set_table(json, "PUT /api/v1/slots"); };
+    hooks.token = opts["admin-token"].as<std::string>();
+    hooks.loops = proxies.size();
+    codis::proxy::add_admin_routes(admin_router, *proxies[0], std::move(hooks));
+    scopes[0]->spawn(codis::http::serve(rt.env(0), *admin_listener, admin_router));
+    std::printf("codis-proxy admin on %s\n", admin_listener->local().to_string().c_str());
+  }
   std::printf("codis-proxy listening on %s\n", at.to_string().c_str());
   std::fflush(stdout);
   rt.run();
   scopes.clear();
+  admin_listener.reset();
   proxies.clear();
   return 0;
 }

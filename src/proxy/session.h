@@ -71,6 +71,10 @@ class Session : public PinnedRoute {
   std::string confirmation(std::string_view kind, const std::string* name, size_t count) const;
   size_t subscriptions() const;  // channels and patterns (shard channels count apart, as in Redis)
   void drop_subscriptions();
+  // A server confirmed a subscription: the SUBSCRIBE waiting for it may reply.
+  void confirmed(std::string_view kind, std::string_view name);
+  // Pushes `job`, which replies `reply` once `waits` confirmations came (at once when none is awaited).
+  void reply_when_confirmed(JobPtr job, size_t waits, std::string reply);
   std::string hello_reply() const;
   void push_done(std::string reply, bool close_after = false);
   void push(JobPtr job);
@@ -121,7 +125,8 @@ class Session : public PinnedRoute {
   std::map<std::string, rt::Endpoint> channels_, shards_;
   std::set<std::string> patterns_;
   std::map<std::string, SubConn> subscribers_;
-  std::string pushes_;  // messages to write after the replies ready now
+  std::multimap<std::string, JobPtr> awaiting_;  // "subscribe:<name>" ... -> the command waiting for it
+  std::string pushes_;                           // messages to write after the replies ready now
 };
 
 }  // namespace codis::proxy

@@ -37,11 +37,21 @@ Subscriber& Session::subscriber(const rt::Endpoint& addr) {
   auto it = subscribers_.find(key);
   if (it == subscribers_.end()) {
     SubConn sc;
-    sc.sub = std::make_unique<Subscriber>(proxy_.env(), addr, proxy_.config().backend_password, protocol_,
-                                          [this](std::string_view frame) {
-                                            pushes_.append(frame);
-                                            job_done_.set();  // wakes the writer
-                                          });
+    sc.sub = std::make_unique<Subscriber>(
+        proxy_.env(), addr, proxy_.config().backend_password, protocol_,
+        [this](std::string_view frame) {
+          // A message for what the client no longer holds (it was told it unsubscribed) is dropped.
+          const std::string_view kind = nth_bulk(frame, 0);
+          const std::string name(nth_bulk(frame, 1));
+          const bool held = kind == "message"    ? channels_.count(name) != 0
+                            : kind == "pmessage" ? patterns_.count(name) != 0
+                                                 : shards_.count(name) != 0;
+          if (held) {
+            pushes_.append(frame);
+            job_done_.set();  // wakes the writer
+          }
+        },
+        [this](std::string_view kind, std::string_view name) { confirmed(kind, name); });
     sc.scope = std::make_unique<rt::Scope>(proxy_.env().exec);
     sc.scope->spawn(sc.sub->run());
     it = subscribers_.emplace(key, std::move(sc)).first;
@@ -49,7 +59,30 @@ Subscriber& Session::subscriber(const rt::Endpoint& addr) {
   return *it->second.sub;
 }
 
+void Session::confirmed(std::string_view kind, std::string_view name) {
+  auto it = awaiting_.find(std::string(kind) + ":" + std::string(name));
+  if (it == awaiting_.end()) {
+    return;
+  }
+  JobPtr job = std::move(it->second);
+  awaiting_.erase(it);
+  if (--job->calls_left == 0) {
+    job->finish(job->merge_fn(*job));
+  }
+}
+
+void Session::reply_when_confirmed(JobPtr job, size_t waits, std::string reply) {
+  if (waits == 0) {
+    push_done(std::move(reply));
+    return;
+  }
+  job->calls_left = waits;
+  job->merge_fn = [reply = std::move(reply)](const Job&) { return reply; };
+  push(std::move(job));
+}
+
 void Session::drop_subscriptions() {
+  awaiting_.clear();
   for (auto& [addr, sc] : subscribers_) {
     sc.scope.reset();  // stops its task before the connection goes
   }
@@ -72,7 +105,10 @@ bool Session::pubsub(std::span<const std::string_view> argv, std::string_view na
         }
       }
     }
+    // The confirmations go out once the servers confirmed: from then on, every message is received.
     std::string reply;
+    auto job = std::make_shared<Job>();
+    size_t waits = 0;
     for (size_t i = 1; i < argv.size(); ++i) {
       const std::string ch(argv[i]);
       const rt::Endpoint* at = owner(ch);
@@ -81,26 +117,33 @@ bool Session::pubsub(std::span<const std::string_view> argv, std::string_view na
         continue;
       }
       auto& set = shard ? shards_ : channels_;
-      if (set.emplace(ch, *at).second) {
-        subscriber(*at).subscribe(shard ? Subscriber::Kind::kShard : Subscriber::Kind::kChannel, ch);
+      if (set.emplace(ch, *at).second &&
+          subscriber(*at).subscribe(shard ? Subscriber::Kind::kShard : Subscriber::Kind::kChannel, ch)) {
+        awaiting_.emplace(std::string(name) + ":" + ch, job);
+        ++waits;
       }
       reply += confirmation(name, &ch, shard ? shards_.size() : subscriptions());
     }
-    push_done(std::move(reply));
+    reply_when_confirmed(std::move(job), waits, std::move(reply));
     return true;
   }
   if (name == "psubscribe") {
     std::string reply;
+    auto job = std::make_shared<Job>();
+    size_t waits = 0;
     for (size_t i = 1; i < argv.size(); ++i) {
       const std::string pat(argv[i]);
       if (patterns_.insert(pat).second) {
         for (const auto& [id, g] : table.groups()) {
-          subscriber(g.master).subscribe(Subscriber::Kind::kPattern, pat);
+          if (subscriber(g.master).subscribe(Subscriber::Kind::kPattern, pat)) {
+            awaiting_.emplace("psubscribe:" + pat, job);
+            ++waits;
+          }
         }
       }
       reply += confirmation(name, &pat, subscriptions());
     }
-    push_done(std::move(reply));
+    reply_when_confirmed(std::move(job), waits, std::move(reply));
     return true;
   }
   if (name == "unsubscribe" || name == "sunsubscribe" || name == "punsubscribe") {
@@ -115,20 +158,30 @@ bool Session::pubsub(std::span<const std::string_view> argv, std::string_view na
         names.push_back(ch);
       }
     }
+    // As for SUBSCRIBE, the confirmations wait for the servers: then a PUBLISH no longer counts this client.
     std::string reply;
+    auto job = std::make_shared<Job>();
+    size_t waits = 0;
+    const std::string key_prefix = std::string(name) + ":";
     for (const std::string& n : names) {
       if (pattern) {
         if (patterns_.erase(n) > 0) {
           for (auto& [addr, sc] : subscribers_) {
-            sc.sub->unsubscribe(Subscriber::Kind::kPattern, n);
+            if (sc.sub->unsubscribe(Subscriber::Kind::kPattern, n)) {
+              awaiting_.emplace(key_prefix + n, job);
+              ++waits;
+            }
           }
         }
       } else {
         auto& set = shard ? shards_ : channels_;
         auto it = set.find(n);
         if (it != set.end()) {
-          subscriber(it->second)
-              .unsubscribe(shard ? Subscriber::Kind::kShard : Subscriber::Kind::kChannel, n);
+          const auto kind = shard ? Subscriber::Kind::kShard : Subscriber::Kind::kChannel;
+          if (subscriber(it->second).unsubscribe(kind, n)) {
+            awaiting_.emplace(key_prefix + n, job);
+            ++waits;
+          }
           set.erase(it);
         }
       }
@@ -137,7 +190,7 @@ bool Session::pubsub(std::span<const std::string_view> argv, std::string_view na
     if (names.empty()) {
       reply = confirmation(name, nullptr, shard ? shards_.size() : subscriptions());
     }
-    push_done(std::move(reply));
+    reply_when_confirmed(std::move(job), waits, std::move(reply));
     return true;
   }
   if (name == "publish" || name == "spublish") {

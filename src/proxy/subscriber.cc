@@ -8,34 +8,38 @@
 
 namespace codis::proxy {
 
-namespace {
-
-// The first element of a push or array frame ("message", "subscribe", ...), or "" when there is none.
-std::string_view kind_of(std::string_view frame) {
-  if (frame.empty() || (frame[0] != '*' && frame[0] != '>')) {
-    return {};
+std::string_view nth_bulk(std::string_view frame, size_t n) {
+  // Skips the aggregate header, then n bulk strings.
+  size_t pos = frame.find("\r\n");
+  for (size_t i = 0; pos != std::string_view::npos; ++i) {
+    pos += 2;
+    if (pos >= frame.size() || frame[pos] != '$') {
+      return {};
+    }
+    const size_t eol = frame.find("\r\n", pos);
+    if (eol == std::string_view::npos) {
+      return {};
+    }
+    const long len = std::strtol(std::string(frame.substr(pos + 1, eol - pos - 1)).c_str(), nullptr, 10);
+    if (len < 0 || eol + 2 + static_cast<size_t>(len) > frame.size()) {
+      return {};
+    }
+    if (i == n) {
+      return frame.substr(eol + 2, static_cast<size_t>(len));
+    }
+    pos = eol + 2 + static_cast<size_t>(len);
   }
-  const size_t eol = frame.find("\r\n");
-  if (eol == std::string_view::npos || eol + 2 >= frame.size() || frame[eol + 2] != '$') {
-    return {};
-  }
-  const size_t len_end = frame.find("\r\n", eol + 2);
-  if (len_end == std::string_view::npos) {
-    return {};
-  }
-  const size_t n = static_cast<size_t>(
-      std::strtoul(std::string(frame.substr(eol + 3, len_end - eol - 3)).c_str(), nullptr, 10));
-  return frame.substr(len_end + 2, n);
+  return {};
 }
 
-}  // namespace
-
-Subscriber::Subscriber(rt::Env& env, rt::Endpoint addr, std::string password, int protocol, PushFn on_push)
+Subscriber::Subscriber(rt::Env& env, rt::Endpoint addr, std::string password, int protocol, PushFn on_push,
+                       ConfirmFn on_confirm)
     : env_(env),
       addr_(std::move(addr)),
       password_(std::move(password)),
       protocol_(protocol),
       on_push_(std::move(on_push)),
+      on_confirm_(std::move(on_confirm)),
       out_ready_(env.exec) {}
 
 std::set<std::string>& Subscriber::set_of(Kind kind) {
@@ -48,19 +52,25 @@ void Subscriber::queue(std::string_view verb, const std::string& name) {
   out_ready_.set();
 }
 
-void Subscriber::subscribe(Kind kind, const std::string& name) {
-  if (set_of(kind).insert(name).second && connected_) {
+bool Subscriber::subscribe(Kind kind, const std::string& name) {
+  if (!set_of(kind).insert(name).second) {
+    return false;
+  }
+  if (connected_) {
     queue(kind == Kind::kChannel ? "SUBSCRIBE" : kind == Kind::kPattern ? "PSUBSCRIBE" : "SSUBSCRIBE", name);
   }
+  return true;  // sent now, or with the others when the connection is (re)made
 }
 
-void Subscriber::unsubscribe(Kind kind, const std::string& name) {
-  if (set_of(kind).erase(name) > 0 && connected_) {
-    queue(kind == Kind::kChannel   ? "UNSUBSCRIBE"
-          : kind == Kind::kPattern ? "PUNSUBSCRIBE"
-                                   : "SUNSUBSCRIBE",
-          name);
+bool Subscriber::unsubscribe(Kind kind, const std::string& name) {
+  if (set_of(kind).erase(name) == 0 || !connected_) {
+    return false;  // not held here, or the next connection simply will not subscribe it
   }
+  queue(kind == Kind::kChannel   ? "UNSUBSCRIBE"
+        : kind == Kind::kPattern ? "PUNSUBSCRIBE"
+                                 : "SUNSUBSCRIBE",
+        name);
+  return true;
 }
 
 rt::Task<void> Subscriber::writer(rt::Stream& s) {
@@ -97,9 +107,12 @@ rt::Task<void> Subscriber::reader(rt::Stream& s) {
         break;
       }
       const std::string_view frame = in.data().substr(0, r.consumed);
-      const std::string_view kind = kind_of(frame);
+      const std::string_view kind = nth_bulk(frame, 0);
       if (kind == "message" || kind == "pmessage" || kind == "smessage") {
         on_push_(frame);
+      } else if (kind == "subscribe" || kind == "psubscribe" || kind == "ssubscribe" ||
+                 kind == "unsubscribe" || kind == "punsubscribe" || kind == "sunsubscribe") {
+        on_confirm_(kind, nth_bulk(frame, 1));
       }
       in.consume(r.consumed);
     }

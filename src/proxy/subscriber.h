@@ -20,13 +20,19 @@ class Subscriber {
  public:
   enum class Kind { kChannel, kPattern, kShard };
   using PushFn = std::function<void(std::string_view frame)>;
+  // The server confirmed a (un)subscription: kind "subscribe", "psubscribe", "ssubscribe", "unsubscribe",
+  // "punsubscribe" or "sunsubscribe", and its name.
+  using ConfirmFn = std::function<void(std::string_view kind, std::string_view name)>;
 
-  Subscriber(rt::Env& env, rt::Endpoint addr, std::string password, int protocol, PushFn on_push);
+  Subscriber(rt::Env& env, rt::Endpoint addr, std::string password, int protocol, PushFn on_push,
+             ConfirmFn on_confirm);
   Subscriber(const Subscriber&) = delete;
   Subscriber& operator=(const Subscriber&) = delete;
 
-  void subscribe(Kind kind, const std::string& name);
-  void unsubscribe(Kind kind, const std::string& name);
+  // True when the server will confirm it (it was not subscribed here yet).
+  bool subscribe(Kind kind, const std::string& name);
+  // True when the server will confirm it (it was subscribed here and the connection is up).
+  bool unsubscribe(Kind kind, const std::string& name);
   bool empty() const { return channels_.empty() && patterns_.empty() && shards_.empty(); }
   // Connects, subscribes, forwards; reconnects after a failure. Runs until cancelled.
   rt::Task<void> run();
@@ -42,10 +48,14 @@ class Subscriber {
   std::string password_;
   int protocol_;
   PushFn on_push_;
+  ConfirmFn on_confirm_;
   std::set<std::string> channels_, patterns_, shards_;
   std::string out_;  // requests not yet written
   rt::Event out_ready_;
   bool connected_ = false;
 };
+
+// The n-th (from 0) bulk string of a push or array frame of bulk strings ("" when there is none).
+std::string_view nth_bulk(std::string_view frame, size_t n);
 
 }  // namespace codis::proxy

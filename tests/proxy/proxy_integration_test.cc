@@ -515,7 +515,7 @@ TEST(ProxyIntegration, PubSubSpansProxiesAndGroups) {
   EXPECT_EQ(next(sub.get()), "['subscribe', 'weather', :3]");
   EXPECT_EQ(call(psub.get(), {"PSUBSCRIBE", "n*", "s*"}), "['psubscribe', 'n*', :1]");
   EXPECT_EQ(next(psub.get()), "['psubscribe', 's*', :2]");
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the servers have the subscriptions
+  // The confirmations came once the servers had the subscriptions: a PUBLISH from now on reaches them.
 
   EXPECT_EQ(call(pub.get(), {"PUBLISH", "news", "hello"}), ":2");   // sub and the n* pattern
   EXPECT_EQ(call(pub.get(), {"PUBLISH", "sports", "goal"}), ":2");  // sub and s*
@@ -605,6 +605,58 @@ TEST(ProxyIntegration, PasswordsAndIdleTimeout) {
   Conn w = connect(wrong.port());
   const std::string r = call(w.get(), {"GET", "a"});
   EXPECT_NE(r.find("refused the proxy's password"), std::string::npos) << r;
+}
+
+// The admin port: status and counters, the routing table, Prometheus metrics, and a new table by PUT.
+TEST(ProxyIntegration, AdminPortServesStatusSlotsAndMetrics) {
+  ProxyCluster cluster(2, false, /*all_on_first=*/true);
+  ASSERT_TRUE(cluster.up());
+  const std::string& banner = cluster.proxy->banner();
+  const size_t at = banner.find("codis-proxy admin on ");
+  ASSERT_NE(at, std::string::npos) << banner;
+  const std::string addr = banner.substr(at + 21, banner.find('\n', at) - at - 21);
+  const std::string port = addr.substr(addr.rfind(':') + 1);
+  auto http = [&port](const std::string& method, const std::string& path, const std::string& body = "") {
+    const std::string req =
+        method + " " + path +
+        " HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) +
+        "\r\n\r\n" + body;
+    const int fd = dial_loopback(std::stoi(port));
+    if (fd < 0 || write(fd, req.data(), req.size()) != static_cast<ssize_t>(req.size())) {
+      return std::string("<no connection>");
+    }
+    std::string got;
+    char buf[4096];
+    for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;) {
+      got.append(buf, static_cast<size_t>(n));
+    }
+    close(fd);
+    return got;
+  };
+  Conn c = connect(cluster.port());
+  EXPECT_EQ(call(c.get(), {"SET", "k", "v"}), "+OK");
+  const std::string status = http("GET", "/api/v1/status");
+  EXPECT_EQ(status.rfind("HTTP/1.1 200", 0), 0u) << status;
+  EXPECT_NE(status.find("\"slots_served\":1024"), std::string::npos) << status;
+  EXPECT_NE(status.find("\"backend\":"), std::string::npos) << status;  // loop 0's view: up, idle...
+  const std::string metrics = http("GET", "/metrics");
+  EXPECT_NE(metrics.find("codis_proxy_commands_total "), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("codis_proxy_routing_epoch 1"), std::string::npos) << metrics;
+  EXPECT_NE(http("GET", "/api/v1/slots").find("\"range\":[0,1023]"), std::string::npos);
+  EXPECT_EQ(http("PUT", "/api/v1/slots", "{bad").rfind("HTTP/1.1 400", 0), 0u);
+  const std::string table = "{\"epoch\": 5, \"groups\": [{\"id\": 2, \"master\": \"" + cluster.addr(1) +
+                            "\"}], \"slots\": [{\"range\": [0, 1023], \"group\": 2}]}";
+  EXPECT_EQ(http("PUT", "/api/v1/slots", table).rfind("HTTP/1.1 200", 0), 0u);
+  Conn s2 = connect(cluster.servers[1]->port());
+  bool moved = false;
+  for (int i = 0; i < 100 && !moved; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    EXPECT_EQ(call(c.get(), {"SET", "k2", "v"}), "+OK");
+    moved = call(s2.get(), {"EXISTS", "k2"}) == ":1";
+  }
+  EXPECT_TRUE(moved);
+  EXPECT_NE(http("GET", "/metrics").find("codis_proxy_routing_epoch 5"), std::string::npos);
+  EXPECT_EQ(http("GET", "/nope").rfind("HTTP/1.1 404", 0), 0u);
 }
 
 }  // namespace

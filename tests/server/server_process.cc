@@ -44,7 +44,7 @@ ServerProcess::ServerProcess(std::string binary, std::vector<std::string> extra,
     }
     std::vector<std::string> args = {binary, "--port", "0", "--logfile", log_};
     if (kind == Kind::kProxy) {
-      args = {binary, "--listen", "127.0.0.1:0", "--logfile", log_};
+      args = {binary, "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--logfile", log_};
     }
     args.insert(args.end(), extra.begin(), extra.end());
     std::vector<char*> argv;
@@ -80,6 +80,7 @@ ServerProcess::ServerProcess(std::string binary, std::vector<std::string> extra,
       port_ = std::stoi(addr.substr(addr.rfind(':') + 1));
     }
   }
+  banner_ = buf;
 }
 
 ServerProcess::~ServerProcess() {

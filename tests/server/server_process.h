@@ -18,7 +18,7 @@ class ServerProcess {
   enum class Kind { kServer, kProxy };
   // `binary` is the codis-server to run; `extra` its arguments after --port 0 --logfile FILE; `nofile` the
   // soft and hard RLIMIT_NOFILE set in the child before exec. A codis-proxy (kProxy) gets
-  // --listen 127.0.0.1:0 --logfile FILE before `extra` instead.
+  // --listen 127.0.0.1:0 --admin 127.0.0.1:0 --logfile FILE before `extra` instead.
   ServerProcess(std::string binary, std::vector<std::string> extra = {},
                 std::optional<std::pair<rlim_t, rlim_t>> nofile = std::nullopt, Kind kind = Kind::kServer);
   ~ServerProcess();
@@ -32,12 +32,15 @@ class ServerProcess {
   bool alive() const;
   // Everything the server logged so far.
   std::string log() const;
+  // What it printed on stdout up to its "listening on" line (codis-proxy: also "codis-proxy admin on ...").
+  const std::string& banner() const { return banner_; }
 
  private:
   pid_t pid_ = -1;
   int out_ = -1;
   int port_ = 0;
   std::string log_;
+  std::string banner_;
 };
 
 // A blocking TCP connection to 127.0.0.1:port; -1 when it cannot be made.
