@@ -104,6 +104,33 @@ void add_admin_routes(http::Router& router, Proxy& proxy, AdminHooks hooks) {
       m += "codis_proxy_backend_up{group=\"" + std::to_string(id) + "\",addr=\"" + g.master.to_string() +
            "\"} " + (health(proxy, g.master) == "up" ? "1" : "0") + "\n";
     }
+    // Per command: calls, errors and latency quantiles (from the read to the reply's write), every loop.
+    std::string calls, errors, latency;
+    const auto& commands = CommandStats::commands();
+    for (size_t i = 0; i < commands.size(); ++i) {
+      const CommandTotals t = proxy.command_totals(i);
+      if (t.calls == 0) {
+        continue;
+      }
+      const std::string label = "{cmd=\"" + std::string(commands[i]->name) + "\"";
+      calls += "codis_proxy_command_calls_total" + label + "} " + std::to_string(t.calls) + "\n";
+      errors += "codis_proxy_command_errors_total" + label + "} " + std::to_string(t.errors) + "\n";
+      for (const auto& [q, text] :
+           {std::pair{0.5, "0.5"}, std::pair{0.99, "0.99"}, std::pair{0.999, "0.999"}}) {
+        latency += "codis_proxy_command_latency_microseconds" + label + ",quantile=\"" + text + "\"} " +
+                   std::to_string(t.quantile_us(q)) + "\n";
+      }
+    }
+    m += "# HELP codis_proxy_command_calls_total Commands by name.\n# TYPE codis_proxy_command_calls_total "
+         "counter\n" +
+         calls;
+    m += "# HELP codis_proxy_command_errors_total Error replies by command.\n"
+         "# TYPE codis_proxy_command_errors_total counter\n" +
+         errors;
+    m += "# HELP codis_proxy_command_latency_microseconds Latency quantiles by command (power-of-two "
+         "buckets).\n"
+         "# TYPE codis_proxy_command_latency_microseconds gauge\n" +
+         latency;
     http::Response r = http::Response::text(200, std::move(m));
     r.content_type = "text/plain; version=0.0.4";
     return r;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cmd/policy.h"
+#include "cmd/spec.h"
 #include "rt/event.h"
 #include "rt/net.h"
 #include "rt/time.h"
@@ -53,10 +54,12 @@ struct Job {
   uint32_t keys = 0;  // split commands: how many keys the client sent
   std::string reply;  // the client's reply, once done
   bool done = false;
-  bool close_after = false;      // QUIT: close once this reply is written
-  bool readonly = false;         // a read: may be sent again once if its connection breaks
-  size_t request_bytes = 0;      // what the client sent for it (the session's backpressure counts it)
-  rt::MonoTime started{};        // redirects and retries give up at started + the redirect deadline
+  bool close_after = false;  // QUIT: close once this reply is written
+  bool readonly = false;     // a read: may be sent again once if its connection breaks
+  size_t request_bytes = 0;  // what the client sent for it (the session's backpressure counts it)
+  const cmd::CommandSpec* spec = nullptr;  // the command, for its statistics (null: unknown command)
+  rt::MonoTime arrived{};                  // when the read that brought it completed
+  rt::MonoTime started{};                  // redirects and retries give up at started + the redirect deadline
   rt::Event* notify = nullptr;   // the session's writer, woken when the job is done (null once it left)
   int protocol = 2;              // the client's RESP version: its calls go over backends speaking it
   bool pinned = false;           // its calls go over the session's own connection (pin), never a shared one

@@ -89,6 +89,17 @@ StatsSnapshot Proxy::totals() const {
   return t;
 }
 
+CommandTotals Proxy::command_totals(size_t index) const {
+  CommandTotals t;
+  if (peers_.empty()) {
+    t.add(command_stats_.entry(index));
+  }
+  for (const Proxy* p : peers_) {
+    t.add(p->command_stats_.entry(index));
+  }
+  return t;
+}
+
 void Proxy::forget_slot_backends() {
   for (auto& per_protocol : slot_backend_) {
     per_protocol.fill(nullptr);

@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "proxy/backend.h"
+#include "proxy/command_stats.h"
 #include "proxy/job.h"
 #include "proxy/routing_table.h"
 #include "proxy/stats.h"
@@ -51,6 +52,9 @@ class Proxy {
   // their counters. Session ids are unique across them (loop index + n * loops).
   void set_peers(std::vector<const Proxy*> peers, size_t index);
   StatsSnapshot totals() const;
+  CommandStats& command_stats() { return command_stats_; }
+  // Command number `index` (CommandStats::commands()) summed over the loops.
+  CommandTotals command_totals(size_t index) const;
   rt::Env& env() { return env_; }
   rt::MonoTime started() const { return started_; }
 
@@ -89,6 +93,7 @@ class Proxy {
   void forget_slot_backends();
   size_t next_any_ = 0;
   ProxyStats stats_;
+  CommandStats command_stats_;
   std::vector<const Proxy*> peers_;
   size_t index_ = 0;
   rt::MonoTime started_;

@@ -149,6 +149,7 @@ rt::Task<void> Session::read_loop() {
       co_await never.wait();
     }
     in.commit(*n);
+    const rt::MonoTime arrived = proxy_.env().clock.mono();  // one clock read per read, not per command
     while (!stop_reading_ && !full()) {
       resp::ParseResult r = parser.parse(in.data());
       if (r.error()) {
@@ -161,8 +162,11 @@ rt::Task<void> Session::read_loop() {
       }
       // The request's own bytes go to the backend when they are a multibulk (inline commands are encoded).
       const std::string_view raw = in.data().substr(0, r.consumed);
+      last_spec_ = nullptr;
       handle(parser.args(), !raw.empty() && raw[0] == '*' ? raw : std::string_view());
       jobs_.back()->request_bytes = r.consumed;
+      jobs_.back()->spec = last_spec_;
+      jobs_.back()->arrived = arrived;
       pending_bytes_ += r.consumed;
       in.consume(r.consumed);
       parser.set_authenticated(authenticated_);
@@ -175,10 +179,17 @@ rt::Task<void> Session::write_loop() {
   for (;;) {
     bool close = false;
     size_t popped = 0;
+    const rt::MonoTime now =
+        !jobs_.empty() && jobs_.front()->done ? proxy_.env().clock.mono() : rt::MonoTime{};
     while (!jobs_.empty() && jobs_.front()->done) {
       JobPtr& j = jobs_.front();
-      if (!j->reply.empty() && j->reply[0] == '-') {
+      const bool failed = !j->reply.empty() && j->reply[0] == '-';
+      if (failed) {
         proxy_.stats().errors.add();
+      }
+      if (j->spec != nullptr) {
+        const auto us = std::chrono::duration_cast<std::chrono::microseconds>(now - j->arrived).count();
+        proxy_.command_stats().record(j->spec, static_cast<uint64_t>(std::max<int64_t>(0, us)), failed);
       }
       out.append(j->reply);
       close = j->close_after;
@@ -241,6 +252,7 @@ void Session::handle(std::span<const std::string_view> argv, std::string_view ra
     return;
   }
   const std::string_view name = spec->name;
+  last_spec_ = spec;
   if (!authenticated_ && name != "auth" && name != "hello" && name != "quit") {
     push_done(error("NOAUTH Authentication required."));
     return;

@@ -88,7 +88,8 @@ class Session : public PinnedRoute {
   Proxy& proxy_;
   rt::StreamPtr stream_;
   uint64_t id_;
-  std::string name_;  // CLIENT SETNAME
+  std::string name_;                             // CLIENT SETNAME
+  const cmd::CommandSpec* last_spec_ = nullptr;  // the command handle() just took (for its statistics)
   bool authenticated_;
   int protocol_ = 2;
   std::deque<JobPtr> jobs_;   // in request order; the front's reply is the next one written

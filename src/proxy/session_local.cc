@@ -1,5 +1,7 @@
 // The commands codis-proxy answers itself, for the client's own session: PING, ECHO, QUIT, SELECT, AUTH,
 // HELLO, CLIENT SETNAME/GETNAME/ID/INFO/LIST, SLOTSHASHKEY and INFO.
+#include <cstdio>
+
 #include "cmd/slot.h"
 #include "cmd/table.h"
 #include "proxy/backend.h"
@@ -27,6 +29,7 @@ std::string lower(std::string_view s) {
   }
   return out;
 }
+
 
 }  // namespace
 
@@ -76,13 +79,35 @@ std::string Session::info(std::span<const std::string_view> argv) const {
                ",slots=" + std::to_string(slots_per_group[id]) + ",backend=" + health + "\r\n";
   }
   sections["cluster"] = cluster;
+  // As Redis 7.0 words them; latency is from the read that brought a command to the write of its reply.
+  std::string cmdstats = "# Commandstats\r\n", latency = "# Latencystats\r\n";
+  const auto& commands = CommandStats::commands();
+  for (size_t i = 0; i < commands.size(); ++i) {
+    const CommandTotals t = proxy_.command_totals(i);
+    if (t.calls == 0) {
+      continue;
+    }
+    const std::string n(commands[i]->name);  // "config|get" for a subcommand, as Redis names it
+    char per_call[32];
+    std::snprintf(per_call, sizeof per_call, "%.2f",
+                  static_cast<double>(t.usec) / static_cast<double>(t.calls));
+    cmdstats += "cmdstat_" + n + ":calls=" + std::to_string(t.calls) + ",usec=" + std::to_string(t.usec) +
+                ",usec_per_call=" + per_call + ",rejected_calls=0,failed_calls=" + std::to_string(t.errors) +
+                "\r\n";
+    latency += "latency_percentiles_usec_" + n + ":p50=" + std::to_string(t.quantile_us(0.5)) +
+               ".000,p99=" + std::to_string(t.quantile_us(0.99)) +
+               ".000,p99.9=" + std::to_string(t.quantile_us(0.999)) + ".000\r\n";
+  }
+  sections["commandstats"] = cmdstats;
+  sections["latencystats"] = latency;
   std::string out;
   const bool all = argv.size() < 2;
-  for (const char* name : {"server", "clients", "stats", "cluster"}) {
-    bool wanted = all;
+  for (const char* name : {"server", "clients", "stats", "cluster", "commandstats", "latencystats"}) {
+    const bool extra = std::string_view(name) == "commandstats" || std::string_view(name) == "latencystats";
+    bool wanted = all && !extra;  // as Redis: those two only when asked for (or "all", "everything")
     for (size_t i = 1; i < argv.size(); ++i) {
       const std::string a = lower(argv[i]);
-      wanted = wanted || a == name || a == "all" || a == "everything" || a == "default";
+      wanted = wanted || a == name || a == "all" || a == "everything" || (a == "default" && !extra);
     }
     if (wanted) {
       out += (out.empty() ? "" : "\r\n") + sections[name];

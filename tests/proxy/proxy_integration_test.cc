@@ -655,7 +655,16 @@ TEST(ProxyIntegration, AdminPortServesStatusSlotsAndMetrics) {
     moved = call(s2.get(), {"EXISTS", "k2"}) == ":1";
   }
   EXPECT_TRUE(moved);
-  EXPECT_NE(http("GET", "/metrics").find("codis_proxy_routing_epoch 5"), std::string::npos);
+  const std::string after = http("GET", "/metrics");
+  EXPECT_NE(after.find("codis_proxy_routing_epoch 5"), std::string::npos) << after;
+  EXPECT_NE(after.find("codis_proxy_command_calls_total{cmd=\"set\"} "), std::string::npos) << after;
+  EXPECT_NE(after.find("codis_proxy_command_latency_microseconds{cmd=\"set\",quantile=\"0.99\"} "),
+            std::string::npos)
+      << after;
+  const std::string stats = call(c.get(), {"INFO", "commandstats"});
+  EXPECT_NE(stats.find("cmdstat_set:calls="), std::string::npos) << stats;
+  EXPECT_NE(call(c.get(), {"INFO", "latencystats"}).find("latency_percentiles_usec_set:p50="),
+            std::string::npos);
   EXPECT_EQ(http("GET", "/nope").rfind("HTTP/1.1 404", 0), 0u);
 }
 
