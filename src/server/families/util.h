@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "cmd/ascii.h"
 #include "resp/number.h"
 #include "server/context.h"
 #include "server/errors.h"
@@ -15,16 +16,9 @@
 
 namespace codis::server {
 
+// ASCII case-insensitive equality (cmd/ascii.h: no locale lookup per character, as std::tolower does).
 inline bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
+  return cmd::iequals(a, b);
 }
 
 // A read lookup as Redis's lookupKeyRead: expires the key if due and counts a keyspace hit or miss.
