@@ -86,39 +86,13 @@ if [[ " $TARGETS " == *" nutcracker "* && ! -x $NUT ]]; then
   exit 2
 fi
 
-WORK=$(mktemp -d /tmp/bench-proxy-XXXXXX)
-PIDS=()          # every process started here, killed on exit
+BENCH_NAME=proxy
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 declare -A PORT  # target -> port clients connect to
 declare -A PID   # target -> the process whose CPU is measured
 BACKEND_PORTS=() # of the running backends
 BACKEND_PIDS=()
-# shellcheck disable=SC2317  # called by the trap
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  done
-  if [[ ${BENCH_KEEP_WORK:-0} == 1 ]]; then echo "bench: kept $WORK" >&2; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-
-# stop_pid PID: TERM, then KILL after 5 s; forgets the pid (so the exit trap cannot hit a reused one).
-stop_pid() {
-  local pid=$1 p rest=()
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  for p in "${PIDS[@]}"; do [[ $p == "$pid" ]] || rest+=("$p"); done
-  PIDS=("${rest[@]}")
-}
 
 # start NAME CPU PORT COMMAND...: starts COMMAND pinned to CPU, waits for PING on PORT; sets STARTED (its pid:
 # taskset execs the command, so the pid is the measured process's).
@@ -220,16 +194,6 @@ flush_and_fill() {
   local port
   for port in "${BACKEND_PORTS[@]}"; do redis-cli -p "$port" FLUSHALL >/dev/null; done
   pipe_to_backends keys "$KEYSPACE" "$1"
-}
-
-# utime + stime of the whole process (every thread), in clock ticks. The command name is in
-# parentheses and may hold spaces, so fields are counted after the last ')'.
-cpu_ticks() {
-  local stat
-  [[ -r /proc/$1/stat ]] || { echo "bench: process $1 has died (logs: BENCH_KEEP_WORK=1)" >&2; exit 1; }
-  stat=$(<"/proc/$1/stat")
-  stat=${stat##*) }
-  awk '{print $12 + $13}' <<<"$stat"
 }
 
 backend_ticks() {

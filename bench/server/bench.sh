@@ -49,26 +49,11 @@ if [[ ! -x $SUBJECT ]]; then
 fi
 [[ $(basename "$SUBJECT") == redis-server* ]] && SUBJECT_IS_REDIS=1
 
-WORK=$(mktemp -d /tmp/bench-server-XXXXXX)
-PIDS=()          # every process started here, killed on exit
+BENCH_NAME=server
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 declare -A PORT  # label -> port
 declare -A PID   # label -> server pid
-# shellcheck disable=SC2317  # called by the trap
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
 
 # start_server LABEL BINARY: starts it pinned to SERVER_CPU; sets PORT[LABEL] and PID[LABEL].
 start_server() {
@@ -106,15 +91,6 @@ stop_server() {
   kill -TERM "$pid" 2>/dev/null || true
   for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
   kill -KILL "$pid" 2>/dev/null || true
-}
-
-# utime + stime of the whole process (every thread), in clock ticks. The command name is in
-# parentheses and may hold spaces, so fields are counted after the last ')'.
-cpu_ticks() {
-  local stat
-  stat=$(<"/proc/$1/stat")
-  stat=${stat##*) }
-  awk '{print $12 + $13}' <<<"$stat"
 }
 
 # run_test LABEL TEST PIPELINE: one redis-benchmark run; appends a "run" line to the raw figures.

@@ -26,25 +26,9 @@ done
 [[ -x $SUBJECT ]] || { echo "latency: $SUBJECT is not built" >&2; exit 2; }
 [[ -x $REDIS ]] || { echo "latency: redis-server not found" >&2; exit 2; }
 
-WORK=$(mktemp -d /tmp/bench-latency-XXXXXX)
-PIDS=()
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-cpu_ticks() {
-  local stat
-  stat=$(<"/proc/$1/stat")
-  stat=${stat##*) }
-  awk '{print $12 + $13}' <<<"$stat"
-}
+BENCH_NAME=latency
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 
 declare -A PORT PID
 # start LABEL BINARY ARGS...

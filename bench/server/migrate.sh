@@ -81,35 +81,13 @@ if [[ " $SERVERS " == *" codis "* && ! -x $SUBJECT ]]; then
   exit 2
 fi
 
-WORK=$(mktemp -d /tmp/bench-migrate-XXXXXX)
-PIDS=()  # every process started here, killed on exit
+BENCH_NAME=migrate
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 PROBE=$WORK/probe
-# shellcheck disable=SC2317  # called by the trap
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  done
-  if [[ ${BENCH_KEEP_WORK:-0} == 1 ]]; then echo "migrate: kept $WORK" >&2; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 ${CXX_FOR_PROBE:-g++} -std=c++20 -O2 -pthread bench/server/probe.cc -o "$PROBE" ||
   { echo "migrate: could not compile bench/server/probe.cc (apt-get install g++)" >&2; exit 2; }
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-
-stop_pid() {
-  local pid=$1
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-}
 
 # start_server NAME LABEL CPU: a fresh redis-server (LABEL redis) or codis-server (LABEL codis) pinned to CPU;
 # sets PORT and SPID.

@@ -24,24 +24,8 @@ using rt::Task;
 using rt::test::RegisteredRuntime;
 using rt::test::RuntimeFixture;
 
-class HttpServer : public ::testing::TestWithParam<const RegisteredRuntime*> {
- protected:
-  void SetUp() override { fx_ = GetParam()->make(); }
-  void TearDown() override { fx_.reset(); }
-  RuntimeFixture& fx() { return *fx_; }
-
- private:
-  std::unique_ptr<RuntimeFixture> fx_;
-};
-
-std::vector<const RegisteredRuntime*> all_runtimes() {
-  std::vector<const RegisteredRuntime*> v;
-  for (const auto& r : rt::test::runtime_registry()) v.push_back(&r);
-  return v;
-}
-
-INSTANTIATE_TEST_SUITE_P(Runtimes, HttpServer, ::testing::ValuesIn(all_runtimes()),
-                         [](const auto& info) { return info.param->name; });
+class HttpServer : public rt::test::PerRuntimeTest {};
+CODIS_INSTANTIATE_FOR_RUNTIMES(HttpServer);
 
 // The routes every test serves.
 Router test_router() {

@@ -18,26 +18,8 @@
 namespace codis::rt::test {
 namespace {
 
-class Contract : public ::testing::TestWithParam<const RegisteredRuntime*> {
- protected:
-  void SetUp() override { fx_ = GetParam()->make(); }
-  void TearDown() override { fx_.reset(); }
-  RuntimeFixture& fx() { return *fx_; }
-
- private:
-  std::unique_ptr<RuntimeFixture> fx_;
-};
-
-std::vector<const RegisteredRuntime*> all_runtimes() {
-  std::vector<const RegisteredRuntime*> v;
-  for (const auto& r : runtime_registry()) {
-    v.push_back(&r);
-  }
-  return v;
-}
-
-INSTANTIATE_TEST_SUITE_P(Runtimes, Contract, ::testing::ValuesIn(all_runtimes()),
-                         [](const auto& info) { return info.param->name; });
+class Contract : public PerRuntimeTest {};
+CODIS_INSTANTIATE_FOR_RUNTIMES(Contract);
 
 // ---- helpers ----
 

@@ -68,6 +68,30 @@ inline bool register_runtime(std::string name, RuntimeFactory make) {
   return true;
 }
 
+inline std::vector<const RegisteredRuntime*> all_runtimes() {
+  std::vector<const RegisteredRuntime*> v;
+  for (const auto& r : runtime_registry()) {
+    v.push_back(&r);
+  }
+  return v;
+}
+
+// A test suite run once per registered runtime: derive from it and instantiate with
+// CODIS_INSTANTIATE_FOR_RUNTIMES(Suite).
+class PerRuntimeTest : public ::testing::TestWithParam<const RegisteredRuntime*> {
+ protected:
+  void SetUp() override { fx_ = GetParam()->make(); }
+  void TearDown() override { fx_.reset(); }
+  RuntimeFixture& fx() { return *fx_; }
+
+ private:
+  std::unique_ptr<RuntimeFixture> fx_;
+};
+
+#define CODIS_INSTANTIATE_FOR_RUNTIMES(suite)                                                       \
+  INSTANTIATE_TEST_SUITE_P(Runtimes, suite, ::testing::ValuesIn(::codis::rt::test::all_runtimes()), \
+                           [](const auto& info) { return info.param->name; })
+
 #define CODIS_REGISTER_RUNTIME(name, factory)                          \
   [[maybe_unused]] static const bool codis_runtime_registered_##name = \
       ::codis::rt::test::register_runtime(#name, factory)
