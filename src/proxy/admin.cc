@@ -46,6 +46,8 @@ void add_admin_routes(http::Router& router, Proxy& proxy, AdminHooks hooks) {
     o["errors"] = t.errors;
     o["redirects"] = t.redirects;
     o["tryagain_retries"] = t.retries;
+    o["migration_forwards"] = t.forwards;
+    o["output_limit_disconnections"] = t.output_limit_closes;
     o["routing_epoch"] = table.epoch();
     o["slots_served"] = table.served_slots();
     std::map<int, int> per_group;
@@ -92,6 +94,10 @@ void add_admin_routes(http::Router& router, Proxy& proxy, AdminHooks hooks) {
     metric("codis_proxy_errors_total", "counter", "Error replies sent to clients.", t.errors);
     metric("codis_proxy_redirects_total", "counter", "MOVED and ASK redirects followed.", t.redirects);
     metric("codis_proxy_tryagain_retries_total", "counter", "TRYAGAIN answers waited out.", t.retries);
+    metric("codis_proxy_migration_forwards_total", "counter",
+           "Calls on a migrating slot sent to its source first (Codis's forwarding).", t.forwards);
+    metric("codis_proxy_output_limit_disconnections_total", "counter",
+           "Subscribers disconnected for passing the pub/sub output buffer limit.", t.output_limit_closes);
     metric("codis_proxy_connections_received_total", "counter", "Client connections accepted.",
            t.sessions_opened);
     metric("codis_proxy_connected_clients", "gauge", "Clients connected now.", t.sessions_open);

@@ -31,7 +31,7 @@ Backend::Backend(rt::Env& env, rt::Endpoint addr, Options o, ReplyFn on_reply, F
       opts_(std::move(o)),
       on_reply_(std::move(on_reply)),
       on_fail_(std::move(on_fail)),
-      out_ready_(env.exec) {}
+      out_(env.exec) {}
 
 void Backend::send(const JobPtr& job, size_t call, bool asking) {
   if (down_) {
@@ -48,8 +48,8 @@ void Backend::send(const JobPtr& job, size_t call, bool asking) {
     out_.append(kAsking);
   }
   out_.append(job->calls[call].wire);
-  queue_.push_back(Entry{job, call, asking, job->calls[call].extra_replies, {}});
-  out_ready_.set();
+  queue_.push_back(
+      Entry{job, call, asking, job->calls[call].fail_on_extra_error, job->calls[call].extra_replies, {}});
 }
 
 void Backend::fail_all(const std::string& why) {
@@ -58,7 +58,6 @@ void Backend::fail_all(const std::string& why) {
   const size_t written = written_;
   written_ = 0;
   out_.clear();
-  out_ready_.reset();
   for (size_t i = 0; i < q.size(); ++i) {
     on_fail_(q[i].job, q[i].call, i < written, why);
   }
@@ -105,23 +104,8 @@ rt::Task<rt::Result<void>> Backend::authenticate(rt::Stream& s) {
 }
 
 rt::Task<void> Backend::writer(rt::Stream& s) {
-  std::string sending;
-  for (;;) {
-    while (out_.empty()) {
-      out_ready_.reset();
-      co_await out_ready_.wait();
-    }
-    sending.swap(out_);
-    out_.clear();
-    written_ = queue_.size();  // from here on their outcome is unknown if the connection breaks
-    if (!(co_await rt::write_all(s, sending)).ok()) {
-      co_return;
-    }
-    sending.clear();
-    if (sending.capacity() > 1024 * 1024) {
-      std::string().swap(sending);
-    }
-  }
+  // From the moment a batch is taken, the outcome of its requests is unknown if the connection breaks.
+  return out_.write_loop(s, [this] { written_ = queue_.size(); });
 }
 
 rt::Task<void> Backend::reader(rt::Stream& s) {
@@ -155,7 +139,8 @@ rt::Task<void> Backend::reader(rt::Stream& s) {
       } else if (front.extra > 0) {
         --front.extra;
         if (front.redirect.empty() &&
-            (reply.starts_with("-MOVED ") || reply.starts_with("-ASK ") || reply.starts_with("-TRYAGAIN"))) {
+            ((front.fail_on_error && reply.starts_with("-")) || reply.starts_with("-MOVED ") ||
+             reply.starts_with("-ASK ") || reply.starts_with("-TRYAGAIN"))) {
           front.redirect = std::string(reply);
         }
       } else {
@@ -182,9 +167,7 @@ rt::Task<void> Backend::run() {
         connected_ = true;
         down_ = false;
         backoff = opts_.min_backoff;
-        if (!out_.empty()) {
-          out_ready_.set();
-        }
+        out_.kick();
         co_await rt::when_any(env_.exec, reader(**s), writer(**s));
         connected_ = false;
         (*s)->close();

@@ -11,9 +11,9 @@
 #include <string_view>
 
 #include "proxy/job.h"
+#include "proxy/out_box.h"
 #include "resp/io_buf.h"
 #include "rt/env.h"
-#include "rt/event.h"
 #include "rt/net.h"
 #include "rt/task.h"
 
@@ -58,10 +58,11 @@ class Backend {
   struct Entry {
     JobPtr job;
     size_t call;
-    bool asking;     // its first reply is ASKING's, swallowed
-    uint32_t extra;  // replies to swallow before the call's own (Call::extra_replies)
-    // A redirect or retry error among the swallowed replies (a queued command of a transaction refused):
-    // it becomes the call's reply, as the server discarded the transaction.
+    bool asking;         // its first reply is ASKING's, swallowed
+    bool fail_on_error;  // any error among the swallowed replies becomes the call's reply
+    uint32_t extra;      // replies to swallow before the call's own (Call::extra_replies)
+    // A redirect or retry error among the swallowed replies (a queued command of a transaction refused:
+    // the server discarded the transaction), or with fail_on_error any error: the call's reply.
     std::string redirect;
   };
   rt::Task<rt::Result<void>> authenticate(rt::Stream& s);
@@ -77,8 +78,7 @@ class Backend {
   FailFn on_fail_;
   std::deque<Entry> queue_;  // calls awaiting their reply, in the order they were (or will be) written
   size_t written_ = 0;       // how many of queue_'s first entries were handed to a write
-  std::string out_;          // requests of the entries after written_, not yet handed to a write
-  rt::Event out_ready_;
+  OutBox out_;               // requests of the entries after written_, not yet handed to a write
   bool connected_ = false;
   bool down_ = false;
   uint64_t connects_ = 0;

@@ -26,14 +26,25 @@ struct Call {
   std::vector<uint32_t> key_positions;
   std::string reply;  // the backend's raw reply bytes once done
   bool done = false;
-  int redirects = 0;     // MOVED/ASK/TRYAGAIN followed so far
-  bool retried = false;  // a read sent again after its connection broke (once at most)
+  int redirects = 0;        // MOVED/ASK/TRYAGAIN followed so far
+  bool retried = false;     // a read sent again after its connection broke (once at most)
+  bool no_replica = false;  // a read whose replica failed it: the master answers
   // Replies the wire gets before the one that answers the call (a transaction sent as MULTI, its commands
   // and EXEC: MULTI's +OK and the +QUEUED ones).
   uint32_t extra_replies = 0;
   // Non-zero: the call must go out on this connection of its backend (Backend::connection_for_send), the
   // one that ran the client's WATCH; on any other it fails unsent.
   uint64_t need_connection = 0;
+  // Forwarding on a migrating slot (RoutingTable::forward): the call's keys (filled by the router for such
+  // slots only), the step it is at, and its own request while the source gets the forwarding one.
+  enum class Step : uint8_t { kRoute, kAtSource, kToTarget };
+  std::vector<std::string> keys;
+  Step step = Step::kRoute;
+  bool forward_sync = false;  // the request at the source is SLOTSMGRTTAGONE (else SLOTSMGRT-EXEC-WRAPPER)
+  // Any error among the extra replies becomes the call's reply (several SLOTSMGRTTAGONE in one request).
+  bool fail_on_extra_error = false;
+  std::string held_wire;
+  uint32_t held_extra = 0;
 };
 
 class Backend;

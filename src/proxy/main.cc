@@ -9,11 +9,13 @@
 #include <iostream>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include <cxxopts.hpp>
 
 #include "http/server.h"
 #include "proxy/admin.h"
+#include "proxy/config_file.h"
 #include "proxy/proxy.h"
 #include "rt/asio/fd_limit.h"
 #include "rt/asio/runtime.h"
@@ -53,12 +55,51 @@ int main(int argc, char** argv) {
        cxxopts::value<std::string>()->default_value("127.0.0.1:11080"))
       ("admin-token", "bearer token the admin port's PUT and POST need (empty: none)",
        cxxopts::value<std::string>()->default_value(""))
+      ("read-replicas", "send reads to the replicas of a slot's group (never for a slot being migrated)",
+       cxxopts::value<bool>()->default_value("false"))
+      ("slowlog-log-slower-than", "log commands whose reply took this many microseconds (-1: none, 0: all)",
+       cxxopts::value<int64_t>()->default_value("10000"))
+      ("client-output-buffer-limit-pubsub",
+       "'hard soft seconds': a subscriber whose unread messages reach hard bytes, or stay over soft bytes for "
+       "that long, is disconnected (0: no limit)", cxxopts::value<std::string>()->default_value("32mb 8mb 60"))
+      ("slowlog-max-len", "entries the slow log keeps", cxxopts::value<int64_t>()->default_value("128"))
+      ("config", "configuration file: one 'option value' per line, as on the command line without '--'; "
+       "the command line wins", cxxopts::value<std::string>())
       ("version", "print the version")
       ("h,help", "this help");
   // clang-format on
+  // A configuration file's options go first, so that the command line overrides them.
+  std::vector<std::string> args_text = {argv[0]};
+  if (const std::string path = codis::proxy::config_file_path(argc, argv); !path.empty()) {
+    std::ifstream cf(path);
+    if (!cf) {
+      return fail("cannot open the configuration file '" + path + "'");
+    }
+    std::stringstream ct;
+    ct << cf.rdbuf();
+    std::vector<std::string> flags;
+    for (const auto& o : options.group_help("").options) {
+      if (o.is_boolean) {
+        flags.push_back(o.l.empty() ? o.s : o.l.front());
+      }
+    }
+    codis::proxy::ConfigFileError err;
+    auto from_file = codis::proxy::config_file_args(ct.str(), flags, &err);
+    if (!err.message.empty()) {
+      return fail(path + ": " + err.message);
+    }
+    args_text.insert(args_text.end(), from_file.begin(), from_file.end());
+  }
+  for (int i = 1; i < argc; ++i) {
+    args_text.emplace_back(argv[i]);
+  }
+  std::vector<const char*> args;
+  for (const auto& a : args_text) {
+    args.push_back(a.c_str());
+  }
   cxxopts::ParseResult opts;
   try {
-    opts = options.parse(argc, argv);
+    opts = options.parse(static_cast<int>(args.size()), args.data());
   } catch (const cxxopts::exceptions::exception& e) {
     return fail(std::string(e.what()) + " (see --help)");
   }
@@ -98,6 +139,17 @@ int main(int argc, char** argv) {
   config.max_pipeline = std::max<size_t>(1, opts["max-pipeline"].as<size_t>());
   config.max_pipeline_bytes = std::max<size_t>(1, opts["max-pipeline-bytes"].as<size_t>());
   config.idle_timeout_s = std::max<int64_t>(0, opts["timeout"].as<int64_t>());
+  config.read_replicas = opts["read-replicas"].as<bool>();
+  codis::proxy::OutputLimit pubsub_limit;
+  if (!codis::proxy::parse_output_limit(opts["client-output-buffer-limit-pubsub"].as<std::string>(),
+                                        &pubsub_limit)) {
+    return fail("--client-output-buffer-limit-pubsub must be 'hard soft seconds', e.g. '32mb 8mb 60'");
+  }
+  config.pubsub_hard_limit = pubsub_limit.hard;
+  config.pubsub_soft_limit = pubsub_limit.soft;
+  config.pubsub_soft_time = std::chrono::seconds(pubsub_limit.soft_seconds);
+  config.slowlog = std::make_shared<codis::proxy::SharedSlowLog>(
+      opts["slowlog-log-slower-than"].as<int64_t>(), opts["slowlog-max-len"].as<int64_t>());
 
   codis::rt::asio::AsioOptions o;
   size_t threads = opts["threads"].as<size_t>();

@@ -3,7 +3,9 @@
 #include <charconv>
 
 #include "proxy/merge.h"
+#include "proxy/router.h"
 #include "proxy/session.h"
+#include "resp/reply_writer.h"
 #include "rt/sleep.h"
 
 namespace codis::proxy {
@@ -63,7 +65,11 @@ Proxy::Proxy(rt::Env& env, ProxyConfig config, std::shared_ptr<const RoutingTabl
       started_(env.clock.mono()),
       bug_mget_order_(env.exec.planted("proxy-mget-order")),
       bug_retry_writes_(env.exec.planted("proxy-retry-writes")),
-      scope_(env.exec) {}
+      scope_(env.exec) {
+  if (config_.slowlog == nullptr) {
+    config_.slowlog = std::make_shared<SharedSlowLog>(10000, 128);
+  }
+}
 
 Proxy::~Proxy() = default;
 
@@ -71,6 +77,9 @@ void Proxy::set_table(std::shared_ptr<const RoutingTable> t) {
   table_ = std::move(t);
   moved_.clear();
   forget_slot_backends();
+  for (Session* s : sessions_) {
+    s->table_changed();
+  }
 }
 
 void Proxy::set_peers(std::vector<const Proxy*> peers, size_t index) {
@@ -102,6 +111,9 @@ CommandTotals Proxy::command_totals(size_t index) const {
 
 void Proxy::forget_slot_backends() {
   for (auto& per_protocol : slot_backend_) {
+    per_protocol.fill(nullptr);
+  }
+  for (auto& per_protocol : replica_backend_) {
     per_protocol.fill(nullptr);
   }
 }
@@ -186,6 +198,15 @@ void Proxy::start(const JobPtr& job) {
 void Proxy::dispatch(const JobPtr& job, size_t i) {
   Call& c = job->calls[i];
   const rt::Endpoint* to = nullptr;
+  if (c.slot >= 0 && c.step == Call::Step::kRoute && !c.keys.empty() && forward_at_source(job, i)) {
+    return;
+  }
+  if (c.slot >= 0 && job->readonly && !job->pinned && config_.read_replicas && !c.no_replica) {
+    if (Backend* r = replica_for(static_cast<uint32_t>(c.slot), job->protocol)) {
+      r->send(job, i, false);
+      return;
+    }
+  }
   if (c.slot >= 0 && !job->pinned) {
     // The common case: the slot's connection, remembered until the table or a MOVED changes the slot.
     Backend*& cached = slot_backend_[job->protocol == 3 ? 1 : 0][static_cast<size_t>(c.slot)];
@@ -232,10 +253,32 @@ void Proxy::dispatch(const JobPtr& job, size_t i) {
 }
 
 void Proxy::on_reply(const JobPtr& job, size_t i, std::string_view reply) {
+  if (job->calls[i].step == Call::Step::kAtSource) {
+    source_reply(job, i, reply);
+    return;
+  }
   if (!reply.empty() && reply[0] == '-' && follow(job, i, reply)) {
     return;
   }
   call_done(job, i, std::string(reply));
+}
+
+bool Proxy::gave_up(const JobPtr& job, size_t i, std::string_view said) {
+  const rt::MonoTime now = env_.clock.mono();
+  if (job->started == rt::MonoTime{}) {
+    job->started = now;  // the deadline runs from the first redirect (reading the clock per command costs)
+  }
+  if (now - job->started <= config_.redirect_timeout) {
+    return false;
+  }
+  // The move did not settle in time. A redirect or retry error means the server did not run the command;
+  // the client hears that, in the proxy's words (it never sees the servers' redirects).
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(config_.redirect_timeout).count();
+  call_done(job, i,
+            resp::error_reply("ERR codis-proxy: slot " + std::to_string(job->calls[i].slot) +
+                              " did not settle within " + std::to_string(ms) +
+                              " ms; the command was not run (the server said: " + std::string(said) + ")"));
+  return true;
 }
 
 bool Proxy::follow(const JobPtr& job, size_t i, std::string_view reply) {
@@ -244,22 +287,11 @@ bool Proxy::follow(const JobPtr& job, size_t i, std::string_view reply) {
     return false;
   }
   Call& c = job->calls[i];
-  const rt::MonoTime now = env_.clock.mono();
-  if (job->started == rt::MonoTime{}) {
-    job->started = now;  // the deadline runs from the first redirect (reading the clock per command costs)
+  std::string_view said = reply.substr(1);
+  if (said.ends_with("\r\n")) {
+    said.remove_suffix(2);
   }
-  if (now - job->started > config_.redirect_timeout) {
-    // The move did not settle in time. A redirect or retry error means the server did not run the
-    // command; the client hears that, in the proxy's words (it never sees the servers' redirects).
-    std::string_view said = reply.substr(1);
-    if (said.ends_with("\r\n")) {
-      said.remove_suffix(2);
-    }
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(config_.redirect_timeout).count();
-    call_done(job, i,
-              "-ERR codis-proxy: slot " + std::to_string(c.slot) + " did not settle within " +
-                  std::to_string(ms) + " ms; the command was not run (the server said: " + std::string(said) +
-                  ")\r\n");
+  if (gave_up(job, i, said)) {
     return true;
   }
   if (!job->follow_redirects) {
@@ -282,6 +314,8 @@ bool Proxy::follow(const JobPtr& job, size_t i, std::string_view reply) {
         moved_[static_cast<uint32_t>(r.slot)] = *addr;
         slot_backend_[0][static_cast<size_t>(r.slot)] = nullptr;
         slot_backend_[1][static_cast<size_t>(r.slot)] = nullptr;
+        replica_backend_[0][static_cast<size_t>(r.slot)] = nullptr;
+        replica_backend_[1][static_cast<size_t>(r.slot)] = nullptr;
       }
       Backend* b = route_for(job, *addr);
       if (b == nullptr) {
@@ -290,28 +324,43 @@ bool Proxy::follow(const JobPtr& job, size_t i, std::string_view reply) {
       b->send(job, i, r.kind == Redirect::kAsk);
       return true;
     }
-    case Redirect::kTryAgain: {
-      stats_.retries.add();
-      // 1, 2, 4 ... ms, at most 50 ms between tries: a batch in flight usually ends within milliseconds.
-      const int shift = std::min(c.redirects - 1, 6);
-      const auto delay =
-          std::min<rt::Duration>(std::chrono::milliseconds(1) * (1 << shift), std::chrono::milliseconds(50));
-      scope_.spawn(retry_later(job, i, delay));
+    case Redirect::kTryAgain:
+      retry_soon(job, i);
       return true;
-    }
     case Redirect::kNone:
       break;
   }
   return false;
 }
 
+void Proxy::retry_soon(const JobPtr& job, size_t i) {
+  stats_.retries.add();
+  // 1, 2, 4 ... ms, at most 50 ms between tries: a batch in flight usually ends within milliseconds.
+  const int shift = std::min(std::max(job->calls[i].redirects - 1, 0), 6);
+  const auto delay =
+      std::min<rt::Duration>(std::chrono::milliseconds(1) * (1 << shift), std::chrono::milliseconds(50));
+  scope_.spawn(retry_later(job, i, delay));
+}
+
 rt::Task<void> Proxy::retry_later(JobPtr job, size_t i, rt::Duration delay) {
   co_await rt::sleep_for(env_.exec, delay);
+  job->calls[i].step = Call::Step::kRoute;  // routed afresh: the slot may have settled meanwhile
   dispatch(job, i);
 }
 
 void Proxy::on_fail(const JobPtr& job, size_t i, bool sent, const std::string& why) {
   Call& c = job->calls[i];
+  if (c.step == Call::Step::kAtSource) {
+    // SLOTSMGRTTAGONE never runs the client's command: it was not sent, whatever became of the move.
+    sent = sent && !c.forward_sync;
+    take_back_request(c);
+    c.step = Call::Step::kRoute;
+  }
+  if (config_.read_replicas && job->readonly && !job->pinned && c.slot >= 0 && !c.no_replica) {
+    c.no_replica = true;  // a read has no effect to repeat: the master answers it (sent or not)
+    dispatch(job, i);
+    return;
+  }
   // The planted bug proxy-retry-writes (codis-sim --bug) sends a write again too: it may run twice.
   if (sent && (job->readonly || bug_retry_writes_) && !c.retried) {
     c.retried = true;  // a read has no effect to repeat: one more try, on a fresh connection
@@ -341,6 +390,125 @@ void Proxy::call_done(const JobPtr& job, size_t i, std::string reply) {
       job->finish(merge_replies(*job));
     }
   }
+}
+
+// ---- slots being migrated between servers that do not enforce ownership (Codis's forwarding) ----
+
+bool Proxy::forward_at_source(const JobPtr& job, size_t i) {
+  Call& c = job->calls[i];
+  const auto slot = static_cast<uint32_t>(c.slot);
+  const Forward method = table_->forward(slot);
+  const Group* source = table_->group(table_->migrating_from(slot));
+  const Group* target = table_->group(table_->owner(slot));
+  if (method == Forward::kNone || source == nullptr || target == nullptr || moved_.count(slot) != 0) {
+    return false;
+  }
+  Backend* b = route_for(job, source->master);
+  if (b == nullptr) {
+    return false;
+  }
+  // The wrapper runs one command keyed by one hash key: it is exact when every key shares that key's hash
+  // tag (they move together). Otherwise, and for pinned calls (a blocking pop must not block the source),
+  // every key is moved first.
+  bool one_tag = true;
+  for (const std::string& k : c.keys) {
+    one_tag = one_tag && cmd::hash_tag(k) == cmd::hash_tag(c.keys[0]);
+  }
+  c.forward_sync = method == Forward::kSync || !one_tag || job->pinned || c.extra_replies != 0;
+  c.held_wire = std::move(c.wire);
+  c.held_extra = c.extra_replies;
+  c.wire.clear();
+  if (c.forward_sync) {
+    const std::string host = target->master.host;
+    const std::string port = std::to_string(target->master.port);
+    std::vector<std::string_view> seen;
+    for (const std::string& k : c.keys) {
+      if (std::find(seen.begin(), seen.end(), k) != seen.end()) {
+        continue;
+      }
+      seen.push_back(k);
+      const std::string_view argv[] = {"SLOTSMGRTTAGONE", host, port, "3000", k};
+      c.wire += encode_request(argv);
+    }
+    c.extra_replies = static_cast<uint32_t>(seen.size() - 1);
+    c.fail_on_extra_error = true;
+  } else {
+    // SLOTSMGRT-EXEC-WRAPPER <hashkey> <the command>: the command's multibulk with two more arguments.
+    const std::string_view w = c.held_wire;
+    const size_t eol = w.find("\r\n");
+    size_t n = 0;
+    std::from_chars(w.data() + 1, w.data() + eol, n);
+    c.wire =
+        "*" + std::to_string(n + 2) + "\r\n$22\r\nSLOTSMGRT-EXEC-WRAPPER\r\n" + resp::bulk_reply(c.keys[0]);
+    c.wire.append(w.substr(eol + 2));
+    c.extra_replies = 0;
+  }
+  c.step = Call::Step::kAtSource;
+  stats_.forwards.add();
+  b->send(job, i, false);
+  return true;
+}
+
+void Proxy::take_back_request(Call& c) {
+  c.wire = std::move(c.held_wire);
+  c.held_wire.clear();
+  c.extra_replies = c.held_extra;
+  c.fail_on_extra_error = false;
+}
+
+void Proxy::source_reply(const JobPtr& job, size_t i, std::string_view reply) {
+  Call& c = job->calls[i];
+  take_back_request(c);
+  if (!reply.empty() && reply[0] == '-') {
+    c.step = Call::Step::kRoute;
+    call_done(job, i,
+              std::string(reply));  // the source refused the move or the wrapper: the command did not run
+    return;
+  }
+  if (c.forward_sync) {
+    c.step = Call::Step::kToTarget;  // every key is on the target now (or was never anywhere)
+    dispatch(job, i);
+    return;
+  }
+  // [code, reply]: 0 the key is not here (go to the target), 1 it is being shipped and the command writes
+  // (retry), 2 the command ran here (its reply), -1 the command was refused (its error).
+  std::vector<std::string_view> parts;
+  if (!split_array(reply, parts) || parts.size() != 2 || parts[0].size() < 4 || parts[0][0] != ':') {
+    c.step = Call::Step::kRoute;
+    call_done(job, i,
+              resp::error_reply("ERR codis-proxy: unexpected SLOTSMGRT-EXEC-WRAPPER reply from a backend"));
+    return;
+  }
+  const std::string_view code = parts[0].substr(1, parts[0].size() - 3);
+  if (code == "0") {
+    c.step = Call::Step::kToTarget;
+    dispatch(job, i);
+  } else if (code == "1") {
+    c.step = Call::Step::kRoute;
+    ++c.redirects;
+    if (!gave_up(job, i, "the key is being migrated")) {
+      retry_soon(job, i);
+    }
+  } else {
+    c.step = Call::Step::kToTarget;
+    on_reply(job, i, parts[1]);
+  }
+}
+
+// ---- reads from replicas ----
+
+Backend* Proxy::replica_for(uint32_t slot, int protocol) {
+  Backend*& cached = replica_backend_[protocol == 3 ? 1 : 0][slot];
+  if (cached == nullptr) {
+    const Group* g = table_->group(table_->owner(slot));
+    if (g == nullptr || g->replicas.empty() || table_->migrating(slot) || moved_.count(slot) != 0) {
+      return nullptr;  // never for a slot on the move: a replica may lag behind the keys' new home
+    }
+    // Spread the slots of a group over its replicas.
+    cached = &backend(g->replicas[slot % g->replicas.size()], protocol);
+  }
+  // A replica that cannot be reached is skipped; the master serves until it is back.
+  return cached->down() ? nullptr : cached;
 }
 
 }  // namespace codis::proxy

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <unordered_map>
 
@@ -14,6 +15,7 @@
 #include "proxy/command_stats.h"
 #include "proxy/job.h"
 #include "proxy/routing_table.h"
+#include "proxy/slowlog.h"
 #include "proxy/stats.h"
 #include "rt/env.h"
 #include "rt/scope.h"
@@ -31,8 +33,20 @@ struct ProxyConfig {
   size_t max_pipeline = 65536;
   size_t max_pipeline_bytes = 64 << 20;
   int64_t idle_timeout_s = 0;  // 0: never close idle clients
+  // Reads (commands flagged readonly) go to a replica of the slot's group when it has one and the slot is
+  // not migrating; the master serves them while the replica is unreachable.
+  bool read_replicas = false;
   size_t maxclients = 10000;
+  // Redis's client-output-buffer-limit pubsub: a subscriber whose unwritten messages reach the hard limit,
+  // or stay at or over the soft limit for the soft time, is disconnected (0: no limit).
+  size_t pubsub_hard_limit = 32 << 20;
+  size_t pubsub_soft_limit = 8 << 20;
+  rt::Duration pubsub_soft_time = std::chrono::seconds(60);
+  // The slow log every loop records into (null: the Proxy makes its own, Redis's defaults 10 ms, 128).
+  std::shared_ptr<SharedSlowLog> slowlog;
 };
+
+class Session;
 
 class Proxy {
  public:
@@ -53,10 +67,15 @@ class Proxy {
   void set_peers(std::vector<const Proxy*> peers, size_t index);
   StatsSnapshot totals() const;
   CommandStats& command_stats() { return command_stats_; }
+  SharedSlowLog& slowlog() { return *config_.slowlog; }
   // Command number `index` (CommandStats::commands()) summed over the loops.
   CommandTotals command_totals(size_t index) const;
   rt::Env& env() { return env_; }
   rt::MonoTime started() const { return started_; }
+
+  // The sessions of this loop (they register themselves), told when the table changes.
+  void add_session(Session* s) { sessions_.insert(s); }
+  void remove_session(Session* s) { sessions_.erase(s); }
 
   // Sends every call of a job that is not done yet (a session calls it once per routed command).
   void start(const JobPtr& job);
@@ -81,6 +100,17 @@ class Proxy {
   bool follow(const JobPtr& job, size_t call, std::string_view reply);
   void call_done(const JobPtr& job, size_t call, std::string reply);
   rt::Task<void> retry_later(JobPtr job, size_t call, rt::Duration delay);
+  // Sends the call again after a short backoff (a retry error, or a key in flight at the source).
+  void retry_soon(const JobPtr& job, size_t call);
+  // Past the redirect deadline: the call is finished with the proxy's error (true).
+  bool gave_up(const JobPtr& job, size_t call, std::string_view said);
+  // A slot migrating with forwarding: sends the call's forwarding request to the source (true), or leaves
+  // the call to the normal route (false).
+  bool forward_at_source(const JobPtr& job, size_t call);
+  void source_reply(const JobPtr& job, size_t call, std::string_view reply);
+  static void take_back_request(Call& c);
+  // The replica connection a read of `slot` goes to, or nullptr for the master.
+  Backend* replica_for(uint32_t slot, int protocol);
 
   rt::Env& env_;
   ProxyConfig config_;
@@ -90,8 +120,10 @@ class Proxy {
   std::map<std::string, std::unique_ptr<Backend>> backends_;  // by "host:port" (+ "/3" for RESP3)
   // Per RESP version and slot, the shared connection its calls go over (null: look it up again).
   std::array<std::array<Backend*, cmd::kSlots>, 2> slot_backend_{};
+  std::array<std::array<Backend*, cmd::kSlots>, 2> replica_backend_{};
   void forget_slot_backends();
   size_t next_any_ = 0;
+  std::set<Session*> sessions_;
   ProxyStats stats_;
   CommandStats command_stats_;
   std::vector<const Proxy*> peers_;

@@ -88,6 +88,33 @@ JobPtr split_by_key(std::span<const std::string_view> argv, const cmd::CommandSp
   return job;
 }
 
+// Slots being migrated with forwarding need the call's keys (the source is asked to move or run them).
+void record_forward_keys(Job& job, std::span<const std::string_view> argv, const cmd::CommandSpec& spec,
+                         const RoutingTable& table) {
+  for (Call& c : job.calls) {
+    if (c.slot < 0 || table.forward(static_cast<uint32_t>(c.slot)) == Forward::kNone) {
+      continue;
+    }
+    if (!c.key_positions.empty()) {
+      const size_t first = static_cast<size_t>(spec.first_key);
+      const size_t step = static_cast<size_t>(std::max(1, spec.key_step));
+      for (uint32_t k : c.key_positions) {
+        c.keys.emplace_back(argv[first + k * step]);
+      }
+      continue;
+    }
+    cmd::KeyList keys;
+    if (cmd::extract_keys(spec, argv, keys) == cmd::KeysError::kNone) {
+      for (const cmd::KeyPos& k : keys) {
+        c.keys.emplace_back(argv[k.index]);
+      }
+    }
+  }
+}
+
+JobPtr route_calls(std::span<const std::string_view> argv, const cmd::CommandSpec& spec,
+                   const RoutingTable& table, std::string_view raw);
+
 }  // namespace
 
 std::string encode_request(std::span<const std::string_view> argv) {
@@ -106,8 +133,31 @@ std::string encode_request(std::span<const std::string_view> argv) {
   return out;
 }
 
+void call_every_group(Job& job, const RoutingTable& table, const std::string& wire, size_t limit) {
+  for (const auto& [id, g] : table.groups()) {
+    if (limit-- == 0) {
+      break;
+    }
+    Call call;
+    call.wire = wire;
+    call.group = id;
+    job.calls.push_back(std::move(call));
+  }
+}
+
 JobPtr route(std::span<const std::string_view> argv, const cmd::CommandSpec& spec, const RoutingTable& table,
              std::string_view raw) {
+  JobPtr job = route_calls(argv, spec, table, raw);
+  if (table.any_forwarding() && !job->done) {
+    record_forward_keys(*job, argv, spec, table);
+  }
+  return job;
+}
+
+namespace {
+
+JobPtr route_calls(std::span<const std::string_view> argv, const cmd::CommandSpec& spec,
+                   const RoutingTable& table, std::string_view raw) {
   switch (spec.policy.route) {
     case cmd::Route::kSingleSlot:
       return single_slot(argv, spec, raw);
@@ -119,13 +169,7 @@ JobPtr route(std::span<const std::string_view> argv, const cmd::CommandSpec& spe
       }
       auto job = std::make_shared<Job>();
       job->merge = spec.policy.merge;
-      const std::string wire = raw.empty() ? encode_request(argv) : std::string(raw);
-      for (const auto& [id, g] : table.groups()) {
-        Call call;
-        call.wire = wire;
-        call.group = id;
-        job->calls.push_back(std::move(call));
-      }
+      call_every_group(*job, table, raw.empty() ? encode_request(argv) : std::string(raw));
       job->calls_left = job->calls.size();
       return job;
     }
@@ -157,5 +201,7 @@ JobPtr route(std::span<const std::string_view> argv, const cmd::CommandSpec& spe
   }
   return done("-ERR codis-proxy: command '" + std::string(spec.name) + "' cannot be routed\r\n");
 }
+
+}  // namespace
 
 }  // namespace codis::proxy

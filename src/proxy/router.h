@@ -2,6 +2,7 @@
 // to which slot or group, and how their replies merge. Pure: no I/O, so the rules are unit-tested alone.
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
@@ -14,6 +15,9 @@ namespace codis::proxy {
 
 // The RESP multibulk encoding of argv.
 std::string encode_request(std::span<const std::string_view> argv);
+
+// Adds one call per group of the table (at most `limit`), each sending `wire` to the group's master.
+void call_every_group(Job& job, const RoutingTable& table, const std::string& wire, size_t limit = SIZE_MAX);
 
 // Builds the job for argv (argv[0] the name; `spec` its command or subcommand record, arity already
 // checked) whose policy sends it to backends: kSingleSlot, kSplitByKey, kAllGroups, kAnyGroup,

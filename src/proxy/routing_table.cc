@@ -147,11 +147,44 @@ std::variant<std::shared_ptr<const RoutingTable>, RoutingTable::ParseError> Rout
     if (t->groups_.count(static_cast<int>(gid)) == 0) {
       return ParseError{what + " names group " + std::to_string(gid) + ", which is not in \"groups\""};
     }
+    int64_t from = kNoGroup;
+    Forward forward = Forward::kNone;
+    if (const json::value* m = s->if_contains("migrating_from")) {
+      if (!r.integer(m, what + ".migrating_from", 1, INT32_MAX, from)) {
+        return ParseError{r.error};
+      }
+      if (t->groups_.count(static_cast<int>(from)) == 0) {
+        return ParseError{what + ".migrating_from names group " + std::to_string(from) +
+                          ", which is not in \"groups\""};
+      }
+      if (from == gid) {
+        return ParseError{what + " migrates from its own group " + std::to_string(gid)};
+      }
+      forward = Forward::kSemiAsync;
+    }
+    if (const json::value* f = s->if_contains("forward")) {
+      const std::string_view m = f->is_string() ? std::string_view(f->as_string()) : std::string_view();
+      if (m == "sync") {
+        forward = Forward::kSync;
+      } else if (m == "semi-async") {
+        forward = Forward::kSemiAsync;
+      } else if (m == "none") {
+        forward = Forward::kNone;
+      } else {
+        return ParseError{what + ".forward must be \"sync\", \"semi-async\" or \"none\""};
+      }
+      if (from == kNoGroup) {
+        return ParseError{what + ".forward needs \"migrating_from\""};
+      }
+    }
     for (int64_t slot = lo; slot <= hi; ++slot) {
       if (t->slots_[static_cast<size_t>(slot)] != kNoGroup) {
         return ParseError{what + ": slot " + std::to_string(slot) + " is assigned twice"};
       }
       t->slots_[static_cast<size_t>(slot)] = static_cast<int>(gid);
+      t->migrating_from_[static_cast<size_t>(slot)] = static_cast<int>(from);
+      t->forward_[static_cast<size_t>(slot)] = forward;
+      t->any_forwarding_ = t->any_forwarding_ || forward != Forward::kNone;
     }
   }
   return std::shared_ptr<const RoutingTable>(std::move(t));
@@ -184,13 +217,20 @@ std::string RoutingTable::to_json() const {
   json::array slots;
   for (uint32_t s = 0; s < cmd::kSlots;) {
     uint32_t e = s;
-    while (e + 1 < cmd::kSlots && slots_[e + 1] == slots_[s]) {
+    while (e + 1 < cmd::kSlots && slots_[e + 1] == slots_[s] &&
+           migrating_from_[e + 1] == migrating_from_[s] && forward_[e + 1] == forward_[s]) {
       ++e;
     }
     if (slots_[s] != kNoGroup) {
       json::object js;
       js["range"] = json::array{s, e};
       js["group"] = slots_[s];
+      if (migrating_from_[s] != kNoGroup) {
+        js["migrating_from"] = migrating_from_[s];
+        js["forward"] = forward_[s] == Forward::kSync        ? "sync"
+                        : forward_[s] == Forward::kSemiAsync ? "semi-async"
+                                                             : "none";
+      }
       slots.emplace_back(std::move(js));
     }
     s = e + 1;

@@ -11,6 +11,7 @@
 #include "proxy/merge.h"
 #include "proxy/proxy.h"
 #include "proxy/router.h"
+#include "resp/reply_writer.h"
 #include "resp/request_parser.h"
 #include "rt/combinators.h"
 
@@ -19,33 +20,6 @@ namespace codis::proxy {
 namespace {
 
 constexpr size_t kReadChunk = 16 * 1024;
-constexpr std::string_view kMulti = "*1\r\n$5\r\nMULTI\r\n";
-constexpr std::string_view kExec = "*1\r\n$4\r\nEXEC\r\n";
-constexpr std::string_view kUnwatch = "*1\r\n$7\r\nUNWATCH\r\n";
-
-std::string error(std::string_view text) {
-  return "-" + std::string(text) + "\r\n";
-}
-
-// The slot every key of argv hashes to: -1 without keys, -2 when they span slots; `err` gets the Redis
-// error of a malformed key list.
-int32_t slot_of_keys(const cmd::CommandSpec& spec, std::span<const std::string_view> argv, std::string& err) {
-  cmd::KeyList keys;
-  const cmd::KeysError e = cmd::extract_keys(spec, argv, keys);
-  if (e != cmd::KeysError::kNone) {
-    err = cmd::keys_error_text(spec, e);
-    return -1;
-  }
-  int32_t slot = -1;
-  for (const cmd::KeyPos& k : keys) {
-    const auto s = static_cast<int32_t>(cmd::slot_of(argv[k.index]));
-    if (slot >= 0 && s != slot) {
-      return -2;
-    }
-    slot = s;
-  }
-  return slot;
-}
 
 bool allowed_while_subscribed(std::string_view name) {
   return name == "subscribe" || name == "psubscribe" || name == "ssubscribe" || name == "unsubscribe" ||
@@ -66,9 +40,12 @@ Session::Session(Proxy& proxy, rt::StreamPtr stream, uint64_t id)
       id_(id),
       authenticated_(proxy.config().password.empty()),
       job_done_(proxy.env().exec),
-      room_(proxy.env().exec) {}
+      room_(proxy.env().exec) {
+  proxy_.add_session(this);
+}
 
 Session::~Session() {
+  proxy_.remove_session(this);
   // Jobs still waiting for shared backends outlive the session; they must not reach it.
   for (const JobPtr& j : jobs_) {
     j->notify = nullptr;
@@ -153,7 +130,7 @@ rt::Task<void> Session::read_loop() {
     while (!stop_reading_ && !full()) {
       resp::ParseResult r = parser.parse(in.data());
       if (r.error()) {
-        push_done(error("ERR " + std::string(parser.error_message())), true);
+        push_done(resp::error_reply("ERR " + std::string(parser.error_message())), true);
         stop_reading_ = true;
         break;
       }
@@ -190,6 +167,10 @@ rt::Task<void> Session::write_loop() {
       if (j->spec != nullptr) {
         const auto us = std::chrono::duration_cast<std::chrono::microseconds>(now - j->arrived).count();
         proxy_.command_stats().record(j->spec, static_cast<uint64_t>(std::max<int64_t>(0, us)), failed);
+        if (proxy_.slowlog().wants(us) && !j->spec->has(cmd::flag::kSkipSlowlog)) {
+          proxy_.slowlog().record(*j, us, stream_->peer().to_string(), name_,
+                                  rt::unix_ms(proxy_.env().clock.wall()) / 1000);
+        }
       }
       out.append(j->reply);
       close = j->close_after;
@@ -209,9 +190,11 @@ rt::Task<void> Session::write_loop() {
       pushes_.clear();
     }
     if (!out.empty()) {
+      writing_bytes_ = out.size();
       if (!(co_await rt::write_all(*stream_, out)).ok()) {
         co_return;
       }
+      writing_bytes_ = 0;
       out.clear();
       if (out.capacity() > 1024 * 1024) {
         std::string().swap(out);
@@ -248,19 +231,19 @@ void Session::handle(std::span<const std::string_view> argv, std::string_view ra
   }
   if (!err.empty()) {
     tx_failed_ = tx_failed_ || in_multi_;  // as Redis: EXEC then answers EXECABORT
-    push_done(error(err));
+    push_done(resp::error_reply(err));
     return;
   }
   const std::string_view name = spec->name;
   last_spec_ = spec;
   if (!authenticated_ && name != "auth" && name != "hello" && name != "quit") {
-    push_done(error("NOAUTH Authentication required."));
+    push_done(resp::error_reply("NOAUTH Authentication required."));
     return;
   }
   if (protocol_ == 2 && subscriptions() + shards_.size() > 0 && !allowed_while_subscribed(name)) {
-    push_done(
-        error("ERR Can't execute '" + std::string(name) +
-              "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"));
+    push_done(resp::error_reply(
+        "ERR Can't execute '" + std::string(name) +
+        "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"));
     return;
   }
   if (protocol_ == 2 && name == "ping" && subscriptions() + shards_.size() > 0) {
@@ -290,7 +273,8 @@ void Session::handle(std::span<const std::string_view> argv, std::string_view ra
       (spec->policy.route == cmd::Route::kProxyLocal && !to_any)) {
     const std::string why =
         spec->policy.route == cmd::Route::kRefused ? std::string(spec->policy.reason) : "not implemented yet";
-    push_done(error("ERR command '" + std::string(name) + "' is not supported by codis-proxy: " + why));
+    push_done(
+        resp::error_reply("ERR command '" + std::string(name) + "' is not supported by codis-proxy: " + why));
     return;
   }
   job = route(argv, *spec, proxy_.table(), raw);
@@ -354,303 +338,6 @@ void Session::pump() {
     held_.pop_front();
     go();
   }
-}
-
-// ---- transactions ----
-
-bool Session::transaction(std::span<const std::string_view> argv, const cmd::CommandSpec& spec) {
-  const std::string_view name = spec.name;
-  if (name == "multi") {
-    if (in_multi_) {
-      push_done(error("ERR MULTI calls can not be nested"));
-    } else {
-      in_multi_ = true;
-      push_done("+OK\r\n");
-    }
-    return true;
-  }
-  if (name == "exec") {
-    exec();
-    return true;
-  }
-  if (name == "discard") {
-    if (!in_multi_) {
-      push_done(error("ERR DISCARD without MULTI"));
-      return true;
-    }
-    end_transaction_and_unwatch("+OK\r\n");  // DISCARD forgets the watched keys too
-    return true;
-  }
-  if (name == "reset") {
-    // Back to a fresh connection's state.
-    drop_subscriptions();
-    protocol_ = 2;
-    name_.clear();
-    authenticated_ = proxy_.config().password.empty();
-    end_transaction_and_unwatch("+RESET\r\n");
-    return true;
-  }
-  if (name == "watch") {
-    if (in_multi_) {
-      push_done(error("ERR WATCH inside MULTI is not allowed"));
-    } else {
-      watch(argv, spec);
-    }
-    return true;
-  }
-  if (name == "unwatch") {
-    end_transaction_and_unwatch("+OK\r\n");  // outside MULTI: only the WATCH ends
-    return true;
-  }
-  return false;
-}
-
-void Session::queue_in_transaction(std::span<const std::string_view> argv, const cmd::CommandSpec& spec) {
-  const cmd::Route route = spec.policy.route;
-  const std::string_view name = spec.name;
-  const bool server_can_run = route == cmd::Route::kSingleSlot || route == cmd::Route::kSplitByKey ||
-                              route == cmd::Route::kAnyGroup || name == "ping" || name == "echo";
-  if (!server_can_run) {
-    tx_failed_ = true;
-    push_done(
-        error("ERR codis-proxy: '" + std::string(name) +
-              "' cannot be part of a transaction through the proxy (a transaction runs on one server)"));
-    return;
-  }
-  std::string err;
-  const int32_t slot = slot_of_keys(spec, argv, err);
-  if (!err.empty()) {
-    tx_failed_ = true;
-    push_done(error(err));
-    return;
-  }
-  const int32_t bound = tx_slot_ >= 0 ? tx_slot_ : (watching_ ? watch_slot_ : -1);
-  if (slot == -2 || (slot >= 0 && bound >= 0 && slot != bound)) {
-    tx_failed_ = true;
-    push_done(
-        error("ERR codis-proxy: a transaction runs on one server, so all its keys (and WATCHed keys) must "
-              "hash to one slot; this command's keys " +
-              (slot == -2 ? std::string("span slots") : "are in slot " + std::to_string(slot)) +
-              (bound >= 0 ? ", the transaction's in slot " + std::to_string(bound) : std::string())));
-    return;
-  }
-  if (slot >= 0) {
-    tx_slot_ = slot;
-  }
-  tx_.push_back(encode_request(argv));
-  push_done("+QUEUED\r\n");
-}
-
-void Session::exec() {
-  if (!in_multi_) {
-    push_done(error("ERR EXEC without MULTI"));
-    return;
-  }
-  if (tx_failed_) {
-    push_done(error("EXECABORT Transaction discarded because of previous errors."));
-    end_transaction();
-    return;
-  }
-  if (tx_.empty() && !watching_) {
-    push_done("*0\r\n");
-    end_transaction();
-    return;
-  }
-  auto job = std::make_shared<Job>();
-  job->calls.resize(1);
-  Call& c = job->calls[0];
-  c.wire.append(kMulti);
-  for (const std::string& w : tx_) {
-    c.wire.append(w);
-  }
-  c.wire.append(kExec);
-  c.extra_replies = static_cast<uint32_t>(tx_.size() + 1);
-  c.slot = tx_slot_;
-  job->calls_left = 1;
-  job->protocol = protocol_;
-  const bool watched = watching_;
-  const rt::Endpoint addr = watch_addr_;
-  end_transaction();
-  push(job);
-  if (watched) {
-    // The EXEC must run where, and on the connection where, WATCH ran; a redirect means it did not run.
-    job->pinned = true;
-    job->pin = this;
-    job->follow_redirects = false;
-    launch(job, [this, job, addr] {
-      job->calls[0].need_connection = watch_connection_;
-      to(addr).send(job, 0, false);
-    });
-  } else {
-    launch_shared(job);
-  }
-}
-
-void Session::end_transaction_and_unwatch(std::string reply) {
-  const bool was_watching = watching_;
-  const rt::Endpoint addr = watch_addr_;
-  end_transaction();
-  if (!was_watching) {
-    push_done(std::move(reply));
-    return;
-  }
-  // The server holding the watched keys hears UNWATCH on the connection that ran WATCH; the client gets
-  // `reply` once it is done.
-  auto job = std::make_shared<Job>();
-  job->calls.resize(1);
-  job->calls[0].wire = std::string(kUnwatch);
-  job->calls_left = 1;
-  job->merge_fn = [reply](const Job&) { return reply; };
-  job->pinned = true;
-  job->pin = this;
-  push(job);
-  launch(job, [this, job, addr] { to(addr).send(job, 0, false); });
-}
-
-void Session::end_transaction() {
-  in_multi_ = false;
-  tx_.clear();
-  tx_slot_ = -1;
-  tx_failed_ = false;
-  watching_ = false;  // EXEC and DISCARD end WATCH too
-  watch_slot_ = -1;
-}
-
-void Session::watch(std::span<const std::string_view> argv, const cmd::CommandSpec& spec) {
-  std::string err;
-  const int32_t slot = slot_of_keys(spec, argv, err);
-  if (!err.empty()) {
-    push_done(error(err));
-    return;
-  }
-  if (slot == -2 || (watching_ && slot != watch_slot_)) {
-    push_done(
-        error("ERR codis-proxy: WATCHed keys must all hash to one slot (the transaction runs on one "
-              "server)"));
-    return;
-  }
-  const rt::Endpoint* owner = proxy_.owner_of(static_cast<uint32_t>(slot));
-  if (owner == nullptr) {
-    push_done(error("ERR slot " + std::to_string(slot) + " is not served"));
-    return;
-  }
-  if (watching_ && !(*owner == watch_addr_)) {
-    push_done(error("ERR codis-proxy: the slot of the WATCHed keys moved; UNWATCH and start again"));
-    return;
-  }
-  auto job = std::make_shared<Job>();
-  job->calls.resize(1);
-  job->calls[0].wire = encode_request(argv);
-  job->calls[0].slot = slot;
-  job->calls_left = 1;
-  job->pinned = true;
-  job->pin = this;
-  job->follow_redirects = false;
-  job->protocol = protocol_;
-  const bool first = !watching_;
-  watching_ = true;
-  watch_slot_ = slot;
-  watch_addr_ = *owner;
-  push(job);
-  launch(job, [this, job, first, addr = *owner] {
-    Backend& b = to(addr);
-    if (first) {
-      watch_connection_ = b.connection_for_send();  // the EXEC must go out on this very connection
-    }
-    job->calls[0].need_connection = watch_connection_;
-    b.send(job, 0, false);
-  });
-}
-
-// ---- commands over every group ----
-
-void Session::fan_out(std::span<const std::string_view> argv, std::string_view name) {
-  const RoutingTable& table = proxy_.table();
-  if (table.groups().empty()) {
-    push_done(error("ERR codis-proxy: no groups are configured"));
-    return;
-  }
-  auto job = std::make_shared<Job>();
-  job->protocol = protocol_;
-  job->readonly = true;
-  if (name == "scan") {
-    // The client's cursor is (server cursor << 8) | group index (groups in id order): each group is walked
-    // to its end in turn, so a full iteration returns every key once while nothing moves.
-    uint64_t cursor = 0;
-    auto [p, ec] = std::from_chars(argv[1].data(), argv[1].data() + argv[1].size(), cursor);
-    if (ec != std::errc() || p != argv[1].data() + argv[1].size()) {
-      push_done(error("ERR invalid cursor"));
-      return;
-    }
-    const size_t ngroups = table.groups().size();
-    const size_t gi = cursor & 0xFF;
-    if (ngroups > 256 || gi >= ngroups) {
-      push_done(error("ERR invalid cursor"));
-      return;
-    }
-    auto it = table.groups().begin();
-    std::advance(it, static_cast<long>(gi));
-    std::vector<std::string_view> args(argv.begin(), argv.end());
-    const std::string server_cursor = std::to_string(cursor >> 8);
-    args[1] = server_cursor;
-    Call c;
-    c.wire = encode_request(args);
-    c.group = it->first;
-    job->calls.push_back(std::move(c));
-    job->merge_fn = [gi, ngroups](const Job& j) -> std::string {
-      const std::string& r = j.calls[0].reply;
-      std::vector<std::string_view> parts;
-      if (!r.empty() && r[0] == '-') {
-        return r;
-      }
-      uint64_t next = 0;
-      if (!split_array(r, parts) || parts.size() != 2 || parts[0].size() < 4 || parts[0][0] != '$') {
-        return "-ERR codis-proxy: unexpected SCAN reply from a backend\r\n";
-      }
-      const std::string_view digits = parts[0].substr(parts[0].find("\r\n") + 2);
-      auto [q, e] = std::from_chars(digits.data(), digits.data() + digits.size() - 2, next);
-      if (e != std::errc() || next >= (uint64_t{1} << 56)) {
-        return "-ERR codis-proxy: a backend's SCAN cursor does not fit the proxy's cursor\r\n";
-      }
-      uint64_t out = 0;
-      if (next != 0) {
-        out = (next << 8) | gi;
-      } else if (gi + 1 < ngroups) {
-        out = gi + 1;
-      }
-      const std::string cur = std::to_string(out);
-      return "*2\r\n$" + std::to_string(cur.size()) + "\r\n" + cur + "\r\n" + std::string(parts[1]);
-    };
-  } else {
-    const std::string wire = encode_request(argv);
-    for (const auto& [id, g] : table.groups()) {
-      Call c;
-      c.wire = wire;
-      c.group = id;
-      job->calls.push_back(std::move(c));
-    }
-    if (name == "keys") {
-      job->merge_fn = concat_arrays;
-    } else {
-      // RANDOMKEY: a random key of a random group that has one.
-      const uint64_t pick = proxy_.env().random.next_u64();
-      job->merge_fn = [pick](const Job& j) -> std::string {
-        std::vector<const std::string*> found;
-        for (const Call& c : j.calls) {
-          if (!c.reply.empty() && c.reply[0] == '-') {
-            return c.reply;
-          }
-          if (!c.reply.empty() && c.reply[0] == '$' && c.reply[1] != '-') {
-            found.push_back(&c.reply);
-          }
-        }
-        return found.empty() ? j.calls[0].reply : *found[pick % found.size()];
-      };
-    }
-  }
-  job->calls_left = job->calls.size();
-  push(job);
-  launch_shared(job);
 }
 
 }  // namespace codis::proxy

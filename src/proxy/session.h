@@ -42,6 +42,10 @@ class Session : public PinnedRoute {
   // PinnedRoute: this client's own connection to addr (one per server, kept until the client leaves).
   Backend& to(const rt::Endpoint& addr) override;
 
+  // The routing table changed: channels whose slot has another owner now are subscribed there (and dropped
+  // where they were), patterns are subscribed on new groups, connections to servers of no group are closed.
+  void table_changed();
+
  private:
   struct Pinned {
     std::unique_ptr<Backend> conn;
@@ -128,6 +132,10 @@ class Session : public PinnedRoute {
   std::map<std::string, SubConn> subscribers_;
   std::multimap<std::string, JobPtr> awaiting_;  // "subscribe:<name>" ... -> the command waiting for it
   std::string pushes_;                           // messages to write after the replies ready now
+  size_t writing_bytes_ = 0;                     // the batch being written to the client now
+  rt::MonoTime over_soft_since_{};               // pushes over the soft output limit since then
+  // A subscriber that does not read its messages: past the pub/sub output limits it is disconnected.
+  bool over_output_limit();
 };
 
 }  // namespace codis::proxy

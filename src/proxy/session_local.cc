@@ -2,11 +2,14 @@
 // HELLO, CLIENT SETNAME/GETNAME/ID/INFO/LIST, SLOTSHASHKEY and INFO.
 #include <cstdio>
 
+#include "cmd/ascii.h"
 #include "cmd/slot.h"
+#include "cmd/slowlog.h"
 #include "cmd/table.h"
 #include "proxy/backend.h"
 #include "proxy/proxy.h"
 #include "proxy/session.h"
+#include "resp/reply_writer.h"
 
 namespace codis::proxy {
 
@@ -14,35 +17,35 @@ namespace {
 
 constexpr std::string_view kRedisVersion = "7.0.15";  // what codis-server reports; the proxy speaks the same
 
-std::string error(std::string_view text) {
-  return "-" + std::string(text) + "\r\n";
-}
-
-std::string bulk(std::string_view s) {
-  return "$" + std::to_string(s.size()) + "\r\n" + std::string(s) + "\r\n";
-}
-
 std::string lower(std::string_view s) {
   std::string out(s);
   for (auto& c : out) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    c = cmd::ascii_lower(c);
   }
   return out;
 }
-
 
 }  // namespace
 
 std::string Session::hello_reply() const {
   // server, version, proto, id, mode, role, modules: a map in RESP3, a flat array in RESP2.
-  std::string r = protocol_ == 3 ? "%7\r\n" : "*14\r\n";
-  r += bulk("server") + bulk("redis");
-  r += bulk("version") + bulk(kRedisVersion);
-  r += bulk("proto") + ":" + std::to_string(protocol_) + "\r\n";
-  r += bulk("id") + ":" + std::to_string(id_) + "\r\n";
-  r += bulk("mode") + bulk("standalone");
-  r += bulk("role") + bulk("master");
-  r += bulk("modules") + "*0\r\n";
+  std::string r;
+  resp::ReplyWriter w(&r, protocol_);
+  w.map(7);
+  w.bulk("server");
+  w.bulk("redis");
+  w.bulk("version");
+  w.bulk(kRedisVersion);
+  w.bulk("proto");
+  w.integer(protocol_);
+  w.bulk("id");
+  w.integer(static_cast<int64_t>(id_));
+  w.bulk("mode");
+  w.bulk("standalone");
+  w.bulk("role");
+  w.bulk("master");
+  w.bulk("modules");
+  w.array(0);
   return r;
 }
 
@@ -56,11 +59,14 @@ std::string Session::info(std::span<const std::string_view> argv) const {
       "# Server\r\nredis_version:" + std::string(kRedisVersion) +
       "\r\ncodis_proxy:codis-cpp\r\nredis_mode:proxy\r\nuptime_in_seconds:" + std::to_string(uptime) + "\r\n";
   sections["clients"] = "# Clients\r\nconnected_clients:" + std::to_string(st.sessions_open) + "\r\n";
-  sections["stats"] = "# Stats\r\ntotal_connections_received:" + std::to_string(st.sessions_opened) +
-                      "\r\ntotal_commands_processed:" + std::to_string(st.commands) +
-                      "\r\ntotal_error_replies:" + std::to_string(st.errors) +
-                      "\r\nredirects_followed:" + std::to_string(st.redirects) +
-                      "\r\ntryagain_retries:" + std::to_string(st.retries) + "\r\n";
+  sections["stats"] =
+      "# Stats\r\ntotal_connections_received:" + std::to_string(st.sessions_opened) +
+      "\r\ntotal_commands_processed:" + std::to_string(st.commands) +
+      "\r\ntotal_error_replies:" + std::to_string(st.errors) +
+      "\r\nredirects_followed:" + std::to_string(st.redirects) +
+      "\r\ntryagain_retries:" + std::to_string(st.retries) +
+      "\r\nmigration_forwards:" + std::to_string(st.forwards) +
+      "\r\nclient_output_buffer_limit_disconnections:" + std::to_string(st.output_limit_closes) + "\r\n";
   std::string cluster = "# Cluster\r\nrouting_epoch:" + std::to_string(t.epoch()) +
                         "\r\nslots_served:" + std::to_string(t.served_slots()) +
                         "\r\ngroups:" + std::to_string(t.groups().size()) + "\r\n";
@@ -116,7 +122,7 @@ std::string Session::info(std::span<const std::string_view> argv) const {
   if (protocol_ == 3) {
     return "=" + std::to_string(out.size() + 4) + "\r\ntxt:" + out + "\r\n";
   }
-  return bulk(out);
+  return resp::bulk_reply(out);
 }
 
 bool Session::local(std::span<const std::string_view> argv, const cmd::CommandSpec& spec, Job& job) {
@@ -127,31 +133,31 @@ bool Session::local(std::span<const std::string_view> argv, const cmd::CommandSp
   };
   const std::string_view name = spec.name;
   if (name == "ping") {
-    return reply(argv.size() == 2 ? bulk(argv[1]) : "+PONG\r\n");
+    return reply(argv.size() == 2 ? resp::bulk_reply(argv[1]) : "+PONG\r\n");
   }
   if (name == "echo") {
-    return reply(bulk(argv[1]));
+    return reply(resp::bulk_reply(argv[1]));
   }
   if (name == "quit") {
     return reply("+OK\r\n", true);
   }
   if (name == "select") {
     if (argv[1] != "0") {
-      return reply(error("ERR invalid DB index, codis-proxy serves DB 0 only"));
+      return reply(resp::error_reply("ERR invalid DB index, codis-proxy serves DB 0 only"));
     }
     return reply("+OK\r\n");
   }
   if (name == "auth") {
     if (argv.size() > 3) {
-      return reply(error("ERR syntax error"));
+      return reply(resp::error_reply("ERR syntax error"));
     }
     if (proxy_.config().password.empty()) {
-      return reply(
-          error("ERR AUTH <password> called without any password configured for the default user. "
-                "Are you sure your configuration is correct?"));
+      return reply(resp::error_reply(
+          "ERR AUTH <password> called without any password configured for the default user. "
+          "Are you sure your configuration is correct?"));
     }
     if ((argv.size() == 3 && argv[1] != "default") || argv.back() != proxy_.config().password) {
-      return reply(error("WRONGPASS invalid username-password pair or user is disabled."));
+      return reply(resp::error_reply("WRONGPASS invalid username-password pair or user is disabled."));
     }
     authenticated_ = true;
     return reply("+OK\r\n");
@@ -163,8 +169,8 @@ bool Session::local(std::span<const std::string_view> argv, const cmd::CommandSp
       const std::string_view v = argv[1];
       if (v != "2" && v != "3") {
         const bool number = !v.empty() && v.find_first_not_of("0123456789") == std::string_view::npos;
-        return reply(error(number ? "NOPROTO unsupported protocol version"
-                                  : "ERR Protocol version is not an integer or out of range"));
+        return reply(resp::error_reply(number ? "NOPROTO unsupported protocol version"
+                                              : "ERR Protocol version is not an integer or out of range"));
       }
       proto = v[0] - '0';
       i = 2;
@@ -176,25 +182,25 @@ bool Session::local(std::span<const std::string_view> argv, const cmd::CommandSp
       if (opt == "auth" && i + 2 < argv.size()) {
         if (proxy_.config().password.empty() || argv[i + 1] != "default" ||
             argv[i + 2] != proxy_.config().password) {
-          return reply(
-              error(proxy_.config().password.empty()
-                        ? "ERR AUTH <password> called without any password configured for the default "
-                          "user. Are you sure your configuration is correct?"
-                        : "WRONGPASS invalid username-password pair or user is disabled."));
+          return reply(resp::error_reply(
+              proxy_.config().password.empty()
+                  ? "ERR AUTH <password> called without any password configured for the default "
+                    "user. Are you sure your configuration is correct?"
+                  : "WRONGPASS invalid username-password pair or user is disabled."));
         }
         auth_given = true;
         i += 2;
       } else if (opt == "setname" && i + 1 < argv.size()) {
         setname = std::string(argv[++i]);
       } else {
-        return reply(error("ERR Syntax error in HELLO option '" + std::string(argv[i]) + "'"));
+        return reply(resp::error_reply("ERR Syntax error in HELLO option '" + std::string(argv[i]) + "'"));
       }
     }
     if (!authenticated_ && !auth_given) {
-      return reply(
-          error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO "
-                "<proto> AUTH <user> <pass> option can be used to authenticate the client and select "
-                "the RESP protocol version at the same time"));
+      return reply(resp::error_reply(
+          "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO "
+          "<proto> AUTH <user> <pass> option can be used to authenticate the client and select "
+          "the RESP protocol version at the same time"));
     }
     authenticated_ = authenticated_ || auth_given;
     protocol_ = proto;
@@ -206,14 +212,18 @@ bool Session::local(std::span<const std::string_view> argv, const cmd::CommandSp
   if (name == "client|setname") {
     for (char ch : argv[2]) {
       if (ch < '!' || ch > '~') {
-        return reply(error("ERR Client names cannot contain spaces, newlines or special characters."));
+        return reply(
+            resp::error_reply("ERR Client names cannot contain spaces, newlines or special characters."));
       }
     }
     name_ = std::string(argv[2]);
     return reply("+OK\r\n");
   }
   if (name == "client|getname") {
-    return reply(!name_.empty() ? bulk(name_) : protocol_ == 3 ? "_\r\n" : "$-1\r\n");
+    std::string r;
+    resp::ReplyWriter w(&r, protocol_);
+    name_.empty() ? w.null() : w.bulk(name_);
+    return reply(std::move(r));
   }
   if (name == "client|id") {
     return reply(":" + std::to_string(id_) + "\r\n");
@@ -225,8 +235,9 @@ bool Session::local(std::span<const std::string_view> argv, const cmd::CommandSp
                              " db=0 multi=" + (in_multi_ ? std::to_string(tx_.size()) : std::string("-1")) +
                              " watch=" + (watching_ ? "1" : "0") + " resp=" + std::to_string(protocol_) +
                              "\n";
-    return reply(protocol_ == 3 ? "=" + std::to_string(line.size() + 4) + "\r\ntxt:" + line + "\r\n"
-                                : bulk(line));
+    std::string r;
+    resp::ReplyWriter(&r, protocol_).verbatim(line);
+    return reply(std::move(r));
   }
   if (name == "slotshashkey") {
     std::string r = "*" + std::to_string(argv.size() - 1) + "\r\n";
@@ -237,6 +248,38 @@ bool Session::local(std::span<const std::string_view> argv, const cmd::CommandSp
   }
   if (name == "info") {
     return reply(info(argv));
+  }
+  if (name == "slowlog|get") {
+    int64_t count = 10;
+    if (argv.size() > 3) {
+      return reply(resp::error_reply(
+          "ERR unknown subcommand or wrong number of arguments for 'get'. Try SLOWLOG HELP."));
+    }
+    if (argv.size() == 3) {
+      const auto n = cmd::parse_int64(argv[2]);
+      if (!n || *n < -1) {
+        return reply(resp::error_reply("ERR count should be greater than or equal to -1"));
+      }
+      count = *n;
+    }
+    return reply(proxy_.slowlog().get_reply(count, protocol_));
+  }
+  if (name == "slowlog|len") {
+    return reply(":" + std::to_string(proxy_.slowlog().size()) + "\r\n");
+  }
+  if (name == "slowlog|reset") {
+    proxy_.slowlog().reset();
+    return reply("+OK\r\n");
+  }
+  if (name == "slowlog|help") {
+    std::string r;
+    resp::ReplyWriter w(&r, protocol_);
+    const auto lines = cmd::slowlog_help_lines();
+    w.array(lines.size());
+    for (std::string_view l : lines) {
+      w.simple(l);
+    }
+    return reply(std::move(r));
   }
   return false;
 }

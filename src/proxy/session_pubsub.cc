@@ -9,26 +9,21 @@
 #include "proxy/proxy.h"
 #include "proxy/router.h"
 #include "proxy/session.h"
+#include "resp/reply_writer.h"
 
 namespace codis::proxy {
-
-namespace {
-
-std::string bulk(std::string_view s) {
-  return "$" + std::to_string(s.size()) + "\r\n" + std::string(s) + "\r\n";
-}
-
-}  // namespace
 
 size_t Session::subscriptions() const {
   return channels_.size() + patterns_.size();
 }
 
 std::string Session::confirmation(std::string_view kind, const std::string* name, size_t count) const {
-  std::string f = protocol_ == 3 ? ">3\r\n" : "*3\r\n";
-  f += bulk(kind);
-  f += name != nullptr ? bulk(*name) : (protocol_ == 3 ? "_\r\n" : "$-1\r\n");
-  f += ":" + std::to_string(count) + "\r\n";
+  std::string f;
+  resp::ReplyWriter w(&f, protocol_);
+  w.push(3);
+  w.bulk(kind);
+  name != nullptr ? w.bulk(*name) : w.null();
+  w.integer(static_cast<int64_t>(count));
   return f;
 }
 
@@ -49,6 +44,12 @@ Subscriber& Session::subscriber(const rt::Endpoint& addr) {
           if (held) {
             pushes_.append(frame);
             job_done_.set();  // wakes the writer
+            if (over_output_limit()) {
+              proxy_.env().log.notice("closing client " + stream_->peer().to_string() +
+                                      ": its unread messages passed the pub/sub output buffer limit");
+              proxy_.stats().output_limit_closes.add();
+              stream_->close();  // the read and write loops end, and the session with them
+            }
           }
         },
         [this](std::string_view kind, std::string_view name) { confirmed(kind, name); });
@@ -57,6 +58,23 @@ Subscriber& Session::subscriber(const rt::Endpoint& addr) {
     it = subscribers_.emplace(key, std::move(sc)).first;
   }
   return *it->second.sub;
+}
+
+bool Session::over_output_limit() {
+  const ProxyConfig& c = proxy_.config();
+  const size_t bytes = pushes_.size() + writing_bytes_;
+  if (c.pubsub_hard_limit > 0 && bytes >= c.pubsub_hard_limit) {
+    return true;
+  }
+  if (c.pubsub_soft_limit == 0 || bytes < c.pubsub_soft_limit) {
+    over_soft_since_ = {};
+    return false;
+  }
+  const rt::MonoTime now = proxy_.env().clock.mono();
+  if (over_soft_since_ == rt::MonoTime{}) {
+    over_soft_since_ = now;
+  }
+  return now - over_soft_since_ >= c.pubsub_soft_time;
 }
 
 void Session::confirmed(std::string_view kind, std::string_view name) {
@@ -79,6 +97,44 @@ void Session::reply_when_confirmed(JobPtr job, size_t waits, std::string reply) 
   job->calls_left = waits;
   job->merge_fn = [reply = std::move(reply)](const Job&) { return reply; };
   push(std::move(job));
+}
+
+void Session::table_changed() {
+  if (subscriptions() + shards_.size() == 0) {
+    return;
+  }
+  // Subscriptions move without waiting for confirmations: messages published meanwhile may be missed, as in
+  // Redis Cluster while a slot moves (pub/sub delivers at most once).
+  std::set<std::string> wanted;  // addresses this client still needs a connection to
+  for (auto* set : {&channels_, &shards_}) {
+    const auto kind = set == &shards_ ? Subscriber::Kind::kShard : Subscriber::Kind::kChannel;
+    for (auto& [ch, at] : *set) {
+      const rt::Endpoint* now = proxy_.owner_of(cmd::slot_of(ch));
+      if (now != nullptr && !(*now == at)) {
+        subscriber(at).unsubscribe(kind, ch);
+        at = *now;
+        subscriber(at).subscribe(kind, ch);
+      }
+      wanted.insert(at.to_string());
+    }
+  }
+  if (!patterns_.empty()) {
+    for (const auto& [id, g] : proxy_.table().groups()) {
+      Subscriber& sub = subscriber(g.master);
+      for (const std::string& p : patterns_) {
+        sub.subscribe(Subscriber::Kind::kPattern, p);  // false (nothing sent) where it is held already
+      }
+      wanted.insert(g.master.to_string());
+    }
+  }
+  for (auto it = subscribers_.begin(); it != subscribers_.end();) {
+    if (wanted.count(it->first) == 0) {
+      it->second.scope.reset();  // a server of no group (or with nothing left to hear from): close it
+      it = subscribers_.erase(it);
+    } else {
+      ++it;
+    }
+  }
 }
 
 void Session::drop_subscriptions() {
@@ -208,16 +264,8 @@ bool Session::pubsub(std::span<const std::string_view> argv, std::string_view na
   if (name == "pubsub|channels" || name == "pubsub|shardchannels" || name == "pubsub|numsub" ||
       name == "pubsub|shardnumsub" || name == "pubsub|numpat") {
     auto job = std::make_shared<Job>();
-    const std::string wire = encode_request(argv);
-    for (const auto& [id, g] : table.groups()) {
-      Call c;
-      c.wire = wire;
-      c.group = id;
-      job->calls.push_back(std::move(c));
-      if (name == "pubsub|numpat") {
-        break;  // every group holds every pattern: one answers for all
-      }
-    }
+    // Every group holds every pattern: for NUMPAT one answers for all.
+    call_every_group(*job, table, encode_request(argv), name == "pubsub|numpat" ? 1 : SIZE_MAX);
     if (job->calls.empty()) {
       push_done("-ERR codis-proxy: no groups are configured\r\n");
       return true;

@@ -22,14 +22,17 @@ struct ProxyStats {
   Counter sessions_opened;
   Counter sessions_closed;
   Counter commands;
-  Counter errors;     // error replies the proxy sent (its own and the servers')
-  Counter redirects;  // MOVED and ASK followed
-  Counter retries;    // TRYAGAIN waited out
+  Counter errors;               // error replies the proxy sent (its own and the servers')
+  Counter redirects;            // MOVED and ASK followed
+  Counter retries;              // TRYAGAIN (or a key in flight at a migration's source) waited out
+  Counter forwards;             // calls on a migrating slot sent to its source first (Codis's forwarding)
+  Counter output_limit_closes;  // subscribers disconnected for not reading their messages
 };
 
 // A sum over loops, read at one moment (each counter on its own; good enough for statistics).
 struct StatsSnapshot {
-  uint64_t sessions_opened = 0, sessions_open = 0, commands = 0, errors = 0, redirects = 0, retries = 0;
+  uint64_t sessions_opened = 0, sessions_open = 0, commands = 0, errors = 0, redirects = 0, retries = 0,
+           forwards = 0, output_limit_closes = 0;
 
   void add(const ProxyStats& s) {
     const uint64_t opened = s.sessions_opened.get(), closed = s.sessions_closed.get();
@@ -39,6 +42,8 @@ struct StatsSnapshot {
     errors += s.errors.get();
     redirects += s.redirects.get();
     retries += s.retries.get();
+    forwards += s.forwards.get();
+    output_limit_closes += s.output_limit_closes.get();
   }
 };
 

@@ -40,7 +40,7 @@ Subscriber::Subscriber(rt::Env& env, rt::Endpoint addr, std::string password, in
       protocol_(protocol),
       on_push_(std::move(on_push)),
       on_confirm_(std::move(on_confirm)),
-      out_ready_(env.exec) {}
+      out_(env.exec) {}
 
 std::set<std::string>& Subscriber::set_of(Kind kind) {
   return kind == Kind::kChannel ? channels_ : kind == Kind::kPattern ? patterns_ : shards_;
@@ -49,7 +49,6 @@ std::set<std::string>& Subscriber::set_of(Kind kind) {
 void Subscriber::queue(std::string_view verb, const std::string& name) {
   const std::string_view argv[] = {verb, name};
   out_.append(encode_request(argv));
-  out_ready_.set();
 }
 
 bool Subscriber::subscribe(Kind kind, const std::string& name) {
@@ -74,19 +73,7 @@ bool Subscriber::unsubscribe(Kind kind, const std::string& name) {
 }
 
 rt::Task<void> Subscriber::writer(rt::Stream& s) {
-  std::string sending;
-  for (;;) {
-    while (out_.empty()) {
-      out_ready_.reset();
-      co_await out_ready_.wait();
-    }
-    sending.swap(out_);
-    out_.clear();
-    if (!(co_await rt::write_all(s, sending)).ok()) {
-      co_return;
-    }
-    sending.clear();
-  }
+  return out_.write_loop(s, [] {});
 }
 
 rt::Task<void> Subscriber::reader(rt::Stream& s) {
@@ -143,7 +130,7 @@ rt::Task<void> Subscriber::run() {
       for (const auto& c : shards_) {
         queue("SSUBSCRIBE", c);
       }
-      out_ready_.set();
+      out_.kick();
       co_await rt::when_any(env_.exec, reader(**s), writer(**s));
       connected_ = false;
       (*s)->close();

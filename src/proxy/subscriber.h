@@ -9,8 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "proxy/out_box.h"
 #include "rt/env.h"
-#include "rt/event.h"
 #include "rt/net.h"
 #include "rt/task.h"
 
@@ -50,8 +50,7 @@ class Subscriber {
   PushFn on_push_;
   ConfirmFn on_confirm_;
   std::set<std::string> channels_, patterns_, shards_;
-  std::string out_;  // requests not yet written
-  rt::Event out_ready_;
+  OutBox out_;  // requests not yet written
   bool connected_ = false;
 };
 

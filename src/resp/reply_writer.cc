@@ -154,4 +154,16 @@ void ReplyWriter::verbatim(std::string_view text, std::string_view format) {
   out.append("\r\n", 2);
 }
 
+std::string error_reply(std::string_view s) {
+  std::string out;
+  ReplyWriter(&out).error(s);
+  return out;
+}
+
+std::string bulk_reply(std::string_view s) {
+  std::string out;
+  ReplyWriter(&out).bulk(s);
+  return out;
+}
+
 }  // namespace codis::resp

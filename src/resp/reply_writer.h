@@ -76,4 +76,8 @@ class ReplyWriter {
   DoubleFormat double_format_ = DoubleFormat::kShortest;
 };
 
+// One reply as a string of its own, for code that passes replies around as values (the proxy's calls).
+std::string error_reply(std::string_view s);
+std::string bulk_reply(std::string_view s);
+
 }  // namespace codis::resp

@@ -2,13 +2,18 @@
 // by a routing file written for them.
 #pragma once
 
+#include <signal.h>
+
+#include <chrono>
 #include <fstream>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "cmd/slot.h"
 #include "tests/server/redis_client.h"
 #include "tests/server/server_process.h"
 
@@ -66,9 +71,36 @@ struct ProxyCluster {
     return proxy->port() != 0;
   }
 
+  // Replaces the routing file and makes the proxy load it (SIGHUP); true once INFO shows `epoch`.
+  bool reload(const std::string& json, uint64_t epoch) {
+    std::ofstream(slots_file) << json;
+    if (kill(proxy->pid(), SIGHUP) != 0) {
+      return false;
+    }
+    Conn c = connect(port());
+    for (int i = 0; i < 200; ++i) {
+      if (call(c.get(), {"INFO", "cluster"}).find("routing_epoch:" + std::to_string(epoch)) !=
+          std::string::npos) {
+        return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+  }
+
   std::vector<std::unique_ptr<ServerProcess>> servers;
   std::unique_ptr<ServerProcess> proxy;
   std::string slots_file;
 };
+
+// A key of `slot` with the given prefix.
+inline std::string key_in_slot(uint32_t slot, const std::string& prefix) {
+  for (int i = 0;; ++i) {
+    std::string k = prefix + std::to_string(i);
+    if (cmd::slot_of(k) == slot) {
+      return k;
+    }
+  }
+}
 
 }  // namespace codis::proxy::testing

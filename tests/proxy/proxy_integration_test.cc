@@ -72,16 +72,6 @@ std::string exchange(int port, const std::string& request, int replies) {
   return got;
 }
 
-// A key of `slot` with the given prefix.
-std::string key_in_slot(uint32_t slot, const std::string& prefix) {
-  for (int i = 0;; ++i) {
-    std::string k = prefix + std::to_string(i);
-    if (cmd::slot_of(k) == slot) {
-      return k;
-    }
-  }
-}
-
 // Every command here gets the same reply through a proxy over three servers as from one server alone.
 TEST(ProxyIntegration, AnswersLikeOneServer) {
   ProxyCluster cluster(3);

@@ -383,5 +383,36 @@ TEST(Router, RefusedAndLocalCommandsAreNotRouted) {
   EXPECT_EQ(error_reply(route_line("PING")), "-ERR codis-proxy: command 'ping' cannot be routed\r\n");
 }
 
+// A slot migrating with forwarding: the router records each call's keys (the proxy asks the source about
+// them); slots that are not migrating, or migrate without forwarding, carry none (no copy on the fast path).
+TEST(Router, ForwardedSlotsCarryTheirKeys) {
+  const uint32_t sa = cmd::slot_of("a"), sb = cmd::slot_of("b");
+  ASSERT_NE(sa, sb);
+  const std::string json =
+      R"({"groups": [{"id": 1, "master": "h:1"}, {"id": 2, "master": "h:2"}], "slots": [)" +
+      std::string(R"({"range": [)") + std::to_string(sa) + "," + std::to_string(sa) +
+      R"(], "group": 2, "migrating_from": 1}]})";
+  auto parsed = RoutingTable::parse(json);
+  ASSERT_TRUE(std::holds_alternative<std::shared_ptr<const RoutingTable>>(parsed));
+  const auto& table = *std::get<std::shared_ptr<const RoutingTable>>(parsed);
+
+  JobPtr set = route_args({"SET", "a", "v"}, table);
+  ASSERT_EQ(set->calls.size(), 1u);
+  EXPECT_EQ(set->calls[0].keys, Strings{"a"});
+  JobPtr other = route_args({"SET", "b", "v"}, table);
+  EXPECT_TRUE(other->calls[0].keys.empty());
+
+  JobPtr mget = route_args({"MGET", "b", "a", "a"}, table);
+  ASSERT_EQ(mget->calls.size(), 2u);
+  for (const Call& c : mget->calls) {
+    EXPECT_EQ(c.keys, static_cast<uint32_t>(c.slot) == sa ? (Strings{"a", "a"}) : Strings{}) << c.slot;
+  }
+  JobPtr mset = route_args({"MSET", "a", "1", "b", "2"}, table);
+  for (const Call& c : mset->calls) {
+    EXPECT_EQ(c.keys, static_cast<uint32_t>(c.slot) == sa ? Strings{"a"} : Strings{}) << c.slot;
+  }
+  EXPECT_TRUE(route_line("SET a v")->calls[0].keys.empty());  // a table without migrations
+}
+
 }  // namespace
 }  // namespace codis::proxy

@@ -269,5 +269,48 @@ TEST(RoutingTable, ExactMessages) {
             "groups[0].master is not a host:port address: 'a'");
 }
 
+TEST(RoutingTable, MigratingSlotsNameTheirSourceAndForwardMethod) {
+  TablePtr t = parse_ok(R"({"groups": [{"id": 1, "master": "a:1"}, {"id": 2, "master": "b:2"}],
+    "slots": [{"range": [0, 9], "group": 1},
+              {"range": [10, 10], "group": 2, "migrating_from": 1},
+              {"range": [11, 11], "group": 2, "migrating_from": 1, "forward": "sync"},
+              {"range": [12, 12], "group": 2, "migrating_from": 1, "forward": "none"},
+              {"range": [13, 20], "group": 2}]})");
+  ASSERT_NE(t, nullptr);
+  EXPECT_FALSE(t->migrating(0));
+  EXPECT_EQ(t->forward(0), Forward::kNone);
+  EXPECT_TRUE(t->migrating(10));
+  EXPECT_EQ(t->migrating_from(10), 1);
+  EXPECT_EQ(t->owner(10), 2);
+  EXPECT_EQ(t->forward(10), Forward::kSemiAsync);  // Codis's default
+  EXPECT_EQ(t->forward(11), Forward::kSync);
+  EXPECT_TRUE(t->migrating(12));
+  EXPECT_EQ(t->forward(12), Forward::kNone);  // the servers' redirects do it
+  EXPECT_TRUE(t->any_forwarding());
+  // Printed and read back: the same per-slot state, and slots 10..12 stay apart from 13..20.
+  TablePtr u = parse_ok(t->to_json());
+  ASSERT_NE(u, nullptr);
+  for (uint32_t s = 0; s < cmd::kSlots; ++s) {
+    ASSERT_EQ(u->owner(s), t->owner(s)) << s;
+    ASSERT_EQ(u->migrating_from(s), t->migrating_from(s)) << s;
+    ASSERT_EQ(u->forward(s), t->forward(s)) << s;
+  }
+  EXPECT_NE(t->to_json().find(R"("range":[13,20])"), std::string::npos) << t->to_json();
+  EXPECT_FALSE(parse_ok(kGood)->any_forwarding());
+}
+
+TEST(RoutingTable, BadMigrations) {
+  const std::string groups =
+      R"({"groups": [{"id": 1, "master": "a:1"}, {"id": 2, "master": "b:2"}], "slots": [)";
+  EXPECT_EQ(parse_error(groups + R"({"range": [0, 1], "group": 2, "migrating_from": 3}]})"),
+            "slots[0].migrating_from names group 3, which is not in \"groups\"");
+  EXPECT_EQ(parse_error(groups + R"({"range": [0, 1], "group": 2, "migrating_from": 2}]})"),
+            "slots[0] migrates from its own group 2");
+  EXPECT_EQ(parse_error(groups + R"({"range": [0, 1], "group": 2, "migrating_from": 1, "forward": "x"}]})"),
+            "slots[0].forward must be \"sync\", \"semi-async\" or \"none\"");
+  EXPECT_EQ(parse_error(groups + R"({"range": [0, 1], "group": 2, "forward": "sync"}]})"),
+            "slots[0].forward needs \"migrating_from\"");
+}
+
 }  // namespace
 }  // namespace codis::proxy

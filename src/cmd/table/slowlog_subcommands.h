@@ -2,7 +2,6 @@
 #pragma once
 
 #include "cmd/make.h"
-#include "cmd/table/reasons.h"
 
 namespace codis::cmd::table {
 
@@ -13,27 +12,27 @@ inline constexpr CommandSpec kSlowlogSubcommands[] = {
                         .arity = -2,
                         .flags = flag::kAdmin | flag::kLoading | flag::kStale,
                         .tips = tip::kNondeterministicOutput | tip::kRequestAllNodes,
-                        .policy = make::refused(reasons::kServerAdmin)}),
+                        .policy = make::kProxyLocal}),
     make::make_command({.name = "slowlog|help",
                         .group = "server",
                         .summary = "Show helpful text about the different subcommands",
                         .arity = 2,
                         .flags = flag::kLoading | flag::kStale,
-                        .policy = make::refused(reasons::kServerAdmin)}),
+                        .policy = make::kProxyLocal}),
     make::make_command({.name = "slowlog|len",
                         .group = "server",
                         .summary = "Get the slow log's length",
                         .arity = 2,
                         .flags = flag::kAdmin | flag::kLoading | flag::kStale,
                         .tips = tip::kNondeterministicOutput | tip::kRequestAllNodes | tip::kResponseAggSum,
-                        .policy = make::refused(reasons::kServerAdmin)}),
+                        .policy = make::kProxyLocal}),
     make::make_command({.name = "slowlog|reset",
                         .group = "server",
                         .summary = "Clear all entries from the slow log",
                         .arity = 2,
                         .flags = flag::kAdmin | flag::kLoading | flag::kStale,
                         .tips = tip::kRequestAllNodes | tip::kResponseAllSucceeded,
-                        .policy = make::refused(reasons::kServerAdmin)}),
+                        .policy = make::kProxyLocal}),
 };
 
 }  // namespace codis::cmd::table
