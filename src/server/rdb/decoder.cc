@@ -86,7 +86,11 @@ class ObjectDecoder {
   DumpResult<DecodedObject> run() {
     uint8_t type_byte = 0;
     if (!in_.read_u8(&type_byte)) return bad_format("empty payload");
-    const auto type = static_cast<RdbType>(type_byte);
+    return run_as(static_cast<RdbType>(type_byte));
+  }
+
+  // Decodes the rest of the input as a value of `type`.
+  DumpResult<DecodedObject> run_as(RdbType type) {
     ValueType vt{};
     if (!value_type_of(type, &vt)) {
       const bool known = type == RdbType::kModule || type == RdbType::kModule2 ||
@@ -280,6 +284,10 @@ DumpStatus verify_dump_footer(std::string_view payload, uint16_t* version) {
 
 DumpResult<DecodedObject> decode_object(std::string_view object, const DecodeOptions& options) {
   return ObjectDecoder(object, options).run();
+}
+
+DumpResult<DecodedObject> decode_value(RdbType type, std::string_view value, const DecodeOptions& options) {
+  return ObjectDecoder(value, options).run_as(type);
 }
 
 DumpResult<DecodedObject> decode_dump_payload(std::string_view payload, const DecodeOptions& options) {

@@ -21,6 +21,11 @@ DumpStatus verify_dump_footer(std::string_view payload, uint16_t* version = null
 // over after the value are refused.
 DumpResult<DecodedObject> decode_object(std::string_view object, const DecodeOptions& options = {});
 
+// decode_object for a value whose type byte is not in front of it (an RDB file puts the key between the
+// two): `value` must span the value exactly.
+DumpResult<DecodedObject> decode_value(RdbType type, std::string_view value,
+                                       const DecodeOptions& options = {});
+
 // What RESTORE does: verify_dump_footer, then decode_object over the bytes before the footer.
 DumpResult<DecodedObject> decode_dump_payload(std::string_view payload, const DecodeOptions& options = {});
 

@@ -109,11 +109,18 @@ RdbType choose_rdb_type(const DumpValue& v, const EncodingLimits& limits) {
 DumpEncoder::DumpEncoder(const EncodeOptions& options) : options_(options), strings_(options.compress) {}
 
 DumpStatus DumpEncoder::encode_object(const DumpValue& v, RdbType type, std::string* out) {
+  const size_t start = out->size();
+  out->push_back(static_cast<char>(type));
+  DumpStatus st = encode_value(v, type, out);
+  if (!st) out->resize(start);
+  return st;
+}
+
+DumpStatus DumpEncoder::encode_value(const DumpValue& v, RdbType type, std::string* out) {
   ValueType holds{};
   if (!value_type_of(type, &holds)) return invalid("streams and module values cannot be encoded");
   if (holds != v.type) return invalid("encoding does not hold this value type");
   const size_t start = out->size();
-  out->push_back(static_cast<char>(type));
   DumpStatus st;
   switch (v.type) {
     case ValueType::kString:

@@ -33,6 +33,9 @@ class DumpEncoder {
   // kInvalidValue when the type does not fit the value or the value cannot be stored in it.
   DumpStatus encode_object(const DumpValue& value, RdbType type, std::string* out);
 
+  // Appends only the value part of the object (no type byte): an RDB file puts the key between the two.
+  DumpStatus encode_value(const DumpValue& value, RdbType type, std::string* out);
+
   // Appends a whole DUMP payload: the object, the RDB version (2 bytes LE) and the CRC-64 (8 bytes LE).
   DumpStatus encode_payload(const DumpValue& value, RdbType type, std::string* out);
 
