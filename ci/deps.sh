@@ -7,7 +7,7 @@ pkgs=(
   libboost1.81-dev libboost-json1.81-dev
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   libcxxopts-dev libabsl-dev libzookeeper-mt-dev libhiredis-dev
-  redis-server redis-tools nutcracker
+  redis-server redis-tools nutcracker python3-redis
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -82,6 +82,7 @@ TEST(ProxyIntegration, AnswersLikeOneServer) {
   Conn s = connect(alone.port());
   const char* script[] = {"PING",
                           "PING hello",
+                          "PING a b",
                           "ECHO x",
                           "SELECT 0",
                           "SET a 1",

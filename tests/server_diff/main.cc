@@ -52,9 +52,9 @@ int main(int argc, char** argv) {
     const uint64_t last = options.only_stream >= 0 ? first + 1 : static_cast<uint64_t>(options.streams);
     for (uint64_t k = first; k < last; ++k) {
       std::cout << "# stream " << k << "\n";
-      for (const Command& c :
-           generate_stream(stream_seed(options.seed, k),
-                           {options.families, options.commands, options.invalid_percent, options.exclude})) {
+      for (const Command& c : generate_stream(stream_seed(options.seed, k),
+                                              {options.families, options.commands, options.invalid_percent,
+                                               options.exclude, options.proxy})) {
         std::string line;
         for (const std::string& a : c.argv) line += (line.empty() ? "" : " ") + quote_arg(a);
         std::cout << line << "\n";

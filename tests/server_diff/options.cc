@@ -62,6 +62,11 @@ compares every reply (ordering-insensitive where Redis is unordered). Exit statu
   --timeout=S               kill everything and fail after S seconds (default none)
   --list                    print the families, the comparison-mode table and the tricky cases
   --print                   print the selected streams in redis-cli syntax instead of running them
+  --proxy[=PATH]            the subject is codis-proxy (default $CODIS_PROXY, else this build's) in front
+                            of --proxy-groups subject servers in cluster mode; streams keep to database 0,
+                            leave out refused and cross-slot commands; the data sets are compared by the
+                            servers' DEBUG DIGESTs combined
+  --proxy-groups=N          servers behind the proxy (default 3)
 )";
 }
 
@@ -84,6 +89,9 @@ bool parse_options(int argc, char** argv, DiffOptions& o, std::string& error) {
       o.list = true;
     } else if (name == "--print") {
       o.print = true;
+    } else if (name == "--proxy") {
+      o.proxy = true;
+      o.proxy_path = value;
     } else if (name == "--tricky") {
       o.tricky = true;
       o.tricky_name = value;
@@ -114,6 +122,9 @@ bool parse_options(int argc, char** argv, DiffOptions& o, std::string& error) {
     } else if (name == "--timeout") {
       if (!number(0, 1000000)) return false;
       o.timeout = static_cast<unsigned>(n);
+    } else if (name == "--proxy-groups") {
+      if (!number(1, 64)) return false;
+      o.proxy_groups = static_cast<int>(n);
     } else if (name == "--families") {
       o.families = split_commas(value);
       const std::string bad = unknown_family(o.families);
@@ -173,6 +184,15 @@ std::string default_subject(const std::string& reference, std::string& note) {
   return reference;
 }
 
+std::string default_proxy() {
+  if (const char* env = std::getenv("CODIS_PROXY"); env != nullptr && *env != '\0') return env;
+  for (const std::string& candidate : {std::string(CODIS_BINARY_DIR) + "/src/proxy/codis-proxy",
+                                       std::string(CODIS_SOURCE_DIR) + "/build/src/proxy/codis-proxy"}) {
+    if (executable(candidate)) return candidate;
+  }
+  return {};
+}
+
 std::string repro_line(const DiffOptions& o, const std::string& program, uint64_t stream) {
   std::string out = program + " --seed=" + std::to_string(o.seed) + " --stream=" + std::to_string(stream);
   const DiffOptions d;
@@ -188,6 +208,8 @@ std::string repro_line(const DiffOptions& o, const std::string& program, uint64_
     out += " --exclude-commands=";
     for (size_t i = 0; i < o.exclude.size(); ++i) out += (i ? "," : "") + o.exclude[i];
   }
+  if (o.proxy) out += " --proxy" + (o.proxy_path.empty() ? "" : "=" + o.proxy_path);
+  if (o.proxy && o.proxy_groups != d.proxy_groups) out += " --proxy-groups=" + std::to_string(o.proxy_groups);
   if (!o.subject.empty()) out += " --subject=" + o.subject;
   if (!o.subject_args.empty()) out += " --subject-args='" + o.subject_args + "'";
   if (!o.subject_addr.empty()) out += " --subject-addr=" + o.subject_addr;

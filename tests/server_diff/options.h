@@ -30,6 +30,11 @@ struct DiffOptions {
   bool list = false;        // print families, comparison modes and tricky cases
   bool print = false;       // print the streams (redis-cli syntax) instead of running them
   bool help = false;
+  // --proxy[=PATH]: the subject is codis-proxy (PATH, else default_proxy()) in front of `proxy_groups`
+  // subject servers in cluster mode; the streams keep to what the proxy promises (proxy_filter.h).
+  bool proxy = false;
+  std::string proxy_path;
+  int proxy_groups = 3;
 };
 
 bool parse_options(int argc, char** argv, DiffOptions& options, std::string& error);
@@ -40,6 +45,9 @@ std::string default_reference();
 // $CODIS_SERVER; else codis-server in this build tree or in build/; else the reference itself, so the
 // harness still runs (and says so in `note`) before codis-server exists.
 std::string default_subject(const std::string& reference, std::string& note);
+
+// $CODIS_PROXY; else codis-proxy in this build tree or in build/; empty if there is none.
+std::string default_proxy();
 
 // The one-line command that replays one stream with the same options.
 std::string repro_line(const DiffOptions& options, const std::string& program, uint64_t stream);

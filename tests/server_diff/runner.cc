@@ -6,6 +6,8 @@
 #include <set>
 #include <thread>
 
+#include "tests/server_diff/digest.h"
+
 namespace codis::diff {
 namespace {
 
@@ -197,7 +199,7 @@ bool Runner::digest_check(StreamOutcome& out) {
     const bool connected = a.connected() || (a.connect(ref_ep_.host, ref_ep_.port, error) &&
                                              b.connect(sub_ep_.host, sub_ep_.port, error));
     out.exchanges++;
-    if (!connected || !a.call(digest, r, error) || !b.call(digest, s, error)) {
+    if (!connected || !a.call(digest, r, error) || !subject_digest(b, s, error)) {
       out.ok = false;
       out.transport_failure = true;
       out.report = history() + "  DEBUG DIGEST after the stream: " + error + "\n";
@@ -207,8 +209,95 @@ bool Runner::digest_check(StreamOutcome& out) {
     if (r == s || attempt == 3) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100 << attempt));
   }
-  const std::string why = r == s ? "" : "the data sets differ:\n" + digest_difference(a, b);
+  const std::string why =
+      r == s ? ""
+             : "the data sets differ:\n" +
+                   (sub_servers_.empty() ? digest_difference(a, b) : servers_digest_difference(a));
   return check("DEBUG DIGEST", "(after the stream)", r, s, why, {}, out);
+}
+
+bool Runner::subject_digest(Client& b, Value& digest, std::string& error) {
+  if (sub_servers_.empty()) return b.call({"DEBUG", "DIGEST"}, digest, error);
+  std::vector<std::string> parts;
+  for (const Endpoint& e : sub_servers_) {
+    Client c;
+    Value v;
+    if (!c.connect(e.host, e.port, error) || !c.call({"DEBUG", "DIGEST"}, v, error)) return false;
+    if (v.is_error()) {
+      digest = v;
+      return true;
+    }
+    parts.push_back(v.str);
+  }
+  const auto combined = combine_digests(parts);
+  digest = combined ? Value::simple_string(*combined) : Value::error("unexpected DEBUG DIGEST replies");
+  return true;
+}
+
+std::string Runner::servers_digest_difference(Client& a) {
+  std::string out, error;
+  std::vector<Client> servers(sub_servers_.size());
+  std::set<std::string> keys;
+  Value rk;
+  if (!a.call({"KEYS", "*"}, rk, error)) return "      " + error + "\n";
+  for (const Value& k : rk.elems) keys.insert(k.str);
+  for (size_t i = 0; i < servers.size(); ++i) {
+    Value sk;
+    if (!servers[i].connect(sub_servers_[i].host, sub_servers_[i].port, error) ||
+        !servers[i].call({"KEYS", "*"}, sk, error)) {
+      return "      " + error + "\n";
+    }
+    for (const Value& k : sk.elems) keys.insert(k.str);
+  }
+  int lines = 0;
+  for (const std::string& key : keys) {
+    Value rd, rt;
+    if (!a.call({"DEBUG", "DIGEST-VALUE", key}, rd, error) || !a.call({"TYPE", key}, rt, error)) {
+      return out + "      " + error + "\n";
+    }
+    // DEBUG DIGEST also says whether a key has a TTL (not its value): compare that too.
+    Value rttl;
+    if (!a.call({"PTTL", key}, rttl, error)) return out + "      " + error + "\n";
+    bool ttl_differs = false;
+    std::vector<std::string> parts;
+    std::string types;
+    for (size_t i = 0; i < servers.size(); ++i) {
+      Value d, t, ttl;
+      if (!servers[i].call({"DEBUG", "DIGEST-VALUE", key}, d, error) ||
+          !servers[i].call({"TYPE", key}, t, error) || !servers[i].call({"PTTL", key}, ttl, error)) {
+        return out + "      " + error + "\n";
+      }
+      // A server that does not own the key's slot answers MOVED: only the owner's digest counts.
+      if (t.is_error() || d.is_error()) continue;
+      parts.push_back(d.is_aggregate() && !d.elems.empty() ? d.elems[0].str : d.str);
+      if (t.str != "none") types += " " + t.str + " on server " + std::to_string(i + 1);
+      if (t.str != "none" && (ttl.num >= 0) != (rttl.num >= 0)) {
+        ttl_differs = true;
+        types += " with PTTL " + std::to_string(ttl.num) + " (reference " + std::to_string(rttl.num) + ")";
+      }
+    }
+    const std::string ref_digest = rd.is_aggregate() && !rd.elems.empty() ? rd.elems[0].str : rd.str;
+    const std::string sd = xor_digests(parts).value_or("?");
+    if (ref_digest == sd && !ttl_differs) continue;
+    out += "      db0 " + shorten(key, 60) + ": reference " + resp::to_display(rt) + " " + ref_digest +
+           ", subject" + (types.empty() ? " none" : types) + " " + sd + "\n";
+    if (++lines == 10) break;
+  }
+  if (!out.empty()) return out;
+  out = "      (no key's value digest or TTL flag differs: expired keys, or keys outside database 0)\n";
+  Value ref_info;
+  if (!a.call({"INFO", "keyspace"}, ref_info, error)) return out + "      " + error + "\n";
+  out += "      reference: " + shorten(ref_info.str, 300) + "\n";
+  for (size_t i = 0; i < servers.size(); ++i) {
+    Value info, digest;
+    if (!servers[i].call({"INFO", "keyspace"}, info, error) ||
+        !servers[i].call({"DEBUG", "DIGEST"}, digest, error)) {
+      return out + "      " + error + "\n";
+    }
+    out += "      server " + std::to_string(i + 1) + ": DEBUG DIGEST " + digest.str + ", " +
+           shorten(info.str, 300) + "\n";
+  }
+  return out;
 }
 
 // The keys whose DEBUG DIGEST-VALUE differs, per database (at most 10 lines), to start the search with.
@@ -250,7 +339,9 @@ std::string Runner::keyspace_summary() {
   if (!a.connect(ref_ep_.host, ref_ep_.port, error) || !b.connect(sub_ep_.host, sub_ep_.port, error)) {
     return out + "    " + error + "\n";
   }
-  for (const char* db : {"0", "1", "2"}) {
+  const std::vector<const char*> dbs =
+      sub_servers_.empty() ? std::vector<const char*>{"0", "1", "2"} : std::vector<const char*>{"0"};
+  for (const char* db : dbs) {
     Value r, s, ignored;
     for (auto* c : {&a, &b}) {
       if (!c->call({"SELECT", db}, ignored, error)) return out + "    " + error + "\n";

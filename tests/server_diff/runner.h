@@ -42,6 +42,9 @@ class Runner {
   // Connects afresh (so no connection state leaks between streams), switches to RESP3 if asked,
   // FLUSHALLs both servers, then runs the stream up to its end or its first mismatch.
   StreamOutcome run(const std::vector<Command>& stream, int protocol);
+  // The subject is a proxy over these servers: the data set check asks each of them (digest.h), since
+  // the proxy refuses DEBUG, and the reports show database 0 only.
+  void set_subject_servers(std::vector<Endpoint> servers) { sub_servers_ = std::move(servers); }
 
  private:
   struct Record {
@@ -84,12 +87,17 @@ class Runner {
   // After the stream: DEBUG DIGEST of both data sets must be equal (digest_check in runner.cc).
   bool digest_check(StreamOutcome& out);
   std::string digest_difference(Client& a, Client& b);
+  // The subject's DEBUG DIGEST: its own, or its servers' combined.
+  bool subject_digest(Client& b, resp::Value& digest, std::string& error);
+  // The keys whose DEBUG DIGEST-VALUE on the reference differs from the subject servers' (proxy mode).
+  std::string servers_digest_difference(Client& a);
   std::string history() const;
   // After a mismatch: DBSIZE and KEYS * of databases 0-2 on both servers, over fresh connections.
   std::string keyspace_summary();
 
   Endpoint ref_ep_, sub_ep_;
-  size_t pipeline_;  // most commands sent before reading their replies; 1 = no pipelining
+  std::vector<Endpoint> sub_servers_;  // behind the subject proxy; empty when the subject is a server
+  size_t pipeline_;                    // most commands sent before reading their replies; 1 = no pipelining
   Client ref_, sub_;
   std::vector<Record> records_;
   bool in_multi_ = false;

@@ -10,7 +10,9 @@
 #include <sstream>
 
 #include "tests/server_diff/compare.h"
+#include "tests/server_diff/digest.h"
 #include "tests/server_diff/process_guard.h"
+#include "tests/server_diff/proxy_filter.h"
 #include "tests/server_diff/session.h"
 #include "tests/server_diff/stream.h"
 #include "tests/server_diff/tricky.h"
@@ -104,6 +106,44 @@ TEST(Streams, FamiliesRestrictTheVocabulary) {
   for (const Command& c : generate_stream(stream_seed(1, 0), StreamConfig{{"lists"}, 300, 0, {}})) {
     EXPECT_TRUE(lists.count(c.argv[0])) << to_display(c);
   }
+}
+
+TEST(ProxyMode, DigestsOfServersCombineIntoTheWholeSets) {
+  const std::string zero(40, '0');
+  const std::string a = "0123456789abcdef0123456789abcdef01234567";
+  const std::string b = "fedcba9876543210fedcba9876543210fedcba98";
+  EXPECT_EQ(combine_digests({zero, zero}), zero);
+  EXPECT_EQ(combine_digests({a, zero, zero}), a);  // one server holds every key
+  // C ^ ka and C ^ kb make C ^ ka ^ kb, C: database 0's mix (digest.cc).
+  const std::string c = "aa3098f3aae94baac14e3b8b8dcae989af93f6a2";
+  EXPECT_EQ(combine_digests({a, b}), xor_digests({a, b, c}));
+  EXPECT_EQ(combine_digests({a, "xyz"}), std::nullopt);
+  EXPECT_EQ(xor_digests({a, a}), zero);
+}
+
+TEST(ProxyMode, FilterKeepsWhatTheProxyRunsAsOneRedis) {
+  ProxyFilter f;
+  EXPECT_TRUE(f.keep({"GET", "k0"}));
+  EXPECT_TRUE(f.keep({"MGET", "k0", "k1", "k2"}));  // split per slot
+  EXPECT_FALSE(f.keep({"RENAME", "k0", "k1"}));     // CROSSSLOT
+  EXPECT_TRUE(f.keep({"RENAME", "{t}a", "{t}b"}));
+  EXPECT_FALSE(f.keep({"MOVE", "k0", "1"}));  // refused by design
+  EXPECT_FALSE(f.keep({"SELECT", "1"}));
+  EXPECT_TRUE(f.keep({"SELECT", "0"}));
+  EXPECT_FALSE(f.keep({"SORT", "k0", "BY", "w_*"}));
+  EXPECT_TRUE(f.keep({"SORT", "k0", "BY", "nosort"}));
+  EXPECT_TRUE(f.keep({"NOSUCH", "k0"}));
+  // A transaction is bound to its first key's slot, from WATCH (or MULTI) to EXEC.
+  EXPECT_TRUE(f.keep({"WATCH", "{t}a"}));
+  EXPECT_TRUE(f.keep({"MULTI"}));
+  EXPECT_TRUE(f.keep({"SET", "{t}c", "1"}));
+  EXPECT_FALSE(f.keep({"SET", "k0", "1"}));
+  EXPECT_FALSE(f.keep({"MGET", "{t}a", "k0"}));
+  EXPECT_TRUE(f.keep({"EXEC"}));
+  EXPECT_TRUE(f.keep({"MULTI"}));
+  EXPECT_TRUE(f.keep({"SET", "k0", "1"}));
+  EXPECT_FALSE(f.keep({"SET", "{t}a", "1"}));
+  EXPECT_TRUE(f.keep({"DISCARD"}));
 }
 
 TEST(Tricky, EveryLineParses) {

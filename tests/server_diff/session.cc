@@ -3,6 +3,8 @@
 
 #include <chrono>
 
+#include "tests/server_diff/proxy_filter.h"
+#include "tests/server_diff/proxy_stack.h"
 #include "tests/server_diff/rng.h"
 #include "tests/server_diff/runner.h"
 #include "tests/server_diff/server_process.h"
@@ -20,8 +22,8 @@ int protocol_for(const DiffOptions& o, uint64_t seed) {
 }
 
 // After a broken connection: say whether a server died, with its last output.
-void explain_transport_failure(ServerProcess& ref, ServerProcess& sub, std::ostream& log) {
-  for (ServerProcess* p : {&ref, &sub}) {
+void explain_transport_failure(const std::vector<ServerProcess*>& processes, std::ostream& log) {
+  for (ServerProcess* p : processes) {
     std::string status;
     if (p->pid() > 0 && p->alive(&status)) {
       log << "  " << p->describe() << " is still running (a reply timed out or the connection was closed)\n";
@@ -46,30 +48,49 @@ SessionResult run_session(const DiffOptions& o, const std::string& program, std:
                       o.subject_args, o.subject_addr};
   if (!o.subject_addr.empty()) note.clear();
   ServerProcess ref, sub;
+  ProxyStack stack;
   std::string error;
-  if (!ref.start(ref_spec, error) || !sub.start(sub_spec, error)) {
+  const std::string proxy_path = o.proxy_path.empty() ? default_proxy() : o.proxy_path;
+  if (o.proxy && proxy_path.empty()) {
+    result.setup_error = "--proxy: no codis-proxy found (build it, set CODIS_PROXY or pass --proxy=PATH)";
+    return result;
+  }
+  if (!ref.start(ref_spec, error) ||
+      !(o.proxy ? stack.start(sub_spec.path, o.subject_args, proxy_path, o.proxy_groups, error)
+                : sub.start(sub_spec, error))) {
     result.setup_error = error;
     return result;
   }
   result.setup_ok = true;
-  log << "reference: " << ref.describe() << "\nsubject:   " << sub.describe() << "\n";
+  log << "reference: " << ref.describe() << "\nsubject:   " << (o.proxy ? stack.describe() : sub.describe())
+      << "\n";
   if (!note.empty()) log << "note: " << note << "\n";
-  Runner runner({ref.host(), ref.port()}, {sub.host(), sub.port()}, static_cast<size_t>(o.pipeline));
+  ServerProcess& front = o.proxy ? stack.proxy() : sub;
+  Runner runner({ref.host(), ref.port()}, {front.host(), front.port()}, static_cast<size_t>(o.pipeline));
+  std::vector<ServerProcess*> processes = {&ref, &sub};
+  if (o.proxy) {
+    runner.set_subject_servers(stack.backends());
+    processes = stack.processes();
+    processes.insert(processes.begin(), &ref);
+  }
   const auto started = std::chrono::steady_clock::now();
 
   auto report = [&](const std::string& header, const StreamOutcome& outcome, const std::string& repro) {
     std::string text = "=== " + header + "\n" + outcome.report + "repro: " + repro + "\n";
     log << text;
     if (result.first_report.empty()) result.first_report = text;
-    if (outcome.transport_failure) explain_transport_failure(ref, sub, log);
+    if (outcome.transport_failure) explain_transport_failure(processes, log);
   };
 
   if (o.tricky) {
     for (const TrickyCase& t : tricky_cases()) {
       if (!o.tricky_name.empty() && t.name != o.tricky_name) continue;
       std::vector<Command> stream;
-      for (std::string_view line : t.lines)
-        stream.push_back(Command{split_args(line).value_or(std::vector<std::string>{})});
+      ProxyFilter filter;
+      for (std::string_view line : t.lines) {
+        Command c{split_args(line).value_or(std::vector<std::string>{})};
+        if (!o.proxy || filter.keep(c.argv)) stream.push_back(std::move(c));
+      }
       for (int protocol : {2, 3}) {
         const StreamOutcome outcome = runner.run(stream, protocol);
         result.streams_run++;
@@ -92,7 +113,7 @@ SessionResult run_session(const DiffOptions& o, const std::string& program, std:
       return result;
     }
   } else {
-    const StreamConfig config{o.families, o.commands, o.invalid_percent, o.exclude};
+    const StreamConfig config{o.families, o.commands, o.invalid_percent, o.exclude, o.proxy};
     const uint64_t first = o.only_stream >= 0 ? static_cast<uint64_t>(o.only_stream) : 0;
     const uint64_t last = o.only_stream >= 0 ? first + 1 : static_cast<uint64_t>(o.streams);
     for (uint64_t k = first; k < last; ++k) {

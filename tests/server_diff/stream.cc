@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "tests/server_diff/compare_mode.h"
+#include "tests/server_diff/proxy_filter.h"
 
 namespace codis::diff {
 namespace {
@@ -165,6 +166,7 @@ std::vector<Command> generate_stream(uint64_t stream_seed, const StreamConfig& c
   if (tx) total += kTxWeight;
   std::vector<Command> out;
   if (total == 0) return out;
+  ProxyFilter proxy_filter;
   while (static_cast<int>(out.size()) < config.commands) {
     std::vector<Command> batch;
     int64_t r = g.range(0, total - 1);
@@ -189,6 +191,7 @@ std::vector<Command> generate_stream(uint64_t stream_seed, const StreamConfig& c
           config.exclude.end()) {
         continue;
       }
+      if (config.proxy && !proxy_filter.keep(c.argv)) continue;
       out.push_back(std::move(c));
     }
   }

@@ -18,6 +18,7 @@ struct StreamConfig {
   int commands = 200;                 // at least this many (a MULTI block is never cut)
   int invalid_percent = 12;           // commands mutated into likely errors
   std::vector<std::string> exclude;   // command names (upper case) left out, e.g. not implemented yet
+  bool proxy = false;                 // only what codis-proxy runs as one Redis would (proxy_filter.h)
 };
 
 // Every family name, in a stable order ("tx" wraps the others in MULTI/EXEC and WATCH).
