@@ -79,9 +79,15 @@ struct Job {
   // Replaces merge_replies for the commands the session fans out itself (KEYS, SCAN, RANDOMKEY).
   std::function<std::string(const Job&)> merge_fn;
 
+  // The session's count of reply bytes not yet written (null once it left): backpressure counts them.
+  size_t* reply_bytes = nullptr;
+
   void finish(std::string r) {
     reply = std::move(r);
     done = true;
+    if (reply_bytes != nullptr) {
+      *reply_bytes += reply.size();
+    }
     if (notify != nullptr) {
       notify->set();
     }

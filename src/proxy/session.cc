@@ -49,6 +49,7 @@ Session::~Session() {
   // Jobs still waiting for shared backends outlive the session; they must not reach it.
   for (const JobPtr& j : jobs_) {
     j->notify = nullptr;
+    j->reply_bytes = nullptr;
     j->pin = nullptr;
   }
   for (auto& [addr, p] : pins_) {
@@ -76,11 +77,16 @@ rt::Task<void> Session::run() {
 }
 
 bool Session::full() const {
-  return jobs_.size() >= proxy_.config().max_pipeline || pending_bytes_ >= proxy_.config().max_pipeline_bytes;
+  return jobs_.size() >= proxy_.config().max_pipeline ||
+         pending_bytes_ + reply_bytes_ >= proxy_.config().max_pipeline_bytes;
 }
 
 void Session::push(JobPtr job) {
   job->notify = &job_done_;
+  job->reply_bytes = &reply_bytes_;
+  if (job->done) {
+    reply_bytes_ += job->reply.size();
+  }
   jobs_.push_back(std::move(job));
   if (jobs_.back()->done) {
     job_done_.set();
@@ -176,6 +182,8 @@ rt::Task<void> Session::write_loop() {
       close = j->close_after;
       j->notify = nullptr;
       pending_bytes_ -= j->request_bytes;
+      reply_bytes_ -= j->reply.size();
+      j->reply_bytes = nullptr;
       jobs_.pop_front();
       ++popped;
       if (close) {

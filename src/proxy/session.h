@@ -98,6 +98,7 @@ class Session : public PinnedRoute {
   int protocol_ = 2;
   std::deque<JobPtr> jobs_;   // in request order; the front's reply is the next one written
   size_t pending_bytes_ = 0;  // request bytes of jobs_ (Job::request_bytes)
+  size_t reply_bytes_ = 0;    // reply bytes of the done jobs_ not written yet (Job::reply_bytes)
   rt::Event job_done_;        // a job finished (maybe the front)
   rt::Event room_;            // the writer drained some jobs
   bool input_closed_ = false;

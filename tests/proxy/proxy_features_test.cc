@@ -8,8 +8,10 @@
 #include <cstdio>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "resp/reply_parser.h"
 #include "tests/proxy/proxy_cluster.h"
 
 namespace codis::proxy::testing {
@@ -225,6 +227,109 @@ TEST(ProxyPubSub, SubscriptionsFollowANewTable) {
   freeReplyObject(r);
   Conn s1 = connect(cluster.servers[0]->port());
   EXPECT_EQ(call(s1.get(), {"PUBSUB", "NUMSUB", "news"}), "['news', :0]");  // dropped where it was
+}
+
+// VmHWM (peak resident set) of a process, in bytes.
+size_t peak_rss(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(f, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) {
+      return std::stoull(line.substr(6)) * 1024;
+    }
+  }
+  return 0;
+}
+
+// Reads replies from fd until `n` whole ones came; returns how many were "+OK" or a bulk of `size` bytes.
+size_t read_replies(int fd, size_t n, size_t bulk_size) {
+  std::string got;
+  size_t seen = 0, good = 0, at = 0;
+  char buf[1 << 16];
+  while (seen < n) {
+    resp::ReplyScanner scanner;
+    const resp::ParseResult r = scanner.scan(std::string_view(got).substr(at));
+    if (r.ok()) {
+      const std::string_view one = std::string_view(got).substr(at, r.consumed);
+      good += one == "+OK\r\n" || one.size() == bulk_size + std::to_string(bulk_size).size() + 5;
+      at += r.consumed;
+      ++seen;
+      if (at > (1 << 20)) {
+        got.erase(0, at);
+        at = 0;
+      }
+      continue;
+    }
+    const ssize_t k = read(fd, buf, sizeof buf);
+    if (k <= 0) {
+      break;
+    }
+    got.append(buf, static_cast<size_t>(k));
+  }
+  return good;
+}
+
+// A client that pipelines large values faster than it reads the replies is slowed down (the proxy stops
+// reading it), so the proxy's memory stays bounded: by the request bytes it holds (SETs of 1 MB) and by
+// the reply bytes it holds (GETs of a 1 MB value) alike.
+TEST(ProxyLimits, AFloodOfLargeValuesKeepsMemoryBounded) {
+  ProxyCluster cluster(2, false, false, 1, {"--max-pipeline-bytes", "16777216"});
+  ASSERT_TRUE(cluster.up());
+  const std::string value(1 << 20, 'v');
+  Conn setup = connect(cluster.port());
+  for (int k = 0; k < 7; ++k) {
+    ASSERT_EQ(call(setup.get(), {"SET", "big" + std::to_string(k), value}), "+OK");
+  }
+  // Sends n requests made by `request(i)` from a thread while this one reads nothing for `quiet`, then
+  // reads every reply; returns how many were right.
+  auto flood = [&](size_t n, auto request, std::chrono::milliseconds quiet) {
+    const int fd = server::testing::dial_loopback(cluster.port());
+    EXPECT_GE(fd, 0);
+    std::thread writer([&] {
+      for (size_t i = 0; i < n; ++i) {
+        const std::string req = request(i);
+        size_t off = 0;
+        while (off < req.size()) {
+          const ssize_t k = write(fd, req.data() + off, req.size() - off);
+          if (k <= 0) {
+            return;
+          }
+          off += static_cast<size_t>(k);
+        }
+      }
+    });
+    std::this_thread::sleep_for(quiet);
+    const size_t good = read_replies(fd, n, value.size());
+    writer.join();
+    close(fd);
+    return good;
+  };
+  auto key = [](size_t i) { return "big" + std::to_string(i % 7); };
+  // 300 SETs of 1 MB, written as fast as the proxy takes them: it holds about --max-pipeline-bytes of them.
+  EXPECT_EQ(flood(
+                300,
+                [&](size_t i) {
+                  const std::string k = key(i);
+                  return "*3\r\n$3\r\nSET\r\n$" + std::to_string(k.size()) + "\r\n" + k + "\r\n$" +
+                         std::to_string(value.size()) + "\r\n" + value + "\r\n";
+                },
+                std::chrono::milliseconds(1000)),
+            300u);
+  const size_t after_sets = peak_rss(cluster.proxy->pid());
+  std::printf("proxy peak RSS after 300 MB of pipelined SETs: %zu MB\n", after_sets >> 20);
+  EXPECT_LT(after_sets, size_t{100} << 20) << "peak RSS after the SET flood " << (after_sets >> 20) << " MB";
+  // 100 GETs of a 1 MB value, not read for a second: once the unwritten replies pass --max-pipeline-bytes
+  // the proxy reads no more of them; the replies of GETs already sent are held, as Redis holds a normal
+  // client's output. Every reply arrives, whole and in order.
+  EXPECT_EQ(flood(
+                100,
+                [&](size_t i) {
+                  const std::string k = key(i);
+                  return "*2\r\n$3\r\nGET\r\n$" + std::to_string(k.size()) + "\r\n" + k + "\r\n";
+                },
+                std::chrono::milliseconds(1000)),
+            100u);
+  EXPECT_TRUE(cluster.proxy->alive());
 }
 
 // The configuration file sets options by their command-line names; the command line wins over it.

@@ -205,7 +205,12 @@ class ThroughProxy(unittest.TestCase):
                      ("pmessage", "weather%d" % i, "w%d" % i)]
         self.assertTrue(done.wait(10))
         t.join()
-        self.assertEqual(got, want)
+        # Every message arrives once, and each channel's in publish order. Channels of different groups reach
+        # the proxy over different server connections, so their messages may interleave differently than
+        # they were published (as in Redis Cluster); docs/proxy.md says so.
+        self.assertEqual(sorted(got), sorted(want))
+        for ch in ("news", "sport"):
+            self.assertEqual([m for m in got if m[1] == ch], [m for m in want if m[1] == ch])
         self.assertEqual(self.r.pubsub_numsub("news", "nobody"), [("news", 1), ("nobody", 0)])
         self.assertEqual(self.r.pubsub_numpat(), 1)
         p.unsubscribe("news")

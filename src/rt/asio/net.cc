@@ -76,6 +76,13 @@ Task<Result<StreamPtr>> connect_once(AsioExecutor* ex, tcp::endpoint to) {
   if (ec) {
     co_return net_errc(ec);
   }
+  // A connect to a loopback port nobody listens on can meet itself when the kernel picks that same port as
+  // the ephemeral one (TCP simultaneous open): the "peer" then echoes every request back. Never wanted.
+  error_code lec;
+  if (s->socket.local_endpoint(lec) == to && !lec) {
+    s->socket.close(lec);
+    co_return Errc::kConnRefused;
+  }
   co_return StreamPtr(std::make_unique<AsioStream>(*ex, std::move(s->socket), ex->reactor_reads()));
 }
 
