@@ -346,8 +346,7 @@ TEST(ProxyIntegration, BadInputGetsClearErrors) {
 }
 
 // A backend that dies: commands for its slots get an error saying so at once, the others are served on the
-// same connection, and when it comes back (a new server on the same port is not possible here, so we only
-// check the failure side) nothing else is disturbed.
+// same connection. (Its return on the same port: proxy_backend_kill_test.)
 TEST(ProxyIntegration, ADeadBackendFailsOnlyItsSlots) {
   ProxyCluster cluster(2);
   ASSERT_TRUE(cluster.up());
