@@ -417,13 +417,11 @@ void Session::queue_in_transaction(std::span<const std::string_view> argv, const
               "' cannot be part of a transaction through the proxy (a transaction runs on one server)"));
     return;
   }
-  std::string err;
-  const int32_t slot = slot_of_keys(spec, argv, err);
-  if (!err.empty()) {
-    tx_failed_ = true;
-    push_done(error(err));
-    return;
-  }
+  // A malformed key list (ZDIFF -1 k) is queued as Redis queues it (Redis checks only the arity then): the
+  // server replies the command's own error inside EXEC's reply and runs the rest. Its keys are unknown,
+  // so it binds the transaction to no slot (slot_of_keys returns -1).
+  std::string malformed;
+  const int32_t slot = slot_of_keys(spec, argv, malformed);
   const int32_t bound = tx_slot_ >= 0 ? tx_slot_ : (watching_ ? watch_slot_ : -1);
   if (slot == -2 || (slot >= 0 && bound >= 0 && slot != bound)) {
     tx_failed_ = true;

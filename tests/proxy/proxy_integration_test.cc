@@ -189,6 +189,22 @@ TEST(ProxyIntegration, TransactionsRunOnTheirSlotsServer) {
   EXPECT_EQ(call(c.get(), {"INCR", "{u}n"}), "+QUEUED");
   EXPECT_EQ(call(c.get(), {"EXEC"}), "[:2]");
   EXPECT_EQ(call(c.get(), {"WATCH", "{u}a", "{v}b"}).rfind("-ERR codis-proxy: WATCHed keys", 0), 0u);
+
+  // A malformed key list is queued as Redis queues it: EXEC carries the command's own error and runs the
+  // rest (it used to be refused at once, and EXEC then aborted).
+  EXPECT_EQ(call(c.get(), {"MULTI"}), "+OK");
+  EXPECT_EQ(call(c.get(), {"ZDIFF", "-1", "{u}a"}), "+QUEUED");
+  EXPECT_EQ(call(c.get(), {"SET", "{u}m", "1"}), "+QUEUED");
+  EXPECT_EQ(call(c.get(), {"SINTERCARD", "0", "{u}a"}), "+QUEUED");
+  EXPECT_EQ(call(c.get(), {"LMPOP", "5", "{u}a", "{u}b", "LEFT"}), "+QUEUED");
+  EXPECT_EQ(call(c.get(), {"INCR", "{u}n"}), "+QUEUED");
+  EXPECT_EQ(call(c.get(), {"EXEC"}),
+            "[-ERR at least 1 input key is needed for 'zdiff' command, +OK, -ERR numkeys should be greater "
+            "than 0, -ERR syntax error, :3]");
+  // Alone, with no key to bind the transaction to a server: any server replies the errors.
+  EXPECT_EQ(call(c.get(), {"MULTI"}), "+OK");
+  EXPECT_EQ(call(c.get(), {"ZDIFF", "-1", "{u}a"}), "+QUEUED");
+  EXPECT_EQ(call(c.get(), {"EXEC"}), "[-ERR at least 1 input key is needed for 'zdiff' command]");
 }
 
 // A client blocked in BLPOP waits on a connection of its own: other clients keep being served, and another

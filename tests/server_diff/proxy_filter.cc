@@ -71,9 +71,9 @@ bool ProxyFilter::keep(const std::vector<std::string>& argv) {
   std::vector<std::string_view> views(argv.begin(), argv.end());
   cmd::KeyList keys;
   const cmd::KeysError e = cmd::extract_keys(*spec, views, keys);
-  // In MULTI the proxy answers a malformed key list at once, where Redis queues the command and EXEC
-  // replies its error: the transaction then aborts through the proxy and runs in Redis.
-  if (e != cmd::KeysError::kNone) return !in_multi_;
+  // A malformed key list (ZDIFF -1 k) is the command's own error, also inside MULTI, where the proxy queues
+  // it as Redis does and EXEC replies the error; its keys bind no slot.
+  if (e != cmd::KeysError::kNone) return true;
   if (keys.empty()) return true;
   const uint32_t slot = cmd::slot_of(argv[keys[0].index]);
   for (const cmd::KeyPos& k : keys) {

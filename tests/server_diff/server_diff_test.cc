@@ -144,6 +144,11 @@ TEST(ProxyMode, FilterKeepsWhatTheProxyRunsAsOneRedis) {
   EXPECT_TRUE(f.keep({"SET", "k0", "1"}));
   EXPECT_FALSE(f.keep({"SET", "{t}a", "1"}));
   EXPECT_TRUE(f.keep({"DISCARD"}));
+  // A malformed key list is queued in MULTI, as Redis does, and binds no slot.
+  EXPECT_TRUE(f.keep({"MULTI"}));
+  EXPECT_TRUE(f.keep({"ZDIFF", "-1", "{t}a"}));
+  EXPECT_TRUE(f.keep({"SET", "k0", "1"}));
+  EXPECT_TRUE(f.keep({"EXEC"}));
 }
 
 TEST(Tricky, EveryLineParses) {
