@@ -28,13 +28,14 @@ std::string error(std::string_view text) {
 }
 
 // The slot every key of argv hashes to: -1 without keys, -2 when they span slots; `err` gets the Redis
-// error of a malformed key list.
+// error of a malformed key list, whose slot is then that of the keys that can still be found.
 int32_t slot_of_keys(const cmd::CommandSpec& spec, std::span<const std::string_view> argv, std::string& err) {
   cmd::KeyList keys;
   const cmd::KeysError e = cmd::extract_keys(spec, argv, keys);
   if (e != cmd::KeysError::kNone) {
+    // PFMERGE dest without sources still writes dest.
     err = cmd::keys_error_text(spec, e);
-    return -1;
+    cmd::extract_partial_keys(spec, argv, keys);
   }
   int32_t slot = -1;
   for (const cmd::KeyPos& k : keys) {
@@ -418,8 +419,8 @@ void Session::queue_in_transaction(std::span<const std::string_view> argv, const
     return;
   }
   // A malformed key list (ZDIFF -1 k) is queued as Redis queues it (Redis checks only the arity then): the
-  // server replies the command's own error inside EXEC's reply and runs the rest. Its keys are unknown,
-  // so it binds the transaction to no slot (slot_of_keys returns -1).
+  // server replies the command's own error inside EXEC's reply and runs the rest. It binds the transaction
+  // to the slot of the keys that can still be found (PFMERGE dest), if any.
   std::string malformed;
   const int32_t slot = slot_of_keys(spec, argv, malformed);
   const int32_t bound = tx_slot_ >= 0 ? tx_slot_ : (watching_ ? watch_slot_ : -1);

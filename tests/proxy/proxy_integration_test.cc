@@ -138,6 +138,10 @@ TEST(ProxyIntegration, AnswersLikeOneServer) {
                           "HINCRBY h f 1",
                           "INCR a",
                           "GETRANGE a 0 1",
+                          "PFMERGE pd",  // no sources: Redis creates pd, routed by it
+                          "TYPE pd",
+                          "ZUNIONSTORE zd 0 a",
+                          "ZDIFF -1 a",
                           "DBSIZE",
                           "FLUSHALL",
                           "DBSIZE",

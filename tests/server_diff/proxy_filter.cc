@@ -50,9 +50,8 @@ bool ProxyFilter::keep(const std::vector<std::string>& argv) {
   }
   if (!cmd::check_arity(*spec, argv.size())) return true;
   // Known differences (docs/proxy.md): the proxy's SCAN cursor is its own, so -1 (which Redis wraps to
-  // 2^64 - 1) is an invalid cursor; PFMERGE with a destination only is a key-extraction error to the proxy.
+  // 2^64 - 1) is an invalid cursor.
   if (name == "SCAN" && argv[1] == "-1") return false;
-  if (name == "PFMERGE" && argv.size() == 2) return false;
   // WATCH is the proxy's own (it binds the client to a server), but its keys bind the transaction.
   switch (name == "WATCH" ? cmd::Route::kSingleSlot : spec->policy.route) {
     case cmd::Route::kRefused:
@@ -72,8 +71,12 @@ bool ProxyFilter::keep(const std::vector<std::string>& argv) {
   cmd::KeyList keys;
   const cmd::KeysError e = cmd::extract_keys(*spec, views, keys);
   // A malformed key list (ZDIFF -1 k) is the command's own error, also inside MULTI, where the proxy queues
-  // it as Redis does and EXEC replies the error; its keys bind no slot.
-  if (e != cmd::KeysError::kNone) return true;
+  // it as Redis does and EXEC replies the error. The keys that can still be found (PFMERGE dest without
+  // sources, which Redis runs) route it and bind the transaction; with none it binds nothing.
+  if (e != cmd::KeysError::kNone) {
+    cmd::extract_partial_keys(*spec, views, keys);
+    if (keys.empty()) return true;
+  }
   if (keys.empty()) return true;
   const uint32_t slot = cmd::slot_of(argv[keys[0].index]);
   for (const cmd::KeyPos& k : keys) {

@@ -149,6 +149,12 @@ TEST(ProxyMode, FilterKeepsWhatTheProxyRunsAsOneRedis) {
   EXPECT_TRUE(f.keep({"ZDIFF", "-1", "{t}a"}));
   EXPECT_TRUE(f.keep({"SET", "k0", "1"}));
   EXPECT_TRUE(f.keep({"EXEC"}));
+  // PFMERGE dest without sources: dest routes it and binds the transaction.
+  EXPECT_TRUE(f.keep({"PFMERGE", "k0"}));
+  EXPECT_TRUE(f.keep({"MULTI"}));
+  EXPECT_TRUE(f.keep({"PFMERGE", "{t}d"}));
+  EXPECT_FALSE(f.keep({"SET", "k0", "1"}));
+  EXPECT_TRUE(f.keep({"EXEC"}));
 }
 
 TEST(Tricky, EveryLineParses) {
