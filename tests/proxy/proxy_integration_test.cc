@@ -348,6 +348,27 @@ TEST(ProxyIntegration, BadInputGetsClearErrors) {
       call(c.get(), {"MOVE", "a", "1"}).rfind("-ERR command 'move' is not supported by codis-proxy: ", 0),
       0u);
   EXPECT_EQ(call(c.get(), {"SELECT", "1"}), "-ERR invalid DB index, codis-proxy serves DB 0 only");
+  // COPY into another database is refused as MOVE is; into database 0 it runs, and its own errors stay.
+  const std::string copy_refused =
+      "-ERR command 'copy' with DB 1 is not supported by codis-proxy: the proxy serves database 0 only";
+  EXPECT_EQ(call(c.get(), {"COPY", "x", "{x}y", "DB", "1"}), copy_refused);
+  EXPECT_EQ(call(c.get(), {"COPY", "x", "{x}y", "REPLACE", "db", "1"}), copy_refused);
+  EXPECT_EQ(call(c.get(), {"COPY", "x", "{x}y", "DB", "0"}), ":1");
+  EXPECT_EQ(call(c.get(), {"COPY", "x", "{x}y", "DB", "1", "DB", "0", "REPLACE"}), ":1");  // the last DB wins
+  EXPECT_EQ(call(c.get(), {"COPY", "x", "{x}y", "DB", "abc"}),
+            "-ERR value is not an integer or out of range");
+  EXPECT_EQ(call(c.get(), {"COPY", "x", "{x}y", "FOO", "DB", "1"}), "-ERR syntax error");
+  EXPECT_EQ(call(c.get(), {"MULTI"}), "+OK");
+  EXPECT_EQ(call(c.get(), {"COPY", "x", "{x}z", "DB", "2"}).rfind("-ERR command 'copy' with DB 2 is not", 0),
+            0u);
+  EXPECT_EQ(call(c.get(), {"EXEC"}), "-EXECABORT Transaction discarded because of previous errors.");
+  for (const auto& server : cluster.servers) {
+    Conn direct = connect(server->port());
+    EXPECT_EQ(call(direct.get(), {"SELECT", "1"}), "+OK");
+    EXPECT_EQ(call(direct.get(), {"DBSIZE"}), ":0");
+    EXPECT_EQ(call(direct.get(), {"SELECT", "2"}), "+OK");
+    EXPECT_EQ(call(direct.get(), {"DBSIZE"}), ":0");
+  }
   EXPECT_EQ(call(c.get(), {"SUNION", "a", "b"}), "-CROSSSLOT Keys in request don't hash to the same slot");
   EXPECT_EQ(call(c.get(), {"GET", "x"}), "'1'");
 

@@ -1,8 +1,11 @@
 // Leaving out what codis-proxy does not promise to run as one Redis would (see proxy_filter.h).
 #include "tests/server_diff/proxy_filter.h"
 
+#include <cstdint>
+#include <optional>
 #include <string_view>
 
+#include "cmd/ascii.h"
 #include "cmd/keys.h"
 #include "cmd/slot.h"
 #include "cmd/table.h"
@@ -52,6 +55,15 @@ bool ProxyFilter::keep(const std::vector<std::string>& argv) {
   // Known differences (docs/proxy.md): the proxy's SCAN cursor is its own, so -1 (which Redis wraps to
   // 2^64 - 1) is an invalid cursor.
   if (name == "SCAN" && argv[1] == "-1") return false;
+  // COPY into another database is refused, as MOVE is (any integer DB other than 0: a little wider than the
+  // proxy's rule, which lets the server refuse DB n beyond an int).
+  if (name == "COPY") {
+    for (size_t i = 3; i + 1 < argv.size(); ++i) {
+      if (to_upper(argv[i]) != "DB") continue;
+      const std::optional<int64_t> db = cmd::parse_int64(argv[i + 1]);
+      if (db && *db != 0) return false;
+    }
+  }
   // WATCH is the proxy's own (it binds the client to a server), but its keys bind the transaction.
   switch (name == "WATCH" ? cmd::Route::kSingleSlot : spec->policy.route) {
     case cmd::Route::kRefused:

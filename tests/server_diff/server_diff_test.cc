@@ -130,6 +130,9 @@ TEST(ProxyMode, FilterKeepsWhatTheProxyRunsAsOneRedis) {
   EXPECT_FALSE(f.keep({"MOVE", "k0", "1"}));  // refused by design
   EXPECT_FALSE(f.keep({"SELECT", "1"}));
   EXPECT_TRUE(f.keep({"SELECT", "0"}));
+  EXPECT_FALSE(f.keep({"COPY", "k0", "{k0}b", "DB", "1"}));  // refused: database 0 only
+  EXPECT_TRUE(f.keep({"COPY", "k0", "{k0}b", "REPLACE", "DB", "0"}));
+  EXPECT_TRUE(f.keep({"COPY", "k0", "{k0}b", "DB", "abc"}));  // the server's own error
   EXPECT_FALSE(f.keep({"SORT", "k0", "BY", "w_*"}));
   EXPECT_TRUE(f.keep({"SORT", "k0", "BY", "nosort"}));
   EXPECT_TRUE(f.keep({"NOSUCH", "k0"}));
