@@ -279,7 +279,17 @@ TEST(ProxyIntegration, ScanKeysAndInfoSpanTheGroups) {
   freeReplyObject(keys);
   EXPECT_EQ(call(c.get(), {"RANDOMKEY"}).rfind("'s:", 0), 0u);
   EXPECT_EQ(call(c.get(), {"SCAN", "x"}), "-ERR invalid cursor");
-  EXPECT_EQ(call(c.get(), {"SCAN", "255"}), "-ERR invalid cursor");  // group 255 does not exist
+  // Cursors as Redis reads them: any number is a page and the next cursor; one naming no group (255, and
+  // -1, which wraps to 2^64 - 1) ends the walk; beyond 2^64 - 1 is invalid.
+  EXPECT_EQ(call(c.get(), {"SCAN", "255"}), "['0', []]");
+  EXPECT_EQ(call(c.get(), {"SCAN", "-1"}), "['0', []]");
+  EXPECT_EQ(call(c.get(), {"SCAN", "-1", "COUNT", "0"}), "-ERR syntax error");  // the options still count
+  EXPECT_EQ(call(c.get(), {"SCAN", "18446744073709551616"}), "-ERR invalid cursor");
+  EXPECT_EQ(call(c.get(), {"SCAN", " 0"}), "-ERR invalid cursor");
+  const std::string wrapped = call(c.get(), {"SCAN", "-18446744073709551615", "COUNT", "100"});  // 1: group 2
+  EXPECT_EQ(wrapped.rfind("['", 0), 0u) << wrapped;
+  EXPECT_NE(wrapped.find("'s:"), std::string::npos) << wrapped;
+  EXPECT_EQ(call(c.get(), {"SCAN", "+0", "COUNT", "100"}).rfind("['", 0), 0u);
   const std::string info = call(c.get(), {"INFO"});
   EXPECT_NE(info.find("slots_served:1024"), std::string::npos) << info;
   EXPECT_NE(info.find("group_3:master=" + cluster.addr(2)), std::string::npos) << info;

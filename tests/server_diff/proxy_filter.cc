@@ -52,11 +52,8 @@ bool ProxyFilter::keep(const std::vector<std::string>& argv) {
     if (spec == nullptr) return true;
   }
   if (!cmd::check_arity(*spec, argv.size())) return true;
-  // Known differences (docs/proxy.md): the proxy's SCAN cursor is its own, so -1 (which Redis wraps to
-  // 2^64 - 1) is an invalid cursor.
-  if (name == "SCAN" && argv[1] == "-1") return false;
-  // COPY into another database is refused, as MOVE is (any integer DB other than 0: a little wider than the
-  // proxy's rule, which lets the server refuse DB n beyond an int).
+  // Known differences (docs/proxy.md): COPY into another database is refused, as MOVE is (any integer DB
+  // other than 0: a little wider than the proxy's rule, which lets the server refuse DB n beyond an int).
   if (name == "COPY") {
     for (size_t i = 3; i + 1 < argv.size(); ++i) {
       if (to_upper(argv[i]) != "DB") continue;

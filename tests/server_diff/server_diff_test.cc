@@ -136,6 +136,7 @@ TEST(ProxyMode, FilterKeepsWhatTheProxyRunsAsOneRedis) {
   EXPECT_FALSE(f.keep({"SORT", "k0", "BY", "w_*"}));
   EXPECT_TRUE(f.keep({"SORT", "k0", "BY", "nosort"}));
   EXPECT_TRUE(f.keep({"NOSUCH", "k0"}));
+  EXPECT_TRUE(f.keep({"SCAN", "-1"}));  // read as Redis reads it
   // A transaction is bound to its first key's slot, from WATCH (or MULTI) to EXEC.
   EXPECT_TRUE(f.keep({"WATCH", "{t}a"}));
   EXPECT_TRUE(f.keep({"MULTI"}));
