@@ -16,7 +16,8 @@
 //    0..keys-1, each once; each call carries exactly its keys (and MSET's values) in client order, and
 //    every key in a call hashes to the call's slot;
 //  - single-slot commands: every key extract_keys finds hashes to the call's slot (-1 when keyless), and a
-//    cross-slot command or a key-extraction error is refused, not sent;
+//    cross-slot command is refused, not sent; a key-extraction error is sent to the slot of the keys
+//    extract_partial_keys finds when they are in one slot, and refused with the command's error otherwise;
 //  - all-group commands: one call per group of the table, in group order; slot-argument: slot in -1..1023;
 //  - merge_replies returns one well-formed RESP reply (resp::ReplyScanner consumes it exactly); an error
 //    reply of some call makes it the first such error in call order; when every call answered what its
@@ -328,7 +329,10 @@ bool check_job(const proxy::Job& job, std::span<const std::string_view> argv, co
     case cmd::Route::kSingleSlot: {
       FUZZ_CHECK(job.calls.size() == 1);
       cmd::KeyList keys;
-      FUZZ_CHECK(cmd::extract_keys(spec, argv, keys) == cmd::KeysError::kNone);
+      if (cmd::extract_keys(spec, argv, keys) != cmd::KeysError::kNone) {
+        cmd::extract_partial_keys(spec, argv, keys);
+        FUZZ_CHECK(!keys.empty());
+      }
       const int32_t slot = job.calls[0].slot;
       FUZZ_CHECK(keys.empty() == (slot == -1));
       for (const cmd::KeyPos& k : keys)
@@ -366,6 +370,12 @@ void check_refused_single_slot(const proxy::Job& job, std::span<const std::strin
   const cmd::KeysError e = cmd::extract_keys(spec, argv, keys);
   if (e != cmd::KeysError::kNone) {
     FUZZ_CHECK(job.reply == "-" + cmd::keys_error_text(spec, e) + "\r\n");
+    // Refused only when no key can be found, or the found ones span slots.
+    cmd::extract_partial_keys(spec, argv, keys);
+    bool one_slot = !keys.empty();
+    for (const cmd::KeyPos& k : keys)
+      one_slot = one_slot && cmd::slot_of(argv[k.index]) == cmd::slot_of(argv[keys[0].index]);
+    FUZZ_CHECK(!one_slot);
     return;
   }
   bool cross = false;

@@ -103,6 +103,15 @@ KeysError extract_keys(const CommandSpec& spec, std::span<const std::string_view
   return has_key_spec ? KeysError::kInvalid : KeysError::kNone;
 }
 
+void extract_partial_keys(const CommandSpec& spec, std::span<const std::string_view> argv, KeyList& out) {
+  out.clear();
+  if (!check_arity(spec, argv.size())) return;
+  for (const KeySpec& s : spec.keys.view()) {
+    // A spec that does not apply adds nothing; an incomplete one keeps the keys it found.
+    if (!(s.flags & kf::kNotKey)) (void)apply_spec(s, argv, out);
+  }
+}
+
 std::string keys_error_text(const CommandSpec& spec, KeysError e) {
   switch (e) {
     case KeysError::kNone:

@@ -24,6 +24,13 @@ enum class KeySearch : uint8_t {
 [[nodiscard]] KeysError extract_keys(const CommandSpec& spec, std::span<const std::string_view> argv,
                                      KeyList& out, KeySearch search = KeySearch::kKeys);
 
+// The keys that the key specs applying to `argv` find, skipping the specs that do not apply, as Redis's
+// GET_KEYSPEC_RETURN_PARTIAL search: for routing and slot-ownership checks where extract_keys fails, since
+// some such forms run (PFMERGE dest: its sources' range is empty, dest is still written) and the others
+// must reach the server of the keys they name to get their own error. Empty when no spec applies (ZDIFF -1
+// k) or argv fails the arity.
+void extract_partial_keys(const CommandSpec& spec, std::span<const std::string_view> argv, KeyList& out);
+
 // True when the command can have keys at all (some key spec is not not_key, or it has a key function).
 bool may_have_keys(const CommandSpec& spec);
 

@@ -38,7 +38,17 @@ JobPtr single_slot(std::span<const std::string_view> argv, const cmd::CommandSpe
   cmd::KeyList keys;
   const cmd::KeysError e = cmd::extract_keys(spec, argv, keys);
   if (e != cmd::KeysError::kNone) {
-    return done("-" + cmd::keys_error_text(spec, e) + "\r\n");
+    // A key list that does not parse: Redis still runs some such forms (PFMERGE dest, with no sources)
+    // and replies the command's own error for the rest, so the command goes to the server of the keys
+    // that can be found, which does either. When there are none, or they span slots, the proxy replies.
+    cmd::extract_partial_keys(spec, argv, keys);
+    bool one_slot = !keys.empty();
+    for (const cmd::KeyPos& k : keys) {
+      one_slot = one_slot && cmd::slot_of(argv[k.index]) == cmd::slot_of(argv[keys[0].index]);
+    }
+    if (!one_slot) {
+      return done("-" + cmd::keys_error_text(spec, e) + "\r\n");
+    }
   }
   int32_t slot = -1;
   for (const cmd::KeyPos& k : keys) {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
+#include <optional>
 
 #include "cmd/ascii.h"
 #include "cmd/errors.h"
@@ -30,6 +32,27 @@ bool allowed_while_subscribed(std::string_view name) {
 bool is_transaction_command(std::string_view name) {
   return name == "exec" || name == "discard" || name == "multi" || name == "watch" || name == "quit" ||
          name == "reset";
+}
+
+// COPY's destination database when it is not 0, read as Redis's copyCommand reads the options (REPLACE,
+// DB n, the last DB winning); empty when the copy stays in database 0 or the options are ones the server
+// refuses with its own error (a syntax error, DB abc, DB beyond an int).
+std::string_view copy_to_other_db(std::span<const std::string_view> argv) {
+  std::string_view db = "0";
+  for (size_t j = 3; j < argv.size(); ++j) {
+    if (cmd::iequals(argv[j], "replace")) {
+      continue;
+    }
+    if (!cmd::iequals(argv[j], "db") || j + 1 == argv.size()) {
+      return {};
+    }
+    const std::optional<int64_t> n = cmd::parse_int64(argv[++j]);
+    if (!n || *n < INT32_MIN || *n > INT32_MAX) {
+      return {};
+    }
+    db = argv[j];
+  }
+  return db == "0" ? std::string_view() : db;
 }
 
 }  // namespace
@@ -259,6 +282,16 @@ void Session::handle(std::span<const std::string_view> argv, std::string_view ra
               (argv.size() > 1 ? "$" + std::to_string(argv[1].size()) + "\r\n" + std::string(argv[1]) + "\r\n"
                                : std::string("$0\r\n\r\n")));
     return;
+  }
+  if (name == "copy") {
+    // The proxy serves database 0 only (as for MOVE and SWAPDB): a copy into another database of one
+    // backend would be a key no client of the proxy can reach.
+    if (const std::string_view db = copy_to_other_db(argv); !db.empty()) {
+      tx_failed_ = tx_failed_ || in_multi_;
+      push_done(resp::error_reply("ERR command 'copy' with DB " + std::string(db) +
+                                  " is not supported by codis-proxy: the proxy serves database 0 only"));
+      return;
+    }
   }
   if (in_multi_ && !is_transaction_command(name)) {
     queue_in_transaction(argv, *spec);

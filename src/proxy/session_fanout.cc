@@ -2,6 +2,8 @@
 // RANDOMKEY.
 #include <charconv>
 
+#include "cmd/ascii.h"
+
 #include "proxy/merge.h"
 #include "proxy/proxy.h"
 #include "proxy/router.h"
@@ -24,20 +26,19 @@ void Session::fan_out(std::span<const std::string_view> argv, std::string_view n
   if (name == "scan") {
     // The client's cursor is (server cursor << 8) | group index (groups in id order): each group is walked
     // to its end in turn, so a full iteration returns every key once while nothing moves.
+    // The cursor is read as Redis reads it (so -1 is 2^64 - 1, and 2^64 is invalid).
     uint64_t cursor = 0;
-    auto [p, ec] = std::from_chars(argv[1].data(), argv[1].data() + argv[1].size(), cursor);
-    if (ec != std::errc() || p != argv[1].data() + argv[1].size()) {
-      push_done(resp::error_reply("ERR invalid cursor"));
-      return;
-    }
     const size_t ngroups = table.groups().size();
-    const size_t gi = cursor & 0xFF;
-    if (ngroups > 256 || gi >= ngroups) {
+    if (!cmd::parse_scan_cursor(argv[1], &cursor) || ngroups > 256) {
       push_done(resp::error_reply("ERR invalid cursor"));
       return;
     }
+    const size_t gi = cursor & 0xFF;
+    // A cursor naming no group (-1, say) ends the walk: Redis answers any cursor with a page and the next
+    // cursor, and a walk from such a cursor promises nothing. The first group still checks the options.
+    const bool past_end = gi >= ngroups;
     auto it = table.groups().begin();
-    std::advance(it, static_cast<long>(gi));
+    std::advance(it, past_end ? 0 : static_cast<long>(gi));
     std::vector<std::string_view> args(argv.begin(), argv.end());
     const std::string server_cursor = std::to_string(cursor >> 8);
     args[1] = server_cursor;
@@ -45,11 +46,14 @@ void Session::fan_out(std::span<const std::string_view> argv, std::string_view n
     c.wire = encode_request(args);
     c.group = it->first;
     job->calls.push_back(std::move(c));
-    job->merge_fn = [gi, ngroups](const Job& j) -> std::string {
+    job->merge_fn = [gi, ngroups, past_end](const Job& j) -> std::string {
       const std::string& r = j.calls[0].reply;
       std::vector<std::string_view> parts;
       if (!r.empty() && r[0] == '-') {
         return r;
+      }
+      if (past_end) {
+        return "*2\r\n$1\r\n0\r\n*0\r\n";
       }
       uint64_t next = 0;
       if (!split_array(r, parts) || parts.size() != 2 || parts[0].size() < 4 || parts[0][0] != '$') {

@@ -21,13 +21,14 @@ constexpr std::string_view kExec = "*1\r\n$4\r\nEXEC\r\n";
 constexpr std::string_view kUnwatch = "*1\r\n$7\r\nUNWATCH\r\n";
 
 // The slot every key of argv hashes to: -1 without keys, -2 when they span slots; `err` gets the Redis
-// error of a malformed key list.
+// error of a malformed key list, whose slot is then that of the keys that can still be found.
 int32_t slot_of_keys(const cmd::CommandSpec& spec, std::span<const std::string_view> argv, std::string& err) {
   cmd::KeyList keys;
   const cmd::KeysError e = cmd::extract_keys(spec, argv, keys);
   if (e != cmd::KeysError::kNone) {
+    // PFMERGE dest without sources still writes dest.
     err = cmd::keys_error_text(spec, e);
-    return -1;
+    cmd::extract_partial_keys(spec, argv, keys);
   }
   int32_t slot = -1;
   for (const cmd::KeyPos& k : keys) {
@@ -103,13 +104,11 @@ void Session::queue_in_transaction(std::span<const std::string_view> argv, const
         "' cannot be part of a transaction through the proxy (a transaction runs on one server)"));
     return;
   }
-  std::string err;
-  const int32_t slot = slot_of_keys(spec, argv, err);
-  if (!err.empty()) {
-    tx_failed_ = true;
-    push_done(resp::error_reply(err));
-    return;
-  }
+  // A malformed key list (ZDIFF -1 k) is queued as Redis queues it (Redis checks only the arity then): the
+  // server replies the command's own error inside EXEC's reply and runs the rest. It binds the transaction
+  // to the slot of the keys that can still be found (PFMERGE dest), if any.
+  std::string malformed;
+  const int32_t slot = slot_of_keys(spec, argv, malformed);
   const int32_t bound = tx_slot_ >= 0 ? tx_slot_ : (watching_ ? watch_slot_ : -1);
   if (slot == -2 || (slot >= 0 && bound >= 0 && slot != bound)) {
     tx_failed_ = true;

@@ -60,6 +60,7 @@ int main(int argc, char** argv) {
   }
   config.maxclients = fit.maxclients;
   bool ok = true;
+  std::string listen_error;
   {
     codis::server::Server server(rt.env(), config, [&rt] { rt.stop(); });
     {
@@ -92,13 +93,21 @@ int main(int argc, char** argv) {
       auto secs = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) + tv.tv_usec / 1e6; };
       return std::pair<double, double>(secs(ru.ru_stime), secs(ru.ru_utime));
     });
-    ok = rt.run_task(server.run([&config](const codis::rt::Endpoint& at) {
-      if (config.port == 0) {
-        std::printf("codis-server listening on %s\n", at.to_string().c_str());
-        std::fflush(stdout);
-      }
+    // The bound address goes to stdout whatever the port: it is how a supervisor (or a test restarting a
+    // server on the port it had) learns the server is up, and with port 0 which port it got.
+    ok = rt.run_task(server.run([](const codis::rt::Endpoint& at) {
+      std::printf("codis-server listening on %s\n", at.to_string().c_str());
+      std::fflush(stdout);
     }));
+    listen_error = server.listen_error();
   }
   (void)ok;
+  if (!listen_error.empty()) {
+    // As redis-server: a port that cannot be bound ends the process with status 1. The log has the reason
+    // too, but a log file is easy to miss when the process just ends.
+    std::fprintf(stderr, "codis-server: could not listen on %s:%lld: %s\n", config.bind.c_str(),
+                 static_cast<long long>(config.port), listen_error.c_str());
+    return 1;
+  }
   return 0;
 }

@@ -75,8 +75,8 @@ rt::Task<void> Server::run(std::function<void(const rt::Endpoint&)> ready) {
   const rt::Endpoint at(config_.bind, static_cast<uint16_t>(config_.port));
   auto l = env_.net.listen(at);
   if (!l.ok()) {
-    env_.log.warning("Could not create server TCP listening socket " + at.to_string() + ": " +
-                     std::string(rt::errc_name(l.error())));
+    listen_error_ = std::string(rt::errc_name(l.error()));
+    env_.log.warning("Could not create server TCP listening socket " + at.to_string() + ": " + listen_error_);
     shutdown();
     co_return;
   }

@@ -41,8 +41,10 @@ class Server {
   Server(rt::Env& env, Config config, std::function<void()> on_shutdown = {});
   ~Server();
 
-  // Listens and serves until cancelled. `ready` (optional) gets the bound endpoint once listening.
+  // Listens and serves until cancelled. `ready` (optional) gets the bound endpoint once listening. When
+  // the address cannot be bound, run() logs why, calls on_shutdown and returns; listen_error() says why.
   rt::Task<void> run(std::function<void(const rt::Endpoint&)> ready = {});
+  const std::string& listen_error() const { return listen_error_; }
 
   // Runs one command and appends its reply (the entry point tests, fuzzers and the network share).
   void execute(Client& c, std::span<const std::string_view> argv, resp::ReplyWriter& out);
@@ -217,6 +219,7 @@ class Server {
   uint64_t last_client_id_ = 0;
   rt::MonoTime started_{};
   uint16_t port_ = 0;
+  std::string listen_error_;    // why run() could not listen
   int depth_ = 0;               // nesting of dispatch (EXEC runs commands inside EXEC)
   int64_t pause_until_ms_ = 0;  // 0: not paused
   bool pause_writes_only_ = false;

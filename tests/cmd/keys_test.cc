@@ -176,6 +176,26 @@ TEST(ExtractKeys, WrongArityIsInvalid) {
   EXPECT_EQ(extract("mset a").err, KeysError::kInvalid);
 }
 
+// Where extract_keys fails, the keys the applicable specs still find (Redis's partial search).
+TEST(ExtractKeys, PartialKeysWhereTheListIsMalformed) {
+  auto partial = [](std::vector<std::string_view> argv) {
+    KeyList keys;
+    extract_partial_keys(*lookup(argv[0]), argv, keys);
+    V out;
+    for (const KeyPos& k : keys) out.push_back(k.index);
+    return out;
+  };
+  EXPECT_EQ(extract("pfmerge d").err, KeysError::kInvalid);
+  EXPECT_EQ(partial({"pfmerge", "d"}), V{1});  // the sources' range is empty, dest is still a key
+  EXPECT_EQ(partial({"pfmerge", "d", "a", "b"}), (V{1, 2, 3}));
+  EXPECT_EQ(partial({"zunionstore", "d", "5", "a"}), V{1});  // numkeys beyond the arguments
+  EXPECT_EQ(partial({"zdiff", "-1", "k"}), V{});
+  EXPECT_EQ(partial({"sintercard", "0", "k"}), V{});
+  EXPECT_EQ(partial({"lmpop", "5", "a", "LEFT"}), V{});
+  EXPECT_EQ(partial({"get"}), V{});                  // arity
+  EXPECT_EQ(partial({"spublish", "ch", "m"}), V{});  // shard channels are not keys
+}
+
 TEST(ExtractKeys, ReusedListKeepsNoStaleKeys) {
   KeyList keys;
   std::vector<std::string_view> a = {"mget", "a", "b", "c"};

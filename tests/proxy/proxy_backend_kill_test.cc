@@ -2,8 +2,8 @@
 // client gets, for every request and in order, either the right reply or one of the errors docs/proxy.md
 // promises ("backend connection lost, outcome unknown" for a write that may have run, "... command not sent
 // (safe to retry)" otherwise); nothing hangs, the proxy stays up, a client of the other server's slots
-// never notices, and the same connection goes on. (Restarting the server on the same port is not covered
-// yet: a codis-server given that port did not print its port within 10 s here.)
+// never notices, and the same connection goes on. The killed server then comes back on its port: the proxy
+// reconnects by itself and serves its slots again, on old connections and new.
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -195,6 +195,36 @@ TEST(ProxyBackendKill, DeepPipelineGetsRightRepliesOrDocumentedErrorsInOrder) {
   const ssize_t n = read(fd, chunk, sizeof chunk);
   ASSERT_GT(n, 0);
   EXPECT_EQ(std::string(chunk, static_cast<size_t>(n)), "$1\r\nx\r\n");
+
+  // The killed server restarts on its port (its data is gone: it had no persistence) and owns its slots
+  // again; the proxy's next connection attempt (at most a second apart) finds it.
+  cluster.servers[0] = std::make_unique<ServerProcess>(
+      CODIS_SERVER_BIN,
+      std::vector<std::string>{"--cluster-mode", "yes", "--port", std::to_string(killed_port)});
+  ASSERT_EQ(cluster.servers[0]->port(), killed_port) << cluster.servers[0]->log();
+  {
+    Conn admin = connect(killed_port);
+    ASSERT_EQ(call(admin.get(), {"SLOTSSETSTATE", "0-511", "owned", "-", "1"}), "+OK");
+  }
+  std::string set;
+  for (int i = 0; i < 100 && set != "+OK"; ++i) {
+    set = call(c.get(), {"SET", k0, "back"});
+    if (set != "+OK") {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  ASSERT_EQ(set, "+OK") << "the proxy did not serve the restarted server's slots within 5 s";
+  EXPECT_EQ(call(c.get(), {"GET", k0}), "'back'");
+  EXPECT_EQ(call(c.get(), {"INCR", counter[0]}), ":1");  // a new server: the counter starts over
+  // The pipelining connection reaches it too, and a new connection does.
+  const std::string get_k0 = resp_command({"GET", k0});
+  ASSERT_EQ(write(fd, get_k0.data(), get_k0.size()), static_cast<ssize_t>(get_k0.size()));
+  const ssize_t m = read(fd, chunk, sizeof chunk);
+  ASSERT_GT(m, 0);
+  EXPECT_EQ(std::string(chunk, static_cast<size_t>(m)), "$4\r\nback\r\n");
+  Conn fresh = connect(cluster.port());
+  EXPECT_EQ(call(fresh.get(), {"GET", k0}), "'back'");
+  EXPECT_EQ(call(fresh.get(), {"GET", k1}), "'x'");
   close(fd);
   EXPECT_TRUE(cluster.proxy->alive());
 }

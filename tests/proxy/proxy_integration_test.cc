@@ -128,6 +128,10 @@ TEST(ProxyIntegration, AnswersLikeOneServer) {
                           "HINCRBY h f 1",
                           "INCR a",
                           "GETRANGE a 0 1",
+                          "PFMERGE pd",  // no sources: Redis creates pd, routed by it
+                          "TYPE pd",
+                          "ZUNIONSTORE zd 0 a",
+                          "ZDIFF -1 a",
                           "DBSIZE",
                           "FLUSHALL",
                           "DBSIZE",
@@ -179,6 +183,22 @@ TEST(ProxyIntegration, TransactionsRunOnTheirSlotsServer) {
   EXPECT_EQ(call(c.get(), {"INCR", "{u}n"}), "+QUEUED");
   EXPECT_EQ(call(c.get(), {"EXEC"}), "[:2]");
   EXPECT_EQ(call(c.get(), {"WATCH", "{u}a", "{v}b"}).rfind("-ERR codis-proxy: WATCHed keys", 0), 0u);
+
+  // A malformed key list is queued as Redis queues it: EXEC carries the command's own error and runs the
+  // rest (it used to be refused at once, and EXEC then aborted).
+  EXPECT_EQ(call(c.get(), {"MULTI"}), "+OK");
+  EXPECT_EQ(call(c.get(), {"ZDIFF", "-1", "{u}a"}), "+QUEUED");
+  EXPECT_EQ(call(c.get(), {"SET", "{u}m", "1"}), "+QUEUED");
+  EXPECT_EQ(call(c.get(), {"SINTERCARD", "0", "{u}a"}), "+QUEUED");
+  EXPECT_EQ(call(c.get(), {"LMPOP", "5", "{u}a", "{u}b", "LEFT"}), "+QUEUED");
+  EXPECT_EQ(call(c.get(), {"INCR", "{u}n"}), "+QUEUED");
+  EXPECT_EQ(call(c.get(), {"EXEC"}),
+            "[-ERR at least 1 input key is needed for 'zdiff' command, +OK, -ERR numkeys should be greater "
+            "than 0, -ERR syntax error, :3]");
+  // Alone, with no key to bind the transaction to a server: any server replies the errors.
+  EXPECT_EQ(call(c.get(), {"MULTI"}), "+OK");
+  EXPECT_EQ(call(c.get(), {"ZDIFF", "-1", "{u}a"}), "+QUEUED");
+  EXPECT_EQ(call(c.get(), {"EXEC"}), "[-ERR at least 1 input key is needed for 'zdiff' command]");
 }
 
 // A client blocked in BLPOP waits on a connection of its own: other clients keep being served, and another
@@ -249,7 +269,17 @@ TEST(ProxyIntegration, ScanKeysAndInfoSpanTheGroups) {
   freeReplyObject(keys);
   EXPECT_EQ(call(c.get(), {"RANDOMKEY"}).rfind("'s:", 0), 0u);
   EXPECT_EQ(call(c.get(), {"SCAN", "x"}), "-ERR invalid cursor");
-  EXPECT_EQ(call(c.get(), {"SCAN", "255"}), "-ERR invalid cursor");  // group 255 does not exist
+  // Cursors as Redis reads them: any number is a page and the next cursor; one naming no group (255, and
+  // -1, which wraps to 2^64 - 1) ends the walk; beyond 2^64 - 1 is invalid.
+  EXPECT_EQ(call(c.get(), {"SCAN", "255"}), "['0', []]");
+  EXPECT_EQ(call(c.get(), {"SCAN", "-1"}), "['0', []]");
+  EXPECT_EQ(call(c.get(), {"SCAN", "-1", "COUNT", "0"}), "-ERR syntax error");  // the options still count
+  EXPECT_EQ(call(c.get(), {"SCAN", "18446744073709551616"}), "-ERR invalid cursor");
+  EXPECT_EQ(call(c.get(), {"SCAN", " 0"}), "-ERR invalid cursor");
+  const std::string wrapped = call(c.get(), {"SCAN", "-18446744073709551615", "COUNT", "100"});  // 1: group 2
+  EXPECT_EQ(wrapped.rfind("['", 0), 0u) << wrapped;
+  EXPECT_NE(wrapped.find("'s:"), std::string::npos) << wrapped;
+  EXPECT_EQ(call(c.get(), {"SCAN", "+0", "COUNT", "100"}).rfind("['", 0), 0u);
   const std::string info = call(c.get(), {"INFO"});
   EXPECT_NE(info.find("slots_served:1024"), std::string::npos) << info;
   EXPECT_NE(info.find("group_3:master=" + cluster.addr(2)), std::string::npos) << info;
@@ -318,6 +348,27 @@ TEST(ProxyIntegration, BadInputGetsClearErrors) {
       call(c.get(), {"MOVE", "a", "1"}).rfind("-ERR command 'move' is not supported by codis-proxy: ", 0),
       0u);
   EXPECT_EQ(call(c.get(), {"SELECT", "1"}), "-ERR invalid DB index, codis-proxy serves DB 0 only");
+  // COPY into another database is refused as MOVE is; into database 0 it runs, and its own errors stay.
+  const std::string copy_refused =
+      "-ERR command 'copy' with DB 1 is not supported by codis-proxy: the proxy serves database 0 only";
+  EXPECT_EQ(call(c.get(), {"COPY", "x", "{x}y", "DB", "1"}), copy_refused);
+  EXPECT_EQ(call(c.get(), {"COPY", "x", "{x}y", "REPLACE", "db", "1"}), copy_refused);
+  EXPECT_EQ(call(c.get(), {"COPY", "x", "{x}y", "DB", "0"}), ":1");
+  EXPECT_EQ(call(c.get(), {"COPY", "x", "{x}y", "DB", "1", "DB", "0", "REPLACE"}), ":1");  // the last DB wins
+  EXPECT_EQ(call(c.get(), {"COPY", "x", "{x}y", "DB", "abc"}),
+            "-ERR value is not an integer or out of range");
+  EXPECT_EQ(call(c.get(), {"COPY", "x", "{x}y", "FOO", "DB", "1"}), "-ERR syntax error");
+  EXPECT_EQ(call(c.get(), {"MULTI"}), "+OK");
+  EXPECT_EQ(call(c.get(), {"COPY", "x", "{x}z", "DB", "2"}).rfind("-ERR command 'copy' with DB 2 is not", 0),
+            0u);
+  EXPECT_EQ(call(c.get(), {"EXEC"}), "-EXECABORT Transaction discarded because of previous errors.");
+  for (const auto& server : cluster.servers) {
+    Conn direct = connect(server->port());
+    EXPECT_EQ(call(direct.get(), {"SELECT", "1"}), "+OK");
+    EXPECT_EQ(call(direct.get(), {"DBSIZE"}), ":0");
+    EXPECT_EQ(call(direct.get(), {"SELECT", "2"}), "+OK");
+    EXPECT_EQ(call(direct.get(), {"DBSIZE"}), ":0");
+  }
   EXPECT_EQ(call(c.get(), {"SUNION", "a", "b"}), "-CROSSSLOT Keys in request don't hash to the same slot");
   EXPECT_EQ(call(c.get(), {"GET", "x"}), "'1'");
 
@@ -336,8 +387,7 @@ TEST(ProxyIntegration, BadInputGetsClearErrors) {
 }
 
 // A backend that dies: commands for its slots get an error saying so at once, the others are served on the
-// same connection, and when it comes back (a new server on the same port is not possible here, so we only
-// check the failure side) nothing else is disturbed.
+// same connection. (Its return on the same port: proxy_backend_kill_test.)
 TEST(ProxyIntegration, ADeadBackendFailsOnlyItsSlots) {
   ProxyCluster cluster(2);
   ASSERT_TRUE(cluster.up());

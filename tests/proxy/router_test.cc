@@ -177,10 +177,22 @@ TEST(Router, SingleSlotKeyErrorsAreRedisErrors) {
   EXPECT_EQ(error_reply(route_line("EVAL s -1")), "-ERR Number of keys can't be negative\r\n");
   EXPECT_EQ(error_reply(route_line("EVAL s 3 a b")),
             "-ERR Number of keys can't be greater than number of args\r\n");
-  EXPECT_EQ(error_reply(route_line("ZUNIONSTORE d 0 a")),
+  EXPECT_EQ(error_reply(route_line("ZDIFF 0 a")),
             "-ERR at least 1 input key is needed for "
-            "'zunionstore' command\r\n");
+            "'zdiff' command\r\n");
   EXPECT_EQ(error_reply(route_line("XREAD COUNT 1 a 0")), "-ERR syntax error\r\n");
+}
+
+// A key list that does not parse but names some keys goes to their slot: Redis runs PFMERGE dest without
+// sources, and the server of dest replies ZUNIONSTORE's own error.
+TEST(Router, SingleSlotMalformedKeyListGoesWhereItsFoundKeysAre) {
+  for (const char* line : {"PFMERGE d", "ZUNIONSTORE d 0 a", "ZUNIONSTORE d 5 a"}) {
+    const JobPtr job = route_line(line);
+    ASSERT_FALSE(job->done) << line << ": " << job->reply;
+    ASSERT_EQ(job->calls.size(), 1u);
+    EXPECT_EQ(job->calls[0].slot, static_cast<int32_t>(cmd::slot_of("d"))) << line;
+    EXPECT_EQ(parse_wire(job->calls[0].wire), words(line));
+  }
 }
 
 // Checks a split job against the client's argv: one call per distinct slot, in slot order; each call's

@@ -96,6 +96,25 @@ TEST(SlotsCluster, NotOwnedRedirectsToTheOwner) {
   EXPECT_EQ(f.cmd("get a"), "'1'");
 }
 
+// A key list that does not parse still has its findable keys checked: PFMERGE dest (no sources) writes
+// dest, so it must not run on a server that does not own dest's slot; inside EXEC too.
+TEST(SlotsCluster, MalformedKeyListsStillHaveTheirFoundKeysChecked) {
+  ServerFixture f(cluster());
+  const std::string s = slot("d");
+  EXPECT_EQ(f.cmd("slotssetstate " + s + " not-owned 10.0.0.9:7000 2"), "+OK");
+  EXPECT_EQ(f.cmd("pfmerge d"), "-MOVED " + s + " 10.0.0.9:7000 2");
+  EXPECT_EQ(f.cmd("zunionstore d 5 a"), "-MOVED " + s + " 10.0.0.9:7000 2");
+  EXPECT_EQ(f.cmd("multi"), "+OK");
+  EXPECT_EQ(f.cmd("pfmerge d"), "-MOVED " + s + " 10.0.0.9:7000 2");  // refused while queueing
+  EXPECT_EQ(f.cmd("exec"), "-EXECABORT Transaction discarded because of previous errors.");
+  EXPECT_EQ(f.cmd("exists d"), "-MOVED " + s + " 10.0.0.9:7000 2");
+  // Where dest's slot is owned, PFMERGE dest creates it as in Redis; no key at all: the command's error.
+  EXPECT_EQ(f.cmd("slotssetstate 0-1023 owned - 3"), "+OK");
+  EXPECT_EQ(f.cmd("pfmerge d"), "+OK");
+  EXPECT_EQ(f.cmd("type d"), "+string");
+  EXPECT_EQ(f.cmd("zdiff -1 k"), "-ERR at least 1 input key is needed for 'zdiff' command");
+}
+
 TEST(SlotsCluster, CrossSlotKeysAreRefusedTagsKeepThemTogether) {
   ServerFixture f(cluster());
   EXPECT_EQ(f.cmd("slotssetstate 0-1023 owned - 1"), "+OK");

@@ -130,9 +130,13 @@ TEST(ProxyMode, FilterKeepsWhatTheProxyRunsAsOneRedis) {
   EXPECT_FALSE(f.keep({"MOVE", "k0", "1"}));  // refused by design
   EXPECT_FALSE(f.keep({"SELECT", "1"}));
   EXPECT_TRUE(f.keep({"SELECT", "0"}));
+  EXPECT_FALSE(f.keep({"COPY", "k0", "{k0}b", "DB", "1"}));  // refused: database 0 only
+  EXPECT_TRUE(f.keep({"COPY", "k0", "{k0}b", "REPLACE", "DB", "0"}));
+  EXPECT_TRUE(f.keep({"COPY", "k0", "{k0}b", "DB", "abc"}));  // the server's own error
   EXPECT_FALSE(f.keep({"SORT", "k0", "BY", "w_*"}));
   EXPECT_TRUE(f.keep({"SORT", "k0", "BY", "nosort"}));
   EXPECT_TRUE(f.keep({"NOSUCH", "k0"}));
+  EXPECT_TRUE(f.keep({"SCAN", "-1"}));  // read as Redis reads it
   // A transaction is bound to its first key's slot, from WATCH (or MULTI) to EXEC.
   EXPECT_TRUE(f.keep({"WATCH", "{t}a"}));
   EXPECT_TRUE(f.keep({"MULTI"}));
@@ -144,6 +148,17 @@ TEST(ProxyMode, FilterKeepsWhatTheProxyRunsAsOneRedis) {
   EXPECT_TRUE(f.keep({"SET", "k0", "1"}));
   EXPECT_FALSE(f.keep({"SET", "{t}a", "1"}));
   EXPECT_TRUE(f.keep({"DISCARD"}));
+  // A malformed key list is queued in MULTI, as Redis does, and binds no slot.
+  EXPECT_TRUE(f.keep({"MULTI"}));
+  EXPECT_TRUE(f.keep({"ZDIFF", "-1", "{t}a"}));
+  EXPECT_TRUE(f.keep({"SET", "k0", "1"}));
+  EXPECT_TRUE(f.keep({"EXEC"}));
+  // PFMERGE dest without sources: dest routes it and binds the transaction.
+  EXPECT_TRUE(f.keep({"PFMERGE", "k0"}));
+  EXPECT_TRUE(f.keep({"MULTI"}));
+  EXPECT_TRUE(f.keep({"PFMERGE", "{t}d"}));
+  EXPECT_FALSE(f.keep({"SET", "k0", "1"}));
+  EXPECT_TRUE(f.keep({"EXEC"}));
 }
 
 TEST(Tricky, EveryLineParses) {

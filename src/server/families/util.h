@@ -60,41 +60,9 @@ inline bool parse_double_arg(CommandContext& ctx, std::string_view s, double* ou
   return true;
 }
 
-// SCAN-family cursors as Redis's parseScanCursorOrReply reads them: strtoul over the text, rejecting a
-// leading space, trailing bytes and overflow; so a sign is allowed ("-1" wraps around), a sign alone is
-// not a number, and the empty string is cursor 0. Bytes after a NUL are unseen by strtoul.
-inline bool parse_scan_cursor(std::string_view s, uint64_t* out) {
-  s = s.substr(0, s.find('\0'));
-  if (s.empty()) {
-    *out = 0;
-    return true;
-  }
-  if (std::isspace(static_cast<unsigned char>(s[0]))) {
-    return false;
-  }
-  size_t i = 0;
-  bool negative = false;
-  if (s[0] == '+' || s[0] == '-') {
-    negative = s[0] == '-';
-    ++i;
-  }
-  if (i == s.size()) {
-    return false;
-  }
-  uint64_t v = 0;
-  for (; i < s.size(); ++i) {
-    if (s[i] < '0' || s[i] > '9') {
-      return false;
-    }
-    const auto d = static_cast<uint64_t>(s[i] - '0');
-    if (v > (UINT64_MAX - d) / 10) {
-      return false;  // ERANGE
-    }
-    v = v * 10 + d;
-  }
-  *out = negative ? 0 - v : v;
-  return true;
-}
+// SCAN-family cursors as Redis's parseScanCursorOrReply reads them (cmd/ascii.h: codis-proxy reads its
+// own SCAN cursors the same way).
+using cmd::parse_scan_cursor;
 
 // HSCAN/SSCAN/ZSCAN key cursor [MATCH pattern] [COUNT count]: the cursor, then the options in order as
 // Redis's scanGenericCommand reads them (COUNT below 1 is a syntax error; MATCH "*" means no pattern).

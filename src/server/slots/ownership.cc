@@ -44,9 +44,10 @@ std::string Server::slot_refusal(const Client& c, const cmd::CommandSpec& spec,
   const int64_t now = now_ms();
   cmd::KeyList keys;
   auto add = [&](const cmd::CommandSpec& s, std::span<const std::string_view> args) {
-    // Arguments whose keys cannot be found are refused by the command itself, with its own error.
+    // Arguments whose key list does not parse still name keys that must be here: some such forms run
+    // (PFMERGE dest writes dest), and the others reply their own error on the server of those keys.
     if (cmd::extract_keys(s, args, keys) != cmd::KeysError::kNone) {
-      return;
+      cmd::extract_partial_keys(s, args, keys);
     }
     write = write || (!keys.empty() && s.has(cmd::flag::kWrite));
     for (const cmd::KeyPos& k : keys) {
