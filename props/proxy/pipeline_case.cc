@@ -77,7 +77,8 @@ Args gen_command(const Keys& k) {
       return {"APPEND", pick(k.strings, k), gen_value()};
     case 4:
     case 5: {
-      Args a = {props::choice(2) == 0 ? "DEL" : "EXISTS"};
+      static const std::vector<std::string> split = {"DEL", "EXISTS", "UNLINK", "TOUCH"};
+      Args a = {*rc::gen::elementOf(split)};
       for (int i = n(1, 4); i > 0; --i) a.push_back(*rc::gen::elementOf(k.all));
       return a;
     }
@@ -155,6 +156,7 @@ rc::Gen<std::vector<Step>> gen_unit(const KeyPools& pools) {
 Client gen_client(int id) {
   Client c;
   c.start_us = *props::uniform<int64_t>(0, 2000);
+  c.protocol = props::choice(3) == 0 ? 3 : 2;
   const auto units = *rc::gen::resize(
       40, rc::gen::nonEmpty(rc::gen::container<std::vector<std::vector<Step>>>(gen_unit(key_pools(id)))));
   Batch b;
@@ -258,7 +260,7 @@ void showValue(const Case& c, std::ostream& os) {
      << c.send_buffer_max << " bytes" << (c.shuffle_ties ? ", ties shuffled" : "") << "\n";
   for (size_t i = 0; i < c.clients.size(); ++i) {
     const Client& cl = c.clients[i];
-    os << "client " << i << " (starts at " << cl.start_us << " us):\n";
+    os << "client " << i << " (RESP" << cl.protocol << ", starts at " << cl.start_us << " us):\n";
     for (const Batch& b : cl.batches) {
       os << "  [";
       for (size_t j = 0; j < b.commands.size(); ++j) {

@@ -32,6 +32,7 @@ struct Batch {
 
 struct Client {
   int64_t start_us = 0;  // when it connects, after setup
+  int protocol = 2;      // 3: it says HELLO 3 first (on the reference server too)
   std::vector<Batch> batches;
 };
 

@@ -69,6 +69,16 @@ Task<std::unique_ptr<RespClient>> connect(rt::Env& env, rt::Endpoint at) {
   co_return nullptr;
 }
 
+// Switches a new connection to RESP3 (its reply, the server's or the proxy's own, is not compared).
+Task<bool> hello(rt::Env& env, RespClient& c, int protocol) {
+  if (protocol == 2) {
+    co_return true;
+  }
+  std::vector<std::string> args = {"HELLO", std::to_string(protocol)};
+  auto r = co_await c.call(env, args, kReplyTimeout);
+  co_return r.ok() && r->kind == resp::Kind::kMap;
+}
+
 // The dashboard's part: server i owns kRanges[i] and redirects every other range to its owner.
 Task<void> setup_main(rt::Env& env, State* st) {
   for (int i = 0; i < kServers; ++i) {
@@ -119,6 +129,10 @@ Task<void> client_main(rt::Env& env, State* st, const Client* spec, size_t id) {
     error = "cannot connect to the proxy";
     co_return;
   }
+  if (!co_await hello(env, *c, spec->protocol)) {
+    error = "the proxy refused HELLO " + std::to_string(spec->protocol);
+    co_return;
+  }
   size_t owed = 0;
   auto read = [&](size_t n) -> Task<bool> {
     for (; n > 0; --n, --owed) {
@@ -156,15 +170,15 @@ Task<void> client_main(rt::Env& env, State* st, const Client* spec, size_t id) {
   st->client_done[id] = true;
 }
 
-// One Redis: every client's commands, one at a time, on the plain server (client after client: their keys
-// are disjoint, so each sees its own commands alone).
+// One Redis: every client's commands, one at a time, on the plain server (client after client, each on a
+// connection of its own with its protocol: their keys are disjoint, so each sees its own commands alone).
 Task<void> ref_main(rt::Env& env, State* st, const Case* cs) {
-  auto c = co_await connect(env, rt::Endpoint("ref", sim::kServerPort));
-  if (!c) {
-    st->ref_error = "cannot connect to the reference server";
-    co_return;
-  }
   for (size_t i = 0; i < cs->clients.size(); ++i) {
+    auto c = co_await connect(env, rt::Endpoint("ref", sim::kServerPort));
+    if (!c || !co_await hello(env, *c, cs->clients[i].protocol)) {
+      st->ref_error = "cannot connect to the reference server";
+      co_return;
+    }
     for (const Batch& b : cs->clients[i].batches) {
       for (const Args& a : b.commands) {
         auto r = co_await c->call(env, a, kReplyTimeout);
@@ -175,8 +189,8 @@ Task<void> ref_main(rt::Env& env, State* st, const Case* cs) {
         st->via_ref[i].push_back(std::move(*r));
       }
     }
+    c->close();
   }
-  c->close();
   st->ref_done = true;
 }
 
