@@ -1,6 +1,7 @@
 // Drawing a case of the pipelined-proxy model property: the keys each client owns, its commands (strings,
-// lists, hashes, multi-key commands the proxy splits, MULTI blocks on the client's tag), the batches they are
-// cut into, and the network's delays. Nothing drawn depends on time, so one Redis's replies are exact.
+// lists, hashes, multi-key commands the proxy splits, MULTI blocks and WATCH on the client's tag), the
+// batches they are cut into, and the network's delays. Nothing drawn depends on time, so one Redis's replies
+// are exact.
 #include "props/proxy/pipeline_case.h"
 
 #include <algorithm>
@@ -139,14 +140,24 @@ Step gen_step(Args command) {
 }
 
 // A unit a client's pipeline is made of, so that shrinking removes whole ones: a command or, one time in
-// seven, a MULTI block over the client's tag (EXEC or DISCARD); a batch may end inside it.
+// seven, a MULTI block over the client's tag (EXEC or DISCARD), sometimes after a WATCH of keys of the tag;
+// a batch may end inside it.
 rc::Gen<std::vector<Step>> gen_unit(const KeyPools& pools) {
   return rc::gen::exec([pools] {
     const Keys any = all_keys(pools), tagged = tagged_keys(pools);
     if (props::choice(7) != 0) {
       return std::vector<Step>{gen_step(gen_command(any))};
     }
-    std::vector<Step> block = {gen_step({"MULTI"})};
+    std::vector<Step> block;
+    if (props::choice(3) == 0) {
+      // WATCH first (a connection of the client's own, at the proxy), then commands that may touch the
+      // watched keys over the shared connections: EXEC fails exactly when one Redis's would.
+      Args watch = {"WATCH"};
+      for (int i = *props::uniform(1, 3); i > 0; --i) watch.push_back(*rc::gen::elementOf(tagged.all));
+      block.push_back(gen_step(std::move(watch)));
+      for (int i = *props::uniform(0, 3); i > 0; --i) block.push_back(gen_step(gen_command(any)));
+    }
+    block.push_back(gen_step({"MULTI"}));
     for (int i = *props::uniform(0, 5); i > 0; --i) block.push_back(gen_step(gen_command(tagged)));
     block.push_back(gen_step({props::choice(10) == 0 ? "DISCARD" : "EXEC"}));
     return block;
