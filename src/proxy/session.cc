@@ -234,6 +234,9 @@ rt::Task<void> Session::write_loop() {
     if (close || (input_closed_ && jobs_.empty())) {
       co_return;
     }
+    // A barrier that finished while this loop was writing set job_done_ then: its held commands start here,
+    // or the reset below would lose that and they would never start.
+    pump();
     if ((!jobs_.empty() && jobs_.front()->done) || !pushes_.empty()) {
       continue;
     }
