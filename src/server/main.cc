@@ -60,6 +60,7 @@ int main(int argc, char** argv) {
   }
   config.maxclients = fit.maxclients;
   bool ok = true;
+  bool failed = false;
   {
     codis::server::Server server(rt.env(), config, [&rt] { rt.stop(); });
     {
@@ -98,7 +99,8 @@ int main(int argc, char** argv) {
         std::fflush(stdout);
       }
     }));
+    failed = server.failed();
   }
   (void)ok;
-  return 0;
+  return failed ? 1 : 0;
 }
