@@ -34,6 +34,7 @@ Task<void> server_main(rt::Env& env, Shared* sh) {
   server::Config c;
   c.bind = "0.0.0.0";
   c.port = kPort;
+  c.save.clear();  // no snapshots in these scenarios (a persistence scenario will turn them on)
   server::Server s(env, c);
   struct Publish {
     Shared* sh;

@@ -69,6 +69,7 @@ Process& add_server_on(World& w, const std::string& host, ServerSlot& slot,
   server::Config c;
   c.bind = "0.0.0.0";
   c.port = kServerPort;
+  c.save.clear();  // no snapshots in these scenarios (a persistence scenario will turn them on)
   if (tweak) {
     tweak(c);
   }

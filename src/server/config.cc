@@ -212,7 +212,23 @@ const std::vector<Row>& rows() {
       BOOL_ROW("io-reactor-reads", io_reactor_reads, false),
       BOOL_ROW("cluster-mode", cluster_mode, false),
       Row{"latency-tracking-info-percentiles", Kind::kString, true, 0, 0, percentiles_get, percentiles_set},
-      STR_ROW("save", save, true),
+      Row{"save", Kind::kString, true, 0, 0, [](const Config& c) { return format_save_rules(c.save); },
+          [](Config& c, std::string_view v) -> std::string {
+            return parse_save_rules(v, &c.save) ? "" : "Invalid save parameters";
+          }},
+      Row{"dbfilename", Kind::kString, true, 0, 0, [](const Config& c) { return c.dbfilename; },
+          [](Config& c, std::string_view v) -> std::string {
+            // Redis's isValidDBfilename: a base name, so a save cannot land outside `dir`.
+            if (v.empty() || v.find('/') != std::string_view::npos || v == "." || v == "..") {
+              return "dbfilename can't be a path, just a filename";
+            }
+            c.dbfilename = std::string(v);
+            return "";
+          }},
+      BOOL_ROW("rdbcompression", rdbcompression, true),
+      BOOL_ROW("rdbchecksum", rdbchecksum, true),
+      BOOL_ROW("stop-writes-on-bgsave-error", stop_writes_on_bgsave_error, true),
+      INT_ROW("rdb-key-save-delay", rdb_key_save_delay, true, 0, INT32_MAX),
       Row{"appendonly", Kind::kYesNo, true, 0, 0, [](const Config& c) { return c.appendonly; },
           [](Config& c, std::string_view v) -> std::string {
             std::string l = lower(v);
@@ -379,6 +395,44 @@ std::vector<std::pair<std::string, std::string>> config_get(const Config& c, std
   return out;
 }
 
+std::string format_save_rules(const std::vector<Config::SaveRule>& rules) {
+  std::string out;
+  for (const auto& r : rules) {
+    if (!out.empty()) {
+      out += ' ';
+    }
+    out += std::to_string(r.seconds) + " " + std::to_string(r.changes);
+  }
+  return out;
+}
+
+bool parse_save_rules(std::string_view v, std::vector<Config::SaveRule>* out) {
+  std::vector<int64_t> nums;
+  size_t i = 0;
+  while (i < v.size()) {
+    if (v[i] == ' ') {
+      ++i;
+      continue;
+    }
+    const size_t end = std::min(v.find(' ', i), v.size());
+    std::string_view word = v.substr(i, end - i);
+    i = end;
+    int64_t n = 0;
+    if (!resp::parse_ll(word, &n) || n < (nums.size() % 2 == 0 ? 1 : 0)) {
+      return false;
+    }
+    nums.push_back(n);
+  }
+  if (nums.size() % 2 != 0) {
+    return false;
+  }
+  out->clear();
+  for (size_t k = 0; k < nums.size(); k += 2) {
+    out->push_back({nums[k], nums[k + 1]});
+  }
+  return true;
+}
+
 std::pair<Config, std::vector<ConfigError>> load_config(std::string_view file_text,
                                                         const std::vector<std::string>& args) {
   Config c;
@@ -409,6 +463,7 @@ std::pair<Config, std::vector<ConfigError>> load_config(std::string_view file_te
     text += line + "\n";
   }
   size_t lineno = 0, pos = 0;
+  bool saw_save = false;
   while (pos <= text.size()) {
     size_t nl = text.find('\n', pos);
     if (nl == std::string::npos) {
@@ -449,9 +504,17 @@ std::pair<Config, std::vector<ConfigError>> load_config(std::string_view file_te
     for (size_t k = 2; k < words.size(); ++k) {
       value += " " + std::string(words[k]);
     }
+    std::vector<Config::SaveRule> earlier_rules;
+    if (r->name == "save" && saw_save && !value.empty()) {
+      // save lines add up; the first one replaces the defaults and `save ""` clears (as in Redis).
+      earlier_rules = c.save;
+    }
     std::string err = r->set(c, value);
     if (!err.empty()) {
       fatal(err);
+    } else if (r->name == "save") {
+      saw_save = true;
+      c.save.insert(c.save.begin(), earlier_rules.begin(), earlier_rules.end());
     }
   }
   return {c, errors};

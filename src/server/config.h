@@ -66,7 +66,20 @@ struct Config {
   // the rest (docs/slots.md); no: it owns every slot, a plain Redis. Fixed at start.
   bool cluster_mode = false;
   std::vector<double> latency_tracking_info_percentiles = {50, 99, 99.9};
-  std::string save;  // accepted for compatibility; snapshots are not written yet
+  // RDB snapshots (docs/persistence.md). `save` rules: BGSAVE when at least `changes` writes happened and
+  // `seconds` passed since the last save; none disables them (and the save at SHUTDOWN).
+  struct SaveRule {
+    int64_t seconds;
+    int64_t changes;
+    bool operator==(const SaveRule&) const = default;
+  };
+  std::vector<SaveRule> save = {{3600, 1}, {300, 100}, {60, 10000}};
+  std::string dbfilename = "dump.rdb";
+  bool rdbcompression = true;
+  bool rdbchecksum = true;
+  bool stop_writes_on_bgsave_error = true;
+  // Redis's hidden rdb-key-save-delay: microseconds a save sleeps per key it wrote (tests slow saves so).
+  int64_t rdb_key_save_delay = 0;
   std::string appendonly = "no";
   std::string daemonize = "no";
   int64_t list_max_listpack_size = -2;
@@ -93,6 +106,11 @@ std::pair<Config, std::vector<ConfigError>> load_config(std::string_view file_te
 std::vector<std::pair<std::string, std::string>> config_get(const Config& c, std::string_view pattern);
 // CONFIG SET one setting; an error text ("ERR ...") when refused. Immutable ones are refused at run time.
 std::string config_set(Config& c, std::string_view name, std::string_view value, bool at_startup = false);
+
+// `save` as CONFIG GET shows it ("3600 1 300 100 60 10000", "" when off), and parsed (Redis's
+// setConfigSaveOption: an even number of integers, seconds >= 1, changes >= 0; "" clears).
+std::string format_save_rules(const std::vector<Config::SaveRule>& rules);
+bool parse_save_rules(std::string_view v, std::vector<Config::SaveRule>* out);
 
 // "1gb" -> 1073741824 (Redis memtoll: k=1000, kb=1024, m, mb, g, gb); false if not a valid size.
 bool parse_memory(std::string_view s, int64_t* out);

@@ -8,6 +8,11 @@ add_library(codis_server STATIC
   ${CMAKE_CURRENT_LIST_DIR}/latency_histogram.cc
   ${CMAKE_CURRENT_LIST_DIR}/monitor.cc
   ${CMAKE_CURRENT_LIST_DIR}/object.cc
+  ${CMAKE_CURRENT_LIST_DIR}/persist/persistence.cc
+  ${CMAKE_CURRENT_LIST_DIR}/persist/rdb_load.cc
+  ${CMAKE_CURRENT_LIST_DIR}/persist/rdb_save.cc
+  ${CMAKE_CURRENT_LIST_DIR}/persist/slot_aux.cc
+  ${CMAKE_CURRENT_LIST_DIR}/persist/snapshot.cc
   ${CMAKE_CURRENT_LIST_DIR}/pubsub.cc
   ${CMAKE_CURRENT_LIST_DIR}/registry.cc
   ${CMAKE_CURRENT_LIST_DIR}/server.cc

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "server/client_memory.h"
+#include "server/persist/persistence.h"
 #include "server/server.h"
 
 namespace codis::server {
@@ -220,24 +221,28 @@ std::string render_info(Server& s, std::span<const std::string_view> sections) {
   }
   if (on("persistence")) {
     header("Persistence");
+    const Persistence& p = s.persistence();
     for (const char* f :
          {"loading", "async_loading", "current_cow_peak", "current_cow_size", "current_cow_size_age"}) {
       field(f, "0");
     }
     field("current_fork_perc", "0.00");
-    field("current_save_keys_processed", "0");
-    field("current_save_keys_total", "0");
+    field("current_save_keys_processed", std::to_string(p.keys_processed()));
+    field("current_save_keys_total", std::to_string(p.keys_total()));
     field("rdb_changes_since_last_save", std::to_string(st.dirty));
-    field("rdb_bgsave_in_progress", "0");
-    field("rdb_last_save_time", std::to_string(s.started_unix_s()));
-    field("rdb_last_bgsave_status", "ok");
-    field("rdb_last_bgsave_time_sec", "-1");
-    field("rdb_current_bgsave_time_sec", "-1");
-    for (const char* f :
-         {"rdb_saves", "rdb_last_cow_size", "rdb_last_load_keys_expired", "rdb_last_load_keys_loaded",
-          "aof_enabled", "aof_rewrite_in_progress", "aof_rewrite_scheduled"}) {
+    field("rdb_bgsave_in_progress", p.bgsave_in_progress() ? "1" : "0");
+    field("rdb_last_save_time", std::to_string(p.lastsave_s()));
+    field("rdb_last_bgsave_status", p.last_bgsave_ok() ? "ok" : "err");
+    field("rdb_last_bgsave_time_sec", std::to_string(p.last_bgsave_time_sec()));
+    field("rdb_current_bgsave_time_sec", std::to_string(p.current_save_time_sec()));
+    field("rdb_saves", std::to_string(p.saves()));
+    field("rdb_last_cow_size", "0");
+    field("rdb_last_load_keys_expired", std::to_string(p.last_load_keys_expired()));
+    field("rdb_last_load_keys_loaded", std::to_string(p.last_load_keys_loaded()));
+    for (const char* f : {"aof_enabled", "aof_rewrite_in_progress"}) {
       field(f, "0");
     }
+    field("aof_rewrite_scheduled", "0");
     field("aof_last_rewrite_time_sec", "-1");
     field("aof_current_rewrite_time_sec", "-1");
     field("aof_last_bgrewrite_status", "ok");

@@ -24,6 +24,7 @@ Entry* Db::find(std::string_view key, int64_t now_ms, Touch touch) {
     }
     return nullptr;
   }
+  will_change(*e);
   if (touch == Touch::kYes) {
     this->touch(*e, now_ms);
   }
@@ -53,9 +54,13 @@ Entry& Db::set(std::string_view key, Object value, int64_t expire_ms) {
   const bool created = e == nullptr;
   if (created) {
     e = t.insert(key, h);
+    e->set_snapshot_mark(mark_);
     ++size_;
-  } else if (e->has_expire()) {
-    drop_expire(*e);
+  } else {
+    will_change(*e);
+    if (e->has_expire()) {
+      drop_expire(*e);
+    }
   }
   if (lru_clock_ != nullptr) {
     if (!lfu()) {
@@ -82,6 +87,7 @@ Entry& Db::find_or_create(std::string_view key, int64_t now_ms, bool* created) {
   *created = true;
   ++size_;
   Entry* e = table(key).insert(key, SlotTable::hash(key));
+  e->set_snapshot_mark(mark_);
   e->lru = lfu() ? lfu::stamp(now_ms) : static_cast<uint32_t>(now_ms / 1000);
   if (stored_hook_) {
     stored_hook_(key);
@@ -101,6 +107,7 @@ bool Db::remove(std::string_view key) {
 }
 
 void Db::erase(SlotTable& t, Entry* e, uint64_t h) {
+  will_change(*e);
   if (e->has_expire()) {
     drop_expire(*e);
   }
@@ -134,6 +141,7 @@ void Db::drop_expire(Entry& e) {
 }
 
 void Db::set_expire(std::string_view, Entry& e, int64_t expire_ms) {
+  will_change(e);
   if (e.has_expire()) {
     drop_expire(e);
   }
@@ -147,6 +155,7 @@ void Db::set_expire(std::string_view, Entry& e, int64_t expire_ms) {
 }
 
 void Db::clear() {
+  will_change_all();
   expire_index_.clear();
   volatile_.clear();
   expire_sum_ms_ = 0;
@@ -158,6 +167,8 @@ void Db::clear() {
 }
 
 void Db::swap(Db& other) {
+  will_change_all();
+  other.will_change_all();
   for (size_t i = 0; i < slots_.size(); ++i) {
     slots_[i].swap(other.slots_[i]);
   }
@@ -166,6 +177,17 @@ void Db::swap(Db& other) {
   expire_index_.swap(other.expire_index_);
   std::swap(expire_sum_ms_, other.expire_sum_ms_);
   std::swap(size_, other.size_);
+}
+
+void Db::end_snapshot(bool settle) {
+  observer_ = nullptr;
+  if (settle) {
+    for (const auto& t : slots_) {
+      for (const Entry& e : t) {
+        mark_saved(e);
+      }
+    }
+  }
 }
 
 int64_t Db::average_ttl_ms(int64_t now_ms) const {

@@ -22,6 +22,21 @@
 
 namespace codis::server {
 
+class Db;
+
+// The copy-on-write hook of a running snapshot (persist/snapshot.h): told before an entry it has not saved
+// yet changes, expires or goes (whatever the path: a command, the expire cycle, eviction, a migration),
+// and before a whole db is emptied or swapped. Reads through find() count as changes (the entry is handed
+// out mutable), which only moves that entry's save earlier.
+class KeyObserver {
+ public:
+  virtual void before_change(Db& db, const Entry& e) = 0;
+  virtual void before_bulk_change(Db& db) = 0;
+
+ protected:
+  ~KeyObserver() = default;
+};
+
 class Db {
  public:
   Db() = default;
@@ -90,11 +105,39 @@ class Db {
   // While clients are paused Redis keeps the data set still: expired keys read as missing but stay.
   void keep_expired(bool on) { keep_expired_ = on; }
 
+  // Snapshots. The position of this db in the server (fixed; SWAPDB swaps contents, not positions).
+  int index() const { return index_; }
+  void set_index(int i) { index_ = i; }
+  // Starts a snapshot: every entry present becomes unsaved (the mark flips), entries created from now on
+  // are born saved, and `o` hears of every change to an unsaved entry until end_snapshot.
+  void begin_snapshot(KeyObserver* o) {
+    mark_ = !mark_;
+    observer_ = o;
+  }
+  // Ends it. `settle` (an abandoned snapshot) marks every entry saved, keeping "all entries carry the
+  // current mark" true between snapshots.
+  void end_snapshot(bool settle);
+  // A db filled apart (a load) takes the server's mark before it is swapped in.
+  void same_mark_as(const Db& o) { mark_ = o.mark_; }
+  bool saved(const Entry& e) const { return e.snapshot_mark() == mark_; }
+  void mark_saved(const Entry& e) const { e.set_snapshot_mark(mark_); }
+
  private:
   SlotTable& table(std::string_view key) { return slots_[cmd::slot_of(key)]; }
   const SlotTable& table(std::string_view key) const { return slots_[cmd::slot_of(key)]; }
   void erase(SlotTable& t, Entry* e, uint64_t h);
   void drop_expire(Entry& e);
+  // Copy-on-write: a running snapshot saves e before it changes (one pointer test when none runs).
+  void will_change(const Entry& e) {
+    if (observer_ != nullptr && e.snapshot_mark() != mark_) {
+      observer_->before_change(*this, e);
+    }
+  }
+  void will_change_all() {
+    if (observer_ != nullptr) {
+      observer_->before_bulk_change(*this);
+    }
+  }
 
   std::array<SlotTable, cmd::kSlots> slots_;
   // Keyed by entry address (looked up only, never iterated, so the table's salted order is invisible).
@@ -115,6 +158,9 @@ class Db {
   const Config* config_ = nullptr;
   rt::Random* random_ = nullptr;
   bool keep_expired_ = false;
+  int index_ = 0;
+  bool mark_ = false;
+  KeyObserver* observer_ = nullptr;
 };
 
 }  // namespace codis::server

@@ -61,6 +61,7 @@ int main(int argc, char** argv) {
   config.maxclients = fit.maxclients;
   bool ok = true;
   std::string listen_error;
+  bool failed = false;
   {
     codis::server::Server server(rt.env(), config, [&rt] { rt.stop(); });
     {
@@ -100,6 +101,7 @@ int main(int argc, char** argv) {
       std::fflush(stdout);
     }));
     listen_error = server.listen_error();
+    failed = server.failed();
   }
   (void)ok;
   if (!listen_error.empty()) {
@@ -109,5 +111,5 @@ int main(int argc, char** argv) {
                  static_cast<long long>(config.port), listen_error.c_str());
     return 1;
   }
-  return 0;
+  return failed ? 1 : 0;
 }

@@ -43,6 +43,7 @@ void register_all_families(Registry& r) {
   register_slot_migration_family(r);
   register_slot_migration_async_family(r);
   register_slot_restore_async_family(r);
+  register_persist_family(r);
 }
 
 }  // namespace codis::server

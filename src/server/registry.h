@@ -43,6 +43,7 @@ void register_slot_family(Registry& r);
 void register_slot_migration_family(Registry& r);
 void register_slot_migration_async_family(Registry& r);
 void register_slot_restore_async_family(Registry& r);
+void register_persist_family(Registry& r);
 void register_all_families(Registry& r);
 
 }  // namespace codis::server

@@ -12,6 +12,7 @@
 #include "server/errors.h"
 #include "server/lfu.h"
 #include "server/monitor.h"
+#include "server/persist/persistence.h"
 
 namespace codis::server {
 
@@ -48,6 +49,7 @@ Server::Server(rt::Env& env, Config config, std::function<void()> on_shutdown)
     master_replid_.push_back(kHex[repl.next_u64() & 15]);
   }
   for (size_t i = 0; i < dbs_.size(); ++i) {
+    dbs_[i].set_index(static_cast<int>(i));
     dbs_[i].use_lru_clock(&lru_clock_);
     dbs_[i].use_access_policy(&config_, &lfu_random_);
     // Redis touches the watchers of a key that expires (EXEC then fails) and counts it.
@@ -61,9 +63,13 @@ Server::Server(rt::Env& env, Config config, std::function<void()> on_shutdown)
   started_ = env_.clock.mono();
   started_unix_s_ = now_ms() / 1000;
   pause_changed_ = std::make_unique<rt::Event>(env_.exec);
+  persistence_ = std::make_unique<Persistence>(*this);
 }
 
-Server::~Server() = default;
+// The persistence goes first: a snapshot still watching the dbs lets go of them.
+Server::~Server() {
+  persistence_.reset();
+}
 
 void Server::shutdown() {
   if (on_shutdown_) {
@@ -72,6 +78,13 @@ void Server::shutdown() {
 }
 
 rt::Task<void> Server::run(std::function<void(const rt::Endpoint&)> ready) {
+  // Redis loads before it serves; a file that cannot be loaded stops the start (never a half-loaded
+  // keyspace served as if it were whole).
+  if (!co_await persistence_->load_at_startup()) {
+    failed_ = true;
+    shutdown();
+    co_return;
+  }
   const rt::Endpoint at(config_.bind, static_cast<uint16_t>(config_.port));
   auto l = env_.net.listen(at);
   if (!l.ok()) {
@@ -143,6 +156,7 @@ rt::Task<void> Server::cron() {
     co_await rt::sleep_for(env_.exec, rt::milliseconds(period_ms));
     const rt::MonoTime t0 = env_.clock.mono();
     expire_cycle();
+    persistence_->cron();
     stats_.expire_cycle_us +=
         static_cast<uint64_t>(std::chrono::duration_cast<rt::microseconds>(env_.clock.mono() - t0).count());
     // Redis's run_with_period(100): the instantaneous rates are sampled every 100 ms.
@@ -386,6 +400,19 @@ void Server::dispatch_command(Client& c, std::span<const std::string_view> argv,
       reject(why);
       return;
     }
+  }
+  // stop-writes-on-bgsave-error (Redis's writeCommandsDeniedByDiskError): writes and PING are refused
+  // while the last background save failed.
+  if (depth_ == 0 &&
+      (spec->has(cmd::flag::kWrite) || spec->name == "ping" ||
+       (spec->name == "exec" && queued_has(c, cmd::flag::kWrite))) &&
+      persistence_->refuses_writes()) {
+    reject(
+        "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. "
+        "Commands that may modify the data set are disabled, because this instance is configured to report "
+        "errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check "
+        "the Redis logs for details about the RDB error.");
+    return;
   }
   if (config_.maxmemory > 0 && depth_ == 0 && refused_for_memory(c, *spec)) {
     reject("OOM command not allowed when used memory > 'maxmemory'.");

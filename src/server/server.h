@@ -35,6 +35,7 @@ class RequestParser;
 namespace codis::server {
 
 using resp::IoBuf;
+class Persistence;
 
 class Server {
  public:
@@ -87,6 +88,11 @@ class Server {
   uint16_t port() const { return port_; }
   PubSub& pubsub() { return pubsub_; }
   SlotStates& slot_states() { return slots_; }
+  // RDB: load at start, SAVE/BGSAVE, save rules (persist/persistence.h).
+  Persistence& persistence() { return *persistence_; }
+  const Persistence& persistence() const { return *persistence_; }
+  // The start-up failed (the RDB file could not be loaded): main exits non-zero.
+  bool failed() const { return failed_; }
   Migrations& migrations() { return migrations_; }
 
   // A command that finishes later (SLOTSMGRT*): suspend() blocks the client (its later commands wait, as
@@ -255,6 +261,8 @@ class Server {
   uint64_t accept_failures_ = 0;  // accept() errors since the last accepted connection
   size_t starting_clients_ = 0;   // accepted, serve_client not started yet
   std::unordered_map<const cmd::CommandSpec*, CommandStats*> stats_by_spec_;  // looked up only
+  std::unique_ptr<Persistence> persistence_;
+  bool failed_ = false;
 };
 
 // A connection's place in the server's lists (CLIENT LIST, blocked keys, pub/sub, MONITOR, WATCH): taken

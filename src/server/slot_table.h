@@ -22,15 +22,21 @@ class Entry {
 
   std::string_view key() const { return {reinterpret_cast<const char*>(this + 1), key_len_}; }
   bool has_expire() const { return has_expire_ != 0; }
+  // The snapshot mark (persist/snapshot.h): a running snapshot has saved this entry when the mark equals
+  // its db's current mark. Mutable: the snapshot walks the tables through const iterators.
+  bool snapshot_mark() const { return snap_ != 0; }
+  void set_snapshot_mark(bool m) const { snap_ = m ? 1 : 0; }
 
  private:
   friend class SlotTable;
   friend class Db;
-  Entry(std::string_view key) : key_len_(static_cast<uint32_t>(key.size())), has_expire_(0) {}
+  Entry(std::string_view key) : key_len_(static_cast<uint32_t>(key.size())), has_expire_(0), snap_(0) {}
   ~Entry() = default;
 
-  uint32_t key_len_ : 31;
+  // 30 bits: keys are at most proto-max-bulk-len, itself capped by Redis at 512 MB (2^29).
+  uint32_t key_len_ : 30;
   uint32_t has_expire_ : 1;
+  mutable uint32_t snap_ : 1;
   Entry* next_ = nullptr;
 };
 static_assert(sizeof(Entry) == 24);

@@ -199,7 +199,11 @@ TEST(Debug, ErrorsAndHelp) {
     EXPECT_NE(help.find(sub), std::string::npos) << sub;
   }
   EXPECT_EQ(f.cmd("debug protocol integer"), ":12345");
-  EXPECT_EQ(f.cmd("debug reload"), "+OK");
+  // DEBUG RELOAD saves and loads through the running server's disk (tests/server_persist); an engine that
+  // is not running cannot, and says so.
+  EXPECT_EQ(f.cmd("debug reload"), "-ERR the server is not running, nothing can be saved");
+  EXPECT_EQ(f.cmd("debug reload bogus"),
+            "-ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -42,7 +43,11 @@ ServerProcess::ServerProcess(std::string binary, std::vector<std::string> extra,
         _exit(126);
       }
     }
-    std::vector<std::string> args = {binary, "--port", "0", "--logfile", log_};
+    // A fresh directory of its own: a server saves its dump.rdb there (save rules, SHUTDOWN) and loads it
+    // at start, and must never load another test's (`extra` may name another --dir).
+    std::string dir = log_ + ".dir";
+    mkdir(dir.c_str(), 0755);
+    std::vector<std::string> args = {binary, "--port", "0", "--logfile", log_, "--dir", dir};
     if (kind == Kind::kProxy) {
       args = {binary, "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--logfile", log_};
     }

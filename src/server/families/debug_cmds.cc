@@ -1,7 +1,7 @@
 // DEBUG (Redis 7.0 debug.c debugCommand): the subcommands tests and operators use. DIGEST and DIGEST-VALUE
-// (digest.h), OBJECT, SET-ACTIVE-EXPIRE, SLEEP, PROTOCOL and HELP do what Redis's do; RELOAD,
-// QUICKLIST-PACKED-THRESHOLD and CHANGE-REPL-ID are accepted and change nothing (nothing is persisted or
-// replicated); the rest (crashes, allocator and AOF controls, ...) are unknown subcommands.
+// (digest.h), OBJECT, SET-ACTIVE-EXPIRE, SLEEP, PROTOCOL, HELP and RELOAD [NOSAVE] do what Redis's do;
+// QUICKLIST-PACKED-THRESHOLD and CHANGE-REPL-ID are accepted and change nothing (nothing is replicated);
+// the rest (crashes, allocator and AOF controls, ...) are unknown subcommands.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -14,6 +14,7 @@
 #include "server/families/dump_value.h"
 #include "server/families/intro_util.h"
 #include "server/families/util.h"
+#include "server/persist/persistence.h"
 #include "server/rdb/rdb_string.h"
 #include "server/rdb/types.h"
 
@@ -25,6 +26,43 @@ namespace {
 // is still stored is found, and nothing is expired or touched.
 const Entry* stored_entry(CommandContext& ctx, std::string_view key) {
   return ctx.db().slot_table(cmd::slot_of(key)).find(key);
+}
+
+// DEBUG RELOAD [NOSAVE]: save, then load the file back in place of the keyspace (Redis's rdbSave,
+// emptyData, rdbLoad); other clients wait meanwhile. NOFLUSH and MERGE (load on top) are not supported.
+void debug_reload(CommandContext& ctx) {
+  bool save = true;
+  for (size_t i = 2; i < ctx.argc(); ++i) {
+    if (iequals(ctx.arg(i), "nosave")) {
+      save = false;
+    } else if (iequals(ctx.arg(i), "noflush") || iequals(ctx.arg(i), "merge")) {
+      ctx.out.error("ERR DEBUG RELOAD " + std::string(ctx.arg(i)) + " is not supported");
+      return;
+    } else {
+      ctx.out.error("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+      return;
+    }
+  }
+  if (ctx.client.in_exec) {
+    ctx.out.error("ERR DEBUG RELOAD inside MULTI/EXEC is not supported");
+    return;
+  }
+  Server& server = ctx.server;
+  const uint64_t id = ctx.client.id;
+  const uint64_t ticket = server.suspend(ctx.client);
+  const std::string error = server.persistence().reload(save, [&server, id, ticket](const std::string& e) {
+    server.finish(id, ticket, [&e](resp::ReplyWriter& w) {
+      if (e.empty()) {
+        w.ok();
+      } else {
+        w.error(e);
+      }
+    });
+  });
+  if (!error.empty()) {
+    server.unblock(ctx.client);
+    ctx.out.error(error);
+  }
 }
 
 void debug_digest(CommandContext& ctx) {
@@ -215,7 +253,9 @@ void cmd_debug(CommandContext& ctx) {
     debug_sleep(ctx);
   } else if (argc == 3 && iequals(sub, "protocol")) {
     debug_protocol(ctx, ctx.arg(2));
-  } else if (iequals(sub, "reload") || (argc == 3 && iequals(sub, "quicklist-packed-threshold")) ||
+  } else if (iequals(sub, "reload")) {
+    debug_reload(ctx);
+  } else if ((argc == 3 && iequals(sub, "quicklist-packed-threshold")) ||
              (argc == 2 && iequals(sub, "change-repl-id"))) {
     ctx.out.ok();  // nothing is persisted or replicated: the data set is what a reload would load
   } else {

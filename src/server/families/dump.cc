@@ -14,6 +14,14 @@ namespace codis::server {
 
 namespace {
 
+// A restored sorted set's limits, from the config.
+ds::ZSetLimits zset_limits_of(const Config& c) {
+  return {.max_listpack_entries = static_cast<size_t>(c.zset_max_listpack_entries),
+          .max_listpack_value = static_cast<size_t>(c.zset_max_listpack_value)};
+}
+
+}  // namespace
+
 bool to_dump_value(const Object& o, rdb::DumpValue* out) {
   switch (o.type()) {
     case ObjType::kString:
@@ -52,6 +60,8 @@ rdb::RdbType dump_type(const Object& o, const rdb::DumpValue& v) {
   }
   return rdb::choose_rdb_type(v);
 }
+
+namespace {
 
 // A restored sorted set gets the encoding Redis's rdbLoadObject gives it: a listpack payload stays a
 // listpack unless it has more than zset-max-listpack-entries members (member length is not checked); a
@@ -208,18 +218,25 @@ void cmd_restore(CommandContext& ctx) {
 
 }  // namespace
 
+bool load_value(rdb::DecodedObject d, const Config& c, Object* out) {
+  if (!from_dump_value(std::move(d), zset_limits_of(c), out)) {
+    return false;
+  }
+  // Loading converts one way as the inserts would (rdbLoadObject): a set with a non-integer member or
+  // too many members, a hash with too many or too long fields, stays large after later removals.
+  if (out->is(ObjType::kSet) || out->is(ObjType::kHash)) {
+    settle_encoding(*out, c);
+  }
+  return true;
+}
+
 std::string restore_value(CommandContext& ctx, std::string_view payload, Object* out) {
   auto decoded = rdb::decode_dump_payload(payload);
   if (!decoded.ok()) {
     return std::string(rdb::dump_error_reply(decoded.error().code));
   }
-  if (!from_dump_value(std::move(*decoded), zset_limits(ctx), out)) {
+  if (!load_value(std::move(*decoded), ctx.server.config(), out)) {
     return "ERR Bad data format";
-  }
-  // Loading converts one way as the inserts would (rdbLoadObject): a set with a non-integer member or
-  // too many members, a hash with too many or too long fields, stays large after later removals.
-  if (out->is(ObjType::kSet) || out->is(ObjType::kHash)) {
-    settle_encoding(*out, ctx.server.config());
   }
   return "";
 }

@@ -8,6 +8,7 @@
 #include "server/families/expire_args.h"
 #include "server/families/util.h"
 #include "server/glob.h"
+#include "server/persist/persistence.h"
 
 namespace codis::server {
 
@@ -338,8 +339,8 @@ void cmd_flushdb(CommandContext& ctx) {
     return;
   }
   touch_watched_existing(ctx, ctx.client.db);
+  ctx.server.stats().dirty += ctx.db().size();  // Redis adds the keys emptyData removed
   ctx.db().clear();
-  ++ctx.server.stats().dirty;
   ctx.out.ok();
 }
 
@@ -347,11 +348,15 @@ void cmd_flushall(CommandContext& ctx) {
   if (!flush_option(ctx)) {
     return;
   }
+  // Redis's flushAllDataAndResetRDB: a running BGSAVE is dropped, the keys removed count as changes, and
+  // with save rules the empty keyspace is saved (dirty back to 0).
+  ctx.server.persistence().abort();
   for (int i = 0; i < ctx.server.databases(); ++i) {
     touch_watched_existing(ctx, i);
+    ctx.server.stats().dirty += ctx.server.db(i).size();
     ctx.server.db(i).clear();
   }
-  ++ctx.server.stats().dirty;
+  ctx.server.persistence().after_flushall();
   ctx.out.ok();
 }
 

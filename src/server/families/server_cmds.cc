@@ -9,6 +9,7 @@
 #include "server/families/util.h"
 #include "server/glob.h"
 #include "server/info.h"
+#include "server/persist/persistence.h"
 
 namespace codis::server {
 
@@ -606,18 +607,15 @@ void cmd_time(CommandContext& ctx) {
   ctx.out.bulk_integer(us % 1000000);
 }
 
-void cmd_lastsave(CommandContext& ctx) {
-  ctx.out.integer(ctx.server.started_unix_s());  // nothing is saved yet: the start, as Redis at start
-}
-
 void cmd_info(CommandContext& ctx) {
   std::vector<std::string_view> sections(ctx.argv.begin() + 1, ctx.argv.end());
   ctx.out.verbatim(render_info(ctx.server, sections));
 }
 
-// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT], with Redis 7.0's checks. Nothing is ever being saved or
-// waited for here (no persistence, no replicas), so a shutdown is never in progress for ABORT, and SAVE
-// cannot be honoured: it fails as Redis's does when saving fails, unless FORCE.
+// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT], with Redis 7.0's checks. As Redis's prepareForShutdown: a
+// running BGSAVE is dropped, and the data is saved when `save` rules exist (or SAVE says so, and not
+// NOSAVE); a failed save keeps the server up unless FORCE. Nothing waits for replicas (there are none), so a
+// shutdown is never in progress for ABORT.
 void cmd_shutdown(CommandContext& ctx) {
   // NOW (do not wait for replicas) changes nothing here; it is still checked against ABORT.
   bool nosave = false, save = false, now = false, force = false, abort = false;
@@ -646,14 +644,46 @@ void cmd_shutdown(CommandContext& ctx) {
     ctx.out.error("ERR No shutdown in progress.");
     return;
   }
-  ctx.server.env().log.warning("User requested shutdown...");
-  if (save && !force) {
-    ctx.server.env().log.warning("SHUTDOWN SAVE: this server does not persist its data; refusing to exit.");
-    ctx.out.error("ERR Errors trying to SHUTDOWN. Check logs.");
+  Server& server = ctx.server;
+  server.env().log.warning("User requested shutdown...");
+  Persistence& p = server.persistence();
+  if (p.in_progress()) {
+    server.env().log.warning("There is a child saving an .rdb. Killing it!");
+    p.abort();
+  }
+  if (nosave || (!save && server.config().save.empty())) {
+    ctx.client.close_after_reply = true;
+    server.shutdown();
     return;
   }
-  ctx.client.close_after_reply = true;
-  ctx.server.shutdown();
+  if (ctx.client.in_exec) {
+    // The save finishes later, and EXEC's reply cannot wait for it.
+    ctx.out.error("ERR SHUTDOWN cannot save inside MULTI/EXEC; use SHUTDOWN NOSAVE or run it alone");
+    return;
+  }
+  server.env().log.notice("Saving the final RDB snapshot before exiting.");
+  const uint64_t id = ctx.client.id;
+  const uint64_t ticket = server.suspend(ctx.client);
+  auto saved = [&server, id, ticket, force](const SaveOutcome& out) {
+    if (out.ok || force) {
+      server.env().log.warning("Redis is now ready to exit, bye bye...");
+      server.shutdown();
+      return;
+    }
+    server.env().log.warning("Error trying to save the DB, can't exit.");
+    server.finish(id, ticket,
+                  [](resp::ReplyWriter& w) { w.error("ERR Errors trying to SHUTDOWN. Check logs."); });
+  };
+  if (const std::string error = p.start(Persistence::Kind::kForeground, saved); !error.empty()) {
+    server.unblock(ctx.client);
+    server.env().log.warning("Error trying to save the DB: " + error);
+    if (force) {
+      ctx.client.close_after_reply = true;
+      server.shutdown();
+      return;
+    }
+    ctx.out.error("ERR Errors trying to SHUTDOWN. Check logs.");
+  }
 }
 
 // Transactions.
@@ -778,7 +808,6 @@ void register_server_family(Registry& r) {
   r.add("config|set", cmd_config_set);
   r.add("config|resetstat", cmd_config_resetstat);
   r.add("time", cmd_time);
-  r.add("lastsave", cmd_lastsave);
   r.add("info", cmd_info);
   r.add("shutdown", cmd_shutdown);
   r.add("multi", cmd_multi);

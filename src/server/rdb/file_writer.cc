@@ -76,6 +76,13 @@ void FileWriter::select_db(uint64_t db, uint64_t keys, uint64_t expires, std::st
   account(*out, start);
 }
 
+void FileWriter::reselect_db(uint64_t db, std::string* out) {
+  const size_t start = out->size();
+  put_opcode(RdbOpcode::kSelectDb, out);
+  append_rdb_len(db, out);
+  account(*out, start);
+}
+
 DumpStatus FileWriter::key(std::string_view key, const DumpValue& value, RdbType type, const KeyMeta& meta,
                            std::string* out) {
   const size_t start = out->size();

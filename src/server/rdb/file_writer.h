@@ -70,6 +70,9 @@ class FileWriter {
   // SELECTDB and RESIZEDB: the keys written next belong to `db`, which holds `keys` keys of which
   // `expires` have an expiry. Redis writes nothing for an empty db.
   void select_db(uint64_t db, uint64_t keys, uint64_t expires, std::string* out);
+  // SELECTDB alone: back to `db` after keys of another db (a snapshot saving a key out of its walk's
+  // order). Redis loads any sequence of SELECTDB, and RESIZEDB is only a sizing hint.
+  void reselect_db(uint64_t db, std::string* out);
   // One key: expiry, IDLE/FREQ, type byte, key, value. kInvalidValue (and *out unchanged) when the
   // value cannot be written in `type`.
   DumpStatus key(std::string_view key, const DumpValue& value, RdbType type, const KeyMeta& meta,

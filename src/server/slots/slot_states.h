@@ -50,6 +50,13 @@ class SlotStates {
   // refused. Returns "" when applied, else the reason (for an "ERR ..." reply). migrating and importing
   // need a peer; owned takes none.
   std::string set(uint32_t slot, const SlotInfo& info);
+  // Puts back what persistence saved (at start-up, before anyone can call set): no epoch rule applies.
+  // Ignored without cluster mode, where every slot is owned for good.
+  void restore(uint32_t slot, const SlotInfo& info) {
+    if (cluster_mode_ && slot < cmd::kSlots) {
+      slots_[slot] = info;
+    }
+  }
   // What set() would answer, changing nothing.
   std::string check(uint32_t slot, const SlotInfo& info) const;
 
