@@ -132,8 +132,10 @@ void Session::exec() {
     return;
   }
   if (tx_failed_) {
-    push_done(resp::error_reply("EXECABORT Transaction discarded because of previous errors."));
-    end_transaction();
+    // Nothing reaches the server, so its WATCH must end by an UNWATCH: else it would still hold the keys
+    // and fail a later transaction of this client on that connection (Redis's EXECABORT unwatches too).
+    end_transaction_and_unwatch(
+        resp::error_reply("EXECABORT Transaction discarded because of previous errors."));
     return;
   }
   if (tx_.empty() && !watching_) {

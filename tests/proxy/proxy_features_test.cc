@@ -332,6 +332,25 @@ TEST(ProxyLimits, AFloodOfLargeValuesKeepsMemoryBounded) {
   EXPECT_TRUE(cluster.proxy->alive());
 }
 
+// A transaction the proxy aborts itself (a queued command was refused, so EXEC answers EXECABORT) sends the
+// server nothing but must still end the WATCH there: a key touched afterwards must not fail the client's
+// next transaction (found by server_diff --proxy).
+TEST(ProxyTransactions, ExecAbortEndsTheWatchOnTheServer) {
+  ProxyCluster cluster(2);
+  ASSERT_TRUE(cluster.up());
+  Conn c = connect(cluster.port());
+  Conn other = connect(cluster.port());
+  EXPECT_EQ(call(c.get(), {"WATCH", "k"}), "+OK");
+  EXPECT_EQ(call(c.get(), {"MULTI"}), "+OK");
+  EXPECT_EQ(call(c.get(), {"SADD"}), "-ERR wrong number of arguments for 'sadd' command");
+  EXPECT_EQ(call(c.get(), {"EXEC"}), "-EXECABORT Transaction discarded because of previous errors.");
+  EXPECT_EQ(call(other.get(), {"SET", "k", "touched"}), "+OK");
+  EXPECT_EQ(call(c.get(), {"WATCH", "k"}), "+OK");
+  EXPECT_EQ(call(c.get(), {"MULTI"}), "+OK");
+  EXPECT_EQ(call(c.get(), {"GET", "k"}), "+QUEUED");
+  EXPECT_EQ(call(c.get(), {"EXEC"}), "['touched']");
+}
+
 // The configuration file sets options by their command-line names; the command line wins over it.
 TEST(ProxyConfigFile, SetsOptionsAndTheCommandLineWins) {
   const std::string conf = ::testing::TempDir() + "codis-proxy-" + std::to_string(getpid()) + ".conf";

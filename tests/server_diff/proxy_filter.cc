@@ -41,7 +41,9 @@ bool ProxyFilter::keep(const std::vector<std::string>& argv) {
     return true;
   }
   if (name == "UNWATCH" && !in_multi_) {
-    tx_slot_.reset();
+    if (argv.size() == 1) {
+      tx_slot_.reset();  // UNWATCH with arguments is an arity error and unwatches nothing
+    }
     return true;
   }
   const cmd::CommandSpec* spec = cmd::lookup(argv[0]);
