@@ -118,7 +118,28 @@ void Proxy::forget_slot_backends() {
   }
 }
 
+rt::Task<void> Proxy::give_back_memory_when_idle() {
+  // After a burst (large values, many clients) the allocator keeps the freed memory; a proxy that then sits
+  // idle should not. Once per quiet spell, checked every 2 s, it is given back to the system.
+  uint64_t last = UINT64_MAX;
+  bool purged = false;
+  for (;;) {
+    co_await rt::sleep_for(env_.exec, std::chrono::seconds(2));
+    const uint64_t now = totals().commands;
+    if (now != last) {
+      last = now;
+      purged = false;
+    } else if (!purged) {
+      env_.memory.purge();
+      purged = true;
+    }
+  }
+}
+
 rt::Task<void> Proxy::serve(rt::ListenerPtr listener) {
+  if (index_ == 0) {
+    scope_.spawn(give_back_memory_when_idle());  // one loop does it for the process
+  }
   for (;;) {
     auto s = co_await listener->accept();
     if (!s.ok()) {

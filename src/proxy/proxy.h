@@ -89,6 +89,7 @@ class Proxy {
 
  private:
   rt::Task<void> session(rt::StreamPtr s);
+  rt::Task<void> give_back_memory_when_idle();
   void dispatch(const JobPtr& job, size_t call);
   Backend& backend(const rt::Endpoint& addr, int protocol);
   // The connection a job's call goes over: the shared one, or the session's own; nullptr when the session
