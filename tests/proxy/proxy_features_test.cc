@@ -317,7 +317,9 @@ TEST(ProxyLimits, AFloodOfLargeValuesKeepsMemoryBounded) {
             300u);
   const size_t after_sets = peak_rss(cluster.proxy->pid());
   std::printf("proxy peak RSS after 300 MB of pipelined SETs: %zu MB\n", after_sets >> 20);
+#ifndef __SANITIZE_ADDRESS__  // ASan's quarantine keeps freed memory resident: the figure means nothing there
   EXPECT_LT(after_sets, size_t{100} << 20) << "peak RSS after the SET flood " << (after_sets >> 20) << " MB";
+#endif
   // 100 GETs of a 1 MB value, not read for a second: once the unwritten replies pass --max-pipeline-bytes
   // the proxy reads no more of them; the replies of GETs already sent are held, as Redis holds a normal
   // client's output. Every reply arrives, whole and in order.

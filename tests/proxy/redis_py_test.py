@@ -182,6 +182,12 @@ class ThroughProxy(unittest.TestCase):
         p = sub.pubsub(ignore_subscribe_messages=True)
         p.subscribe("news", "sport")
         p.psubscribe("w*")
+        # redis-py does not wait for the confirmations: wait until the servers hold the subscriptions, or the
+        # first PUBLISH may come first (as it may against one Redis, if rarely).
+        deadline = time.time() + 10
+        while time.time() < deadline and (
+                self.r.pubsub_numsub("news", "sport") != [("news", 1), ("sport", 1)] or self.r.pubsub_numpat() != 1):
+            time.sleep(0.01)
         got = []
         done = threading.Event()
 
